@@ -1,0 +1,43 @@
+//! Every size and nesting limit the library enforces, in one place.
+//!
+//! Decoders check these before allocating or recursing, so that no input can make them use
+//! unbounded memory or stack. Encoders apply the same limits, so whatever we sign we can also read.
+
+/// Longest transport text accepted by [`crate::transport::decode`], in bytes, after trimming
+/// surrounding white space (a URL prefix counts). A version-40 QR code holds 4 296 alphanumeric
+/// characters, so this leaves room for URLs and files.
+pub const MAX_TEXT_LEN: usize = 8 * 1024;
+
+/// Largest signed document (the COSE_Sign1 bytes) accepted anywhere, before or after inflating.
+pub const MAX_SIGNED_LEN: usize = 16 * 1024;
+
+/// Deepest nesting of CBOR arrays, maps and tags accepted in any decoded structure. The license
+/// payload needs 4 (map → field list → field pair → date tag).
+pub const MAX_CBOR_DEPTH: usize = 8;
+
+/// Most typed fields one license may carry.
+pub const MAX_FIELDS: usize = 64;
+
+/// Most attachment references one license may carry.
+pub const MAX_ATTACHMENTS: usize = 64;
+
+/// Longest text value (names, field texts, file names), in UTF-8 bytes.
+pub const MAX_TEXT_BYTES: usize = 1024;
+
+/// Longest byte-string field value.
+pub const MAX_BYTES_FIELD: usize = 4 * 1024;
+
+/// Longest field key, in bytes (keys are ASCII `[a-z][a-z0-9_]*`).
+pub const MAX_FIELD_KEY_LEN: usize = 32;
+
+/// Longest media type of an attachment reference, in bytes (RFC 6838 allows 127 + 1 + 127).
+pub const MAX_MEDIA_TYPE_LEN: usize = 255;
+
+/// Longest "other" holder identifier (passport or permit numbers), in bytes.
+pub const MAX_OTHER_ID_LEN: usize = 64;
+
+/// Earliest year of any date in a license.
+pub const MIN_YEAR: i32 = 1;
+
+/// Latest year of any date in a license.
+pub const MAX_YEAR: i32 = 9999;

@@ -1,0 +1,183 @@
+//! Rendering transport texts as QR codes (ISO/IEC 18004), with the `qrcode` crate.
+//!
+//! Base45 texts consist of QR alphanumeric characters only, so the encoder puts them in
+//! alphanumeric mode (5.5 bits a character); base64url texts and URLs go in byte mode.
+
+use qrcode::render::{svg, unicode};
+use qrcode::{EcLevel, QrCode, Version};
+use thiserror::Error;
+
+/// QR error-correction level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum ErrorCorrection {
+    /// About 7 % of the code may be damaged.
+    Low,
+    /// About 15 %: the default, a balance of size and robustness for printed licenses.
+    #[default]
+    Medium,
+    /// About 25 %.
+    Quartile,
+    /// About 30 %.
+    High,
+}
+
+impl From<ErrorCorrection> for EcLevel {
+    fn from(ec: ErrorCorrection) -> EcLevel {
+        match ec {
+            ErrorCorrection::Low => EcLevel::L,
+            ErrorCorrection::Medium => EcLevel::M,
+            ErrorCorrection::Quartile => EcLevel::Q,
+            ErrorCorrection::High => EcLevel::H,
+        }
+    }
+}
+
+/// Why a QR code could not be made.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum QrError {
+    /// The text does not fit even a version-40 QR code at this level.
+    #[error(
+        "a text of {len} characters does not fit in a QR code at error-correction level {ec:?}"
+    )]
+    TooLong {
+        /// The text's length in bytes.
+        len: usize,
+        /// The level asked for.
+        ec: ErrorCorrection,
+    },
+}
+
+/// A QR code: its version and its square matrix of dark and light modules (without quiet zone).
+#[derive(Clone)]
+pub struct QrMatrix {
+    code: QrCode,
+    ec: ErrorCorrection,
+}
+
+impl std::fmt::Debug for QrMatrix {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("QrMatrix")
+            .field("version", &self.version())
+            .field("width", &self.width())
+            .field("ec", &self.ec)
+            .finish()
+    }
+}
+
+/// Modules of quiet zone (white border) that every rendering adds on each side.
+pub const QUIET_ZONE: usize = 4;
+
+impl QrMatrix {
+    /// Encode `text` at the given error-correction level in the smallest version that fits.
+    pub fn new(text: &str, ec: ErrorCorrection) -> Result<Self, QrError> {
+        let code =
+            QrCode::with_error_correction_level(text.as_bytes(), ec.into()).map_err(|_| {
+                QrError::TooLong {
+                    len: text.len(),
+                    ec,
+                }
+            })?;
+        Ok(QrMatrix { code, ec })
+    }
+
+    /// QR version, 1 to 40.
+    pub fn version(&self) -> u8 {
+        match self.code.version() {
+            Version::Normal(v) | Version::Micro(v) => v as u8,
+        }
+    }
+
+    /// Error-correction level.
+    pub fn error_correction(&self) -> ErrorCorrection {
+        self.ec
+    }
+
+    /// Modules per side (17 + 4 × version).
+    pub fn width(&self) -> usize {
+        self.code.width()
+    }
+
+    /// Whether the module at column `x`, row `y` is dark; `false` outside the matrix.
+    pub fn is_dark(&self, x: usize, y: usize) -> bool {
+        let w = self.width();
+        x < w && y < w && self.code[(x, y)] == qrcode::Color::Dark
+    }
+
+    /// All modules, row by row, `true` for dark.
+    pub fn modules(&self) -> Vec<bool> {
+        self.code
+            .to_colors()
+            .into_iter()
+            .map(|c| c == qrcode::Color::Dark)
+            .collect()
+    }
+
+    /// An SVG image with a quiet zone, `module_px` user units per module.
+    pub fn to_svg(&self, module_px: u32) -> String {
+        self.code
+            .render::<svg::Color<'_>>()
+            .quiet_zone(true)
+            .module_dimensions(module_px, module_px)
+            .build()
+    }
+
+    /// Text for a terminal, two modules per character row, drawn light-on-dark so that it scans
+    /// from a terminal with a dark background.
+    pub fn to_terminal(&self) -> String {
+        self.code
+            .render::<unicode::Dense1x2>()
+            .dark_color(unicode::Dense1x2::Light)
+            .light_color(unicode::Dense1x2::Dark)
+            .quiet_zone(true)
+            .build()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base45_text_uses_alphanumeric_capacity() {
+        // Version 1-M holds 20 alphanumeric characters but only 14 bytes.
+        let m = QrMatrix::new("EL1:ABCDEFGHIJKLMNOP", ErrorCorrection::Medium).unwrap();
+        assert_eq!(m.version(), 1);
+        assert_eq!(m.width(), 21);
+        let m = QrMatrix::new("el1:abcdefghijklmnop", ErrorCorrection::Medium).unwrap();
+        assert_eq!(m.version(), 2);
+    }
+
+    #[test]
+    fn finder_pattern_is_dark_and_outside_is_light() {
+        let m = QrMatrix::new("EL1:TEST", ErrorCorrection::Medium).unwrap();
+        assert!(m.is_dark(0, 0) && m.is_dark(6, 6) && !m.is_dark(7, 7));
+        assert!(!m.is_dark(m.width(), 0));
+        assert_eq!(m.modules().len(), m.width() * m.width());
+    }
+
+    #[test]
+    fn renders_svg_and_terminal() {
+        let m = QrMatrix::new("EL1:TEST", ErrorCorrection::Medium).unwrap();
+        let svg = m.to_svg(4);
+        assert!(svg.contains("<svg") && svg.contains("</svg>"));
+        let side = (m.width() + 2 * QUIET_ZONE) * 4;
+        assert!(svg.contains(&format!("width=\"{side}\"")), "{svg:.200}");
+        let term = m.to_terminal();
+        assert_eq!(
+            term.lines().count(),
+            (m.width() + 2 * QUIET_ZONE).div_ceil(2)
+        );
+    }
+
+    #[test]
+    fn too_long_is_an_error() {
+        let text = "A".repeat(5000);
+        assert_eq!(
+            QrMatrix::new(&text, ErrorCorrection::Medium).unwrap_err(),
+            QrError::TooLong {
+                len: 5000,
+                ec: ErrorCorrection::Medium
+            }
+        );
+    }
+}

@@ -1,0 +1,416 @@
+//! The transport text that QR codes, URLs and JSON carry (`docs/FORMAT.md` §5).
+//!
+//! ```text
+//! text   = "EL1" [ "Z" ] [ "U" ] ":" data
+//! ```
+//!
+//! `Z` means the COSE_Sign1 bytes were zlib-compressed (RFC 1950); `U` means `data` is base64url
+//! without padding (RFC 4648 §5) instead of base45 (RFC 9285). Base45 texts use only the QR
+//! alphanumeric alphabet; base64url texts fit in URL fragments (`https://verifier/#EL1ZU:...`).
+//! [`decode`] also accepts such a URL and takes the text from its fragment.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+use miniz_oxide::inflate::{decompress_to_vec_zlib_with_limit, TINFLStatus};
+use thiserror::Error;
+
+use crate::limits::{MAX_SIGNED_LEN, MAX_TEXT_LEN};
+
+/// The version prefix every transport text starts with.
+pub const VERSION_PREFIX: &str = "EL1";
+
+/// zlib compression level used when compressing (miniz_oxide's scale, 0 to 10).
+pub const COMPRESSION_LEVEL: u8 = 9;
+
+const BASE45_ALPHABET: &[u8; 45] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:";
+
+/// How the bytes are written as text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Encoding {
+    /// Base45 (RFC 9285): QR alphanumeric mode, the smallest QR codes.
+    Base45,
+    /// Base64url without padding: for URL fragments and JSON.
+    Base64Url,
+}
+
+/// Whether to zlib-compress before encoding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Compression {
+    /// Compress only when that gives a shorter text.
+    Auto,
+    /// Always compress.
+    Always,
+    /// Never compress.
+    Never,
+}
+
+/// The form of a transport text, as named by its prefix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Form {
+    /// Text encoding.
+    pub encoding: Encoding,
+    /// Whether the bytes are zlib-compressed.
+    pub compressed: bool,
+}
+
+impl Form {
+    /// The prefix for this form, such as `EL1Z:`.
+    pub fn prefix(self) -> &'static str {
+        match (self.compressed, self.encoding) {
+            (false, Encoding::Base45) => "EL1:",
+            (true, Encoding::Base45) => "EL1Z:",
+            (false, Encoding::Base64Url) => "EL1U:",
+            (true, Encoding::Base64Url) => "EL1ZU:",
+        }
+    }
+
+    const ALL: [Form; 4] = [
+        Form {
+            encoding: Encoding::Base45,
+            compressed: false,
+        },
+        Form {
+            encoding: Encoding::Base45,
+            compressed: true,
+        },
+        Form {
+            encoding: Encoding::Base64Url,
+            compressed: false,
+        },
+        Form {
+            encoding: Encoding::Base64Url,
+            compressed: true,
+        },
+    ];
+}
+
+/// Why a transport text cannot be decoded.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum TransportError {
+    /// Nothing but white space.
+    #[error("the text is empty")]
+    Empty,
+    /// Longer than [`MAX_TEXT_LEN`].
+    #[error("the text is {len} bytes long, more than the limit of {max}")]
+    TooLong {
+        /// Its length.
+        len: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// Does not start with `EL`.
+    #[error("the text does not start with \"EL1\": it is not an electronic license (it starts with {0:?})")]
+    BadPrefix(String),
+    /// A version other than 1.
+    #[error("the text is format version {0:?}; this verifier reads EL1 (a newer verifier may be needed)")]
+    UnsupportedVersion(String),
+    /// `EL1` followed by something other than `:`, `Z:`, `U:` or `ZU:`.
+    #[error("unknown form {0:?} after EL1; expected EL1:, EL1Z:, EL1U: or EL1ZU:")]
+    UnknownForm(String),
+    /// A URL without a usable fragment, or percent-encoded.
+    #[error(
+        "the URL must carry the license text after '#', in the base64url form (EL1U: or EL1ZU:)"
+    )]
+    BadUrl,
+    /// Invalid base45.
+    #[error("invalid base45 at character {position}: {detail}")]
+    BadBase45 {
+        /// 1-based position in the data part (after the prefix).
+        position: usize,
+        /// What is wrong.
+        detail: &'static str,
+    },
+    /// Invalid base64url.
+    #[error("invalid base64url: {0}")]
+    BadBase64(String),
+    /// The compressed data is corrupt.
+    #[error("compressed data is corrupt: {0}")]
+    Inflate(String),
+    /// The (decompressed) bytes exceed [`MAX_SIGNED_LEN`].
+    #[error("the signed document would be larger than the limit of {max} bytes")]
+    TooLarge {
+        /// The limit.
+        max: usize,
+    },
+}
+
+/// A decoded transport text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decoded {
+    /// The COSE_Sign1 bytes.
+    pub signed: Vec<u8>,
+    /// The form the text was in.
+    pub form: Form,
+}
+
+/// Encode signed bytes as a transport text.
+pub fn encode(signed: &[u8], encoding: Encoding, compression: Compression) -> String {
+    let compressed = match compression {
+        Compression::Never => None,
+        Compression::Always => Some(compress(signed)),
+        Compression::Auto => Some(compress(signed)).filter(|c| c.len() < signed.len()),
+    };
+    let form = Form {
+        encoding,
+        compressed: compressed.is_some(),
+    };
+    let bytes = compressed.as_deref().unwrap_or(signed);
+    let data = match encoding {
+        Encoding::Base45 => base45::encode(bytes),
+        Encoding::Base64Url => URL_SAFE_NO_PAD.encode(bytes),
+    };
+    format!("{}{}", form.prefix(), data)
+}
+
+fn compress(bytes: &[u8]) -> Vec<u8> {
+    miniz_oxide::deflate::compress_to_vec_zlib(bytes, COMPRESSION_LEVEL)
+}
+
+/// Decode a transport text (or a URL whose fragment is one) into the signed bytes.
+pub fn decode(text: &str) -> Result<Decoded, TransportError> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(TransportError::Empty);
+    }
+    if text.len() > MAX_TEXT_LEN {
+        return Err(TransportError::TooLong {
+            len: text.len(),
+            max: MAX_TEXT_LEN,
+        });
+    }
+    let text = strip_url(text)?;
+    let form = Form::ALL
+        .into_iter()
+        .find(|f| text.starts_with(f.prefix()))
+        .ok_or_else(|| classify_prefix(text))?;
+    let data = &text[form.prefix().len()..];
+    let bytes = match form.encoding {
+        Encoding::Base45 => decode_base45(data)?,
+        Encoding::Base64Url => URL_SAFE_NO_PAD
+            .decode(data)
+            .map_err(|e| TransportError::BadBase64(e.to_string()))?,
+    };
+    let signed = if form.compressed {
+        inflate(&bytes)?
+    } else if bytes.len() > MAX_SIGNED_LEN {
+        return Err(TransportError::TooLarge {
+            max: MAX_SIGNED_LEN,
+        });
+    } else {
+        bytes
+    };
+    Ok(Decoded { signed, form })
+}
+
+fn strip_url(text: &str) -> Result<&str, TransportError> {
+    let lower = text.get(..8).unwrap_or(text).to_ascii_lowercase();
+    if !(lower.starts_with("https://") || lower.starts_with("http://") || text.starts_with('#')) {
+        return Ok(text);
+    }
+    match text.split_once('#') {
+        Some((_, fragment)) if !fragment.is_empty() && !fragment.contains('%') => Ok(fragment),
+        _ => Err(TransportError::BadUrl),
+    }
+}
+
+fn classify_prefix(text: &str) -> TransportError {
+    let head: String = text.chars().take(12).collect();
+    if let Some(rest) = text.strip_prefix(VERSION_PREFIX) {
+        let form: String = rest.chars().take_while(|&c| c != ':').take(8).collect();
+        return TransportError::UnknownForm(form);
+    }
+    if let Some(rest) = text.strip_prefix("EL") {
+        let version: String = rest
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .take(8)
+            .collect();
+        if !version.is_empty() {
+            return TransportError::UnsupportedVersion(format!("EL{version}"));
+        }
+    }
+    TransportError::BadPrefix(head)
+}
+
+/// Strict base45: rejects characters outside the alphabet, a dangling single character and
+/// groups whose value exceeds what 2 (or 1) bytes can hold, so each byte string has one text.
+fn decode_base45(data: &str) -> Result<Vec<u8>, TransportError> {
+    let digit = |i: usize, b: u8| {
+        BASE45_ALPHABET
+            .iter()
+            .position(|&a| a == b)
+            .map(|v| v as u32)
+            .ok_or(TransportError::BadBase45 {
+                position: i + 1,
+                detail: "character outside the base45 alphabet (0-9 A-Z space $ % * + - . / :)",
+            })
+    };
+    let bytes = data.as_bytes();
+    if bytes.len() % 3 == 1 {
+        return Err(TransportError::BadBase45 {
+            position: bytes.len(),
+            detail: "the length leaves a single character at the end (truncated text?)",
+        });
+    }
+    if bytes.len() / 3 * 2 > MAX_SIGNED_LEN {
+        return Err(TransportError::TooLarge {
+            max: MAX_SIGNED_LEN,
+        });
+    }
+    for (g, group) in bytes.chunks(3).enumerate() {
+        let mut value = 0u32;
+        let mut scale = 1u32;
+        for (j, &b) in group.iter().enumerate() {
+            value += digit(3 * g + j, b)? * scale;
+            scale *= 45;
+        }
+        let max = if group.len() == 3 { 0xffff } else { 0xff };
+        if value > max {
+            return Err(TransportError::BadBase45 {
+                position: 3 * g + 1,
+                detail: "this group's value is too large for the bytes it encodes",
+            });
+        }
+    }
+    base45::decode(data).map_err(|_| TransportError::BadBase45 {
+        position: 1,
+        detail: "not valid base45",
+    })
+}
+
+fn inflate(bytes: &[u8]) -> Result<Vec<u8>, TransportError> {
+    decompress_to_vec_zlib_with_limit(bytes, MAX_SIGNED_LEN).map_err(|e| match e.status {
+        TINFLStatus::HasMoreOutput => TransportError::TooLarge {
+            max: MAX_SIGNED_LEN,
+        },
+        TINFLStatus::NeedsMoreInput | TINFLStatus::FailedCannotMakeProgress => {
+            TransportError::Inflate("the data ends early (truncated)".into())
+        }
+        TINFLStatus::Adler32Mismatch => {
+            TransportError::Inflate("checksum mismatch (the data was altered)".into())
+        }
+        other => TransportError::Inflate(format!("{other:?}")),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_form_round_trips() {
+        let data: Vec<u8> = (0..=255u8).chain(std::iter::repeat_n(7, 300)).collect();
+        for encoding in [Encoding::Base45, Encoding::Base64Url] {
+            for compression in [Compression::Auto, Compression::Always, Compression::Never] {
+                let text = encode(&data, encoding, compression);
+                let decoded = decode(&text).unwrap();
+                assert_eq!(decoded.signed, data);
+                assert_eq!(decoded.form.encoding, encoding);
+                assert_eq!(
+                    decoded.form.compressed,
+                    compression != Compression::Never,
+                    "{text:.8}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn base45_uses_the_rfc_alphabet() {
+        // RFC 9285 §4.3 examples.
+        assert_eq!(decode_base45("BB8").unwrap(), b"AB");
+        assert_eq!(decode_base45("%69 VD92EX0").unwrap(), b"Hello!!");
+        assert_eq!(decode_base45("UJCLQE7W581").unwrap(), b"base-45");
+        assert!(encode(b"Hello!!", Encoding::Base45, Compression::Never).ends_with("%69 VD92EX0"));
+    }
+
+    #[test]
+    fn base45_is_strict() {
+        // "GGW" = 65536, one more than two bytes hold (RFC 9285 §6).
+        assert!(matches!(
+            decode_base45("GGW"),
+            Err(TransportError::BadBase45 { position: 1, .. })
+        ));
+        // A final pair above 255: "ZZ" = 35 + 35*45.
+        assert!(matches!(
+            decode_base45("BB8ZZ"),
+            Err(TransportError::BadBase45 { position: 4, .. })
+        ));
+        assert!(matches!(
+            decode_base45("BB8a"),
+            Err(TransportError::BadBase45 { position: 4, .. })
+        ));
+        assert!(matches!(
+            decode_base45("BB8B"),
+            Err(TransportError::BadBase45 { .. })
+        ));
+    }
+
+    #[test]
+    fn prefixes_are_classified() {
+        assert_eq!(decode("  "), Err(TransportError::Empty));
+        assert!(matches!(
+            decode("HC1:ABC"),
+            Err(TransportError::BadPrefix(_))
+        ));
+        assert_eq!(
+            decode("EL2:ABC"),
+            Err(TransportError::UnsupportedVersion("EL2".into()))
+        );
+        assert_eq!(
+            decode("EL1X:ABC"),
+            Err(TransportError::UnknownForm("X".into()))
+        );
+        assert!(matches!(
+            decode("EL1:BB8a"),
+            Err(TransportError::BadBase45 { .. })
+        ));
+        assert!(matches!(
+            decode("EL1U:A"),
+            Err(TransportError::BadBase64(_))
+        ));
+    }
+
+    #[test]
+    fn urls_carry_the_text_in_their_fragment() {
+        let text = encode(b"abc", Encoding::Base64Url, Compression::Always);
+        let url = format!("https://verify.example.cn/v/#{text}");
+        assert_eq!(decode(&url).unwrap().signed, b"abc");
+        assert_eq!(decode(&format!("#{text}")).unwrap().signed, b"abc");
+        assert_eq!(
+            decode("https://verify.example.cn/"),
+            Err(TransportError::BadUrl)
+        );
+        assert_eq!(decode("https://x/#EL1:%20A"), Err(TransportError::BadUrl));
+    }
+
+    #[test]
+    fn decompression_bomb_is_stopped_at_the_limit() {
+        let bomb = compress(&vec![0u8; 50 * MAX_SIGNED_LEN]);
+        let text = format!("EL1Z:{}", base45::encode(&bomb));
+        assert_eq!(
+            decode(&text),
+            Err(TransportError::TooLarge {
+                max: MAX_SIGNED_LEN
+            })
+        );
+    }
+
+    #[test]
+    fn corrupt_compressed_data_is_reported() {
+        let mut z = compress(b"some signed bytes, some signed bytes");
+        let last = z.len() - 1;
+        z[last] ^= 1;
+        let text = format!("EL1ZU:{}", URL_SAFE_NO_PAD.encode(&z));
+        assert!(matches!(decode(&text), Err(TransportError::Inflate(_))));
+        z.truncate(5);
+        let text = format!("EL1ZU:{}", URL_SAFE_NO_PAD.encode(&z));
+        assert!(matches!(decode(&text), Err(TransportError::Inflate(_))));
+    }
+
+    #[test]
+    fn overlong_text_is_refused_before_decoding() {
+        let text = format!("EL1:{}", "0".repeat(MAX_TEXT_LEN));
+        assert!(matches!(decode(&text), Err(TransportError::TooLong { .. })));
+    }
+}
