@@ -121,6 +121,26 @@ impl QrMatrix {
             .build()
     }
 
+    /// An 8-bit grayscale raster with a quiet zone, `module_px` pixels per module: returns the
+    /// side length in pixels and the pixels row by row (0 = black, 255 = white). Image encoders
+    /// (PNG, JPEG) take it from here.
+    pub fn to_luma8(&self, module_px: u32) -> (u32, Vec<u8>) {
+        let module_px = module_px.max(1) as usize;
+        let modules = self.width() + 2 * QUIET_ZONE;
+        let side = modules * module_px;
+        let mut pixels = vec![255u8; side * side];
+        for (y, row) in pixels.chunks_mut(side).enumerate() {
+            let my = (y / module_px).wrapping_sub(QUIET_ZONE);
+            for (x, px) in row.iter_mut().enumerate() {
+                let mx = (x / module_px).wrapping_sub(QUIET_ZONE);
+                if self.is_dark(mx, my) {
+                    *px = 0;
+                }
+            }
+        }
+        (side as u32, pixels)
+    }
+
     /// Text for a terminal, two modules per character row, drawn light-on-dark so that it scans
     /// from a terminal with a dark background.
     pub fn to_terminal(&self) -> String {
@@ -162,6 +182,12 @@ mod tests {
         assert!(svg.contains("<svg") && svg.contains("</svg>"));
         let side = (m.width() + 2 * QUIET_ZONE) * 4;
         assert!(svg.contains(&format!("width=\"{side}\"")), "{svg:.200}");
+        let (side, pixels) = m.to_luma8(3);
+        assert_eq!(side as usize, (m.width() + 2 * QUIET_ZONE) * 3);
+        assert_eq!(pixels.len(), (side * side) as usize);
+        // Top-left finder pattern corner is black, the quiet zone white.
+        assert_eq!(pixels[(QUIET_ZONE * 3) * side as usize + QUIET_ZONE * 3], 0);
+        assert_eq!(pixels[0], 255);
         let term = m.to_terminal();
         assert_eq!(
             term.lines().count(),
