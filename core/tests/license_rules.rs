@@ -1,0 +1,154 @@
+//! Each rule of the license model gives its own precise error.
+
+use elicense::*;
+use time::macros::date;
+
+fn sample() -> License {
+    let org = OrgCode::with_check("11350100MB0312345").unwrap();
+    License {
+        id: LicenseId::new("YYZZ".parse().unwrap(), org, 1).unwrap(),
+        type_name: "营业执照".into(),
+        issuer_name: "福州市市场监督管理局".into(),
+        holder: Holder {
+            name: "福州示例科技有限公司".into(),
+            id: HolderId::Organisation(OrgCode::with_check("91350100MA8T2Q3X1").unwrap()),
+        },
+        issued_on: date!(2024 - 03 - 01),
+        validity: Validity::until(date!(2024 - 03 - 01), date!(2034 - 02 - 28)).unwrap(),
+        fields: vec![Field::new("legal_representative", FieldValue::Text("张三".into()))],
+        attachments: vec![],
+        status_index: None,
+    }
+}
+
+fn err(f: impl FnOnce(&mut License)) -> LicenseError {
+    let mut l = sample();
+    f(&mut l);
+    l.to_cbor().unwrap_err()
+}
+
+#[test]
+fn sample_is_valid() {
+    let l = sample();
+    assert_eq!(License::from_cbor(&l.to_cbor().unwrap()).unwrap(), l);
+}
+
+#[test]
+fn reversed_validity_is_refused() {
+    assert!(matches!(
+        Validity::until(date!(2024 - 03 - 01), date!(2024 - 02 - 29)),
+        Err(LicenseError::ValidityReversed { .. })
+    ));
+    assert!(Validity::until(date!(2024 - 03 - 01), date!(2024 - 03 - 01)).is_ok());
+}
+
+#[test]
+fn texts_must_be_printable_and_bounded() {
+    assert_eq!(
+        err(|l| l.holder.name = String::new()),
+        LicenseError::EmptyText("holder name".into())
+    );
+    assert!(matches!(
+        err(|l| l.issuer_name = "局\u{1b}[31m".into()),
+        LicenseError::ForbiddenChar { code: 0x1b, position: 2, .. }
+    ));
+    // Right-to-left override could make a name display differently from its bytes.
+    assert!(matches!(
+        err(|l| l.holder.name = "abc\u{202e}fed".into()),
+        LicenseError::ForbiddenChar { code: 0x202e, .. }
+    ));
+    assert!(matches!(
+        err(|l| l.type_name = "证".repeat(400)),
+        LicenseError::TooLong { len: 1200, max: 1024, .. }
+    ));
+}
+
+#[test]
+fn field_keys_are_checked() {
+    assert_eq!(
+        err(|l| l.fields.push(Field::new("Bad-Key", FieldValue::Integer(1)))),
+        LicenseError::BadFieldKey("Bad-Key".into())
+    );
+    assert_eq!(
+        err(|l| l
+            .fields
+            .push(Field::new("legal_representative", FieldValue::Integer(1)))),
+        LicenseError::DuplicateFieldKey("legal_representative".into())
+    );
+    assert!(matches!(
+        err(|l| l.fields = (0..65)
+            .map(|i| Field::new(format!("f{i}"), FieldValue::Integer(i)))
+            .collect()),
+        LicenseError::TooMany { what: "fields", count: 65, max: 64 }
+    ));
+}
+
+#[test]
+fn attachments_are_checked() {
+    let att = AttachmentRef {
+        sha256: [0; 32],
+        size: 1,
+        media_type: "application/pdf".into(),
+        file_name: "../../etc/passwd".into(),
+    };
+    assert!(matches!(
+        err(|l| l.attachments.push(att.clone())),
+        LicenseError::BadAttachment { index: 0, .. }
+    ));
+    let att = AttachmentRef {
+        media_type: "pdf".into(),
+        file_name: "scan.pdf".into(),
+        ..att
+    };
+    assert!(matches!(
+        err(|l| l.attachments.push(att)),
+        LicenseError::BadAttachment { index: 0, .. }
+    ));
+}
+
+#[test]
+fn dates_outside_years_1_to_9999_are_refused() {
+    let ancient = time::Date::from_calendar_date(-5, time::Month::January, 1).unwrap();
+    assert!(matches!(
+        err(|l| l.issued_on = ancient),
+        LicenseError::DateOutOfRange { .. }
+    ));
+}
+
+#[test]
+fn oversized_payload_is_refused() {
+    assert!(matches!(
+        err(|l| l.fields = (0..8)
+            .map(|i| Field::new(format!("blob{i}"), FieldValue::Bytes(vec![0; 4096])))
+            .collect()),
+        LicenseError::PayloadTooLarge { .. }
+    ));
+}
+
+#[test]
+fn expiry_is_inclusive_in_china_time() {
+    let key = SigningKey::from_bytes(&[9; 32]);
+    let l = sample();
+    let mut trust = TrustStore::new();
+    trust
+        .add(key.verifying_key(), l.issuer_code().clone(), "福州市市场监督管理局")
+        .unwrap();
+    let signed = l.sign(&key).unwrap();
+    let at = |s: time::OffsetDateTime| verify(Input::Bytes(&signed), &trust, s);
+    // 2034-02-28 23:59 in Beijing is 15:59 UTC: still valid.
+    assert!(at(time::macros::datetime!(2034-02-28 15:59 UTC)).is_valid());
+    // One minute after midnight in Beijing on 2034-03-01 is 16:01 UTC the day before.
+    assert_eq!(
+        at(time::macros::datetime!(2034-02-28 16:01 UTC))
+            .reason()
+            .map(Reason::code),
+        Some("expired")
+    );
+    assert_eq!(
+        at(time::macros::datetime!(2024-02-29 15:59 UTC))
+            .reason()
+            .map(Reason::code),
+        Some("not_yet_valid")
+    );
+    assert!(at(time::macros::datetime!(2024-02-29 16:00 UTC)).is_valid());
+}
