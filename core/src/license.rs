@@ -277,6 +277,18 @@ pub enum FieldValue {
     Bytes(Vec<u8>),
 }
 
+impl std::fmt::Display for FieldValue {
+    /// Text as is, dates as `YYYY-MM-DD`, integers in decimal, bytes in lowercase hex.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FieldValue::Text(t) => f.write_str(t),
+            FieldValue::Date(d) => write!(f, "{d}"),
+            FieldValue::Integer(n) => write!(f, "{n}"),
+            FieldValue::Bytes(b) => b.iter().try_for_each(|x| write!(f, "{x:02x}")),
+        }
+    }
+}
+
 /// A further field, with a key defined by the license type.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Field {

@@ -15,7 +15,10 @@ fn sample() -> License {
         },
         issued_on: date!(2024 - 03 - 01),
         validity: Validity::until(date!(2024 - 03 - 01), date!(2034 - 02 - 28)).unwrap(),
-        fields: vec![Field::new("legal_representative", FieldValue::Text("张三".into()))],
+        fields: vec![Field::new(
+            "legal_representative",
+            FieldValue::Text("张三".into()),
+        )],
         attachments: vec![],
         status_index: None,
     }
@@ -50,7 +53,11 @@ fn texts_must_be_printable_and_bounded() {
     );
     assert!(matches!(
         err(|l| l.issuer_name = "局\u{1b}[31m".into()),
-        LicenseError::ForbiddenChar { code: 0x1b, position: 2, .. }
+        LicenseError::ForbiddenChar {
+            code: 0x1b,
+            position: 2,
+            ..
+        }
     ));
     // Right-to-left override could make a name display differently from its bytes.
     assert!(matches!(
@@ -59,7 +66,11 @@ fn texts_must_be_printable_and_bounded() {
     ));
     assert!(matches!(
         err(|l| l.type_name = "证".repeat(400)),
-        LicenseError::TooLong { len: 1200, max: 1024, .. }
+        LicenseError::TooLong {
+            len: 1200,
+            max: 1024,
+            ..
+        }
     ));
 }
 
@@ -79,7 +90,11 @@ fn field_keys_are_checked() {
         err(|l| l.fields = (0..65)
             .map(|i| Field::new(format!("f{i}"), FieldValue::Integer(i)))
             .collect()),
-        LicenseError::TooMany { what: "fields", count: 65, max: 64 }
+        LicenseError::TooMany {
+            what: "fields",
+            count: 65,
+            max: 64
+        }
     ));
 }
 
@@ -131,7 +146,11 @@ fn expiry_is_inclusive_in_china_time() {
     let l = sample();
     let mut trust = TrustStore::new();
     trust
-        .add(key.verifying_key(), l.issuer_code().clone(), "福州市市场监督管理局")
+        .add(
+            key.verifying_key(),
+            l.issuer_code().clone(),
+            "福州市市场监督管理局",
+        )
         .unwrap();
     let signed = l.sign(&key).unwrap();
     let at = |s: time::OffsetDateTime| verify(Input::Bytes(&signed), &trust, s);
@@ -151,4 +170,15 @@ fn expiry_is_inclusive_in_china_time() {
         Some("not_yet_valid")
     );
     assert!(at(time::macros::datetime!(2024-02-29 16:00 UTC)).is_valid());
+}
+
+#[test]
+fn field_values_display_plainly() {
+    assert_eq!(
+        FieldValue::Date(date!(2019 - 05 - 20)).to_string(),
+        "2019-05-20"
+    );
+    assert_eq!(FieldValue::Bytes(vec![0, 0xab]).to_string(), "00ab");
+    assert_eq!(FieldValue::Integer(-7).to_string(), "-7");
+    assert_eq!(FieldValue::Text("张三".into()).to_string(), "张三");
 }

@@ -54,7 +54,11 @@ fn attachment() -> impl Strategy<Value = AttachmentRef> {
     (
         any::<[u8; 32]>(),
         any::<u64>(),
-        prop_oneof![Just("application/pdf"), Just("image/jpeg"), Just("image/png")],
+        prop_oneof![
+            Just("application/pdf"),
+            Just("image/jpeg"),
+            Just("image/png")
+        ],
         "[a-z0-9_.-]{0,20}[a-z0-9]\\.(pdf|jpg)|扫描件[0-9]{1,3}\\.pdf",
     )
         .prop_map(|(sha256, size, mt, name)| AttachmentRef {

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# All the tests, on a fresh machine: installs what they need, then checks formatting, lints and
+# runs every test (unit, property, fixtures, pycose interoperability, CLI).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+echo "== Python packages for the interoperability test (.venv)"
+if [ ! -x .venv/bin/python ]; then
+  python3 -m venv .venv
+fi
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -r fixtures/interop/requirements.txt
+export ELICENSE_PYTHON="$PWD/.venv/bin/python"
+
+echo "== Rust components"
+if ! cargo fmt --version >/dev/null 2>&1 || ! cargo clippy --version >/dev/null 2>&1; then
+  rustup component add rustfmt clippy
+fi
+
+echo "== cargo fmt --check"
+cargo fmt --all -- --check
+
+echo "== cargo clippy"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+echo "== cargo test"
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+cargo test --workspace --locked 2>&1 | tee "$log"
+
+# One closing line with the totals over every test binary (cargo's own last line is often a
+# crate with no doctests, "0 passed").
+awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
+     END { printf "tests: %d passed, %d failed\n", p, f; if (p == 0 || f > 0) exit 1 }' "$log"
