@@ -87,6 +87,32 @@ pub enum Reason {
 }
 
 impl Reason {
+    /// Every code [`Reason::code`] can return, in the order of the verification steps.
+    pub const CODES: &'static [&'static str] = &[
+        "empty",
+        "text_too_long",
+        "bad_prefix",
+        "unsupported_version",
+        "unknown_form",
+        "bad_url",
+        "bad_base45",
+        "bad_base64",
+        "bad_compression",
+        "too_large",
+        "bad_cose",
+        "bad_header",
+        "unsupported_algorithm",
+        "wrong_document_type",
+        "bad_key",
+        "unknown_signer",
+        "bad_signature",
+        "bad_cbor",
+        "bad_license",
+        "issuer_not_signer",
+        "not_yet_valid",
+        "expired",
+    ];
+
     /// A stable machine-readable code for this reason (for JSON output and translations).
     pub fn code(&self) -> &'static str {
         match self {
@@ -246,4 +272,63 @@ pub fn verify(input: Input<'_>, trust: &TrustStore, now: OffsetDateTime) -> Verd
         license,
         signer: signer.clone(),
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    #[test]
+    fn every_reason_has_a_listed_code() {
+        let org: OrgCode = "9144030071526726XG".parse().unwrap();
+        let reasons = [
+            Reason::Transport(TransportError::Empty),
+            Reason::Transport(TransportError::TooLong { len: 1, max: 0 }),
+            Reason::Transport(TransportError::BadPrefix(String::new())),
+            Reason::Transport(TransportError::UnsupportedVersion(String::new())),
+            Reason::Transport(TransportError::UnknownForm(String::new())),
+            Reason::Transport(TransportError::BadUrl),
+            Reason::Transport(TransportError::BadBase45 {
+                position: 1,
+                detail: "",
+            }),
+            Reason::Transport(TransportError::BadBase64(String::new())),
+            Reason::Transport(TransportError::Inflate(String::new())),
+            Reason::Transport(TransportError::TooLarge { max: 0 }),
+            Reason::Cose(CoseError::TooLarge { len: 1, max: 0 }),
+            Reason::Cose(CoseError::NotFourItems),
+            Reason::Cose(CoseError::MissingKid),
+            Reason::Cose(CoseError::MissingAlgorithm),
+            Reason::Cose(CoseError::UnknownContentType(String::new())),
+            Reason::Cose(CoseError::BadSignature),
+            Reason::Cose(CoseError::BadPublicKey("")),
+            Reason::License(LicenseError::Missing("")),
+            Reason::License(LicenseError::Cbor(crate::CborError::NotDeterministic)),
+            Reason::UnknownSigner(Kid([0; 8])),
+            Reason::BadSignature,
+            Reason::IssuerNotSigner {
+                license_issuer: org.clone(),
+                signer: org,
+            },
+            Reason::NotYetValid {
+                from: date!(2020 - 01 - 01),
+                today: date!(2019 - 01 - 01),
+            },
+            Reason::Expired {
+                until: date!(2020 - 01 - 01),
+                today: date!(2021 - 01 - 01),
+            },
+        ];
+        let mut seen = std::collections::BTreeSet::new();
+        for r in &reasons {
+            assert!(Reason::CODES.contains(&r.code()), "{r:?}");
+            seen.insert(r.code());
+        }
+        assert_eq!(
+            seen.len(),
+            Reason::CODES.len(),
+            "a listed code is never produced"
+        );
+    }
 }
