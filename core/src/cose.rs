@@ -254,12 +254,19 @@ pub struct CoseSign1 {
 }
 
 impl CoseSign1 {
-    /// Parse a tagged COSE_Sign1 and its protected header. Does not check the signature.
+    /// Parse a tagged COSE_Sign1 of at most [`MAX_SIGNED_LEN`] bytes and its protected header.
+    /// Does not check the signature.
     pub fn parse(bytes: &[u8]) -> Result<Self, CoseError> {
-        if bytes.len() > MAX_SIGNED_LEN {
+        Self::parse_with_limit(bytes, MAX_SIGNED_LEN)
+    }
+
+    /// [`CoseSign1::parse`] with another size limit, for larger documents (trust lists, status
+    /// lists).
+    pub fn parse_with_limit(bytes: &[u8], max: usize) -> Result<Self, CoseError> {
+        if bytes.len() > max {
             return Err(CoseError::TooLarge {
                 len: bytes.len(),
-                max: MAX_SIGNED_LEN,
+                max,
             });
         }
         let value = cbor::decode(bytes).map_err(CoseError::Cbor)?;

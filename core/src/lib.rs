@@ -63,6 +63,8 @@ pub mod attachment;
 mod cbor;
 pub mod cose;
 pub mod identifier;
+#[cfg(feature = "issuance")]
+pub mod keys;
 pub mod license;
 pub mod limits;
 pub mod qr;
@@ -77,8 +79,10 @@ pub use identifier::{IdentifierError, LicenseId, LicenseTypeCode, OrgCode, Resid
 pub use license::{Field, FieldValue, Holder, HolderId, License, LicenseError, Validity};
 pub use qr::{ErrorCorrection, QrError, QrMatrix};
 pub use transport::{Compression, Encoding, TransportError};
-pub use trust::{TrustError, TrustStore, TrustedKey};
-pub use verify::{verify, Input, Reason, Rejected, Verdict, Verified};
+pub use trust::{
+    CertError, Certificate, StatusList, TrustError, TrustList, TrustStore, TrustedKey,
+};
+pub use verify::{verify, Input, Reason, Rejected, Revocation, Verdict, Verified};
 
 /// The Ed25519 key types, re-exported so callers use the same version as this crate.
 pub use ed25519_dalek::{SigningKey, VerifyingKey};

@@ -41,3 +41,18 @@ pub const MIN_YEAR: i32 = 1;
 
 /// Latest year of any date in a license.
 pub const MAX_YEAR: i32 = 9999;
+
+/// Largest signed trust list, in bytes.
+pub const MAX_TRUST_LIST_LEN: usize = 1024 * 1024;
+
+/// Most department certificates one trust list may carry.
+pub const MAX_TRUST_LIST_CERTS: usize = 1024;
+
+/// Most revoked-certificate fingerprints one trust list may carry.
+pub const MAX_REVOKED_CERTS: usize = 4096;
+
+/// Largest signed revocation status list, in bytes.
+pub const MAX_STATUS_LIST_LEN: usize = 256 * 1024;
+
+/// Most entries (licenses) one status list may cover: 16 Mi, a 2 MiB bitstring.
+pub const MAX_STATUS_ENTRIES: u64 = 1 << 24;

@@ -4,10 +4,11 @@ use thiserror::Error;
 use time::{Date, OffsetDateTime, UtcOffset};
 
 use crate::cose::{ContentType, CoseError, CoseSign1, Kid};
+use crate::identifier::LicenseTypeCode;
 use crate::identifier::OrgCode;
 use crate::license::{License, LicenseError};
 use crate::transport::{self, TransportError};
-use crate::trust::{TrustStore, TrustedKey};
+use crate::trust::{TrustStore, TrustedKey, MAX_CLOCK_SKEW};
 
 /// License dates are calendar days in China Standard Time (UTC+8): a license valid until
 /// 2030-12-31 is valid until the end of that day in Beijing, wherever it is checked.
@@ -68,6 +69,48 @@ pub enum Reason {
         /// Department of the signing key.
         signer: OrgCode,
     },
+    /// The signing department's certificate was revoked by its root's trust list.
+    #[error("the certificate of {department} (serial {serial}) that signed this license has been revoked")]
+    CertificateRevoked {
+        /// Department name.
+        department: String,
+        /// Certificate serial number (hex).
+        serial: String,
+    },
+    /// The signing department's certificate does not permit this license type.
+    #[error("{department} is not permitted to issue license type {type_code}")]
+    TypeNotPermitted {
+        /// The license's type code.
+        type_code: LicenseTypeCode,
+        /// Department name.
+        department: String,
+    },
+    /// The license's issue date is before its signing certificate became valid.
+    #[error(
+        "issued on {issued_on}, before the signing certificate became valid on {certificate_from}"
+    )]
+    IssuedBeforeCertificate {
+        /// License issue date.
+        issued_on: Date,
+        /// First day of the certificate (UTC+8).
+        certificate_from: Date,
+    },
+    /// The license's issue date is after its signing certificate expired.
+    #[error("issued on {issued_on}, after the signing certificate expired on {certificate_until}")]
+    CertificateExpired {
+        /// License issue date.
+        issued_on: Date,
+        /// Last day of the certificate (UTC+8).
+        certificate_until: Date,
+    },
+    /// The issuing department's status list marks this license as revoked.
+    #[error("revoked by the issuing department (status list {list_sequence}, entry {index})")]
+    Revoked {
+        /// The license's status index.
+        index: u64,
+        /// Sequence number of the status list that revokes it.
+        list_sequence: u64,
+    },
     /// Before the first day of validity.
     #[error("not yet valid: valid from {from}, today is {today}")]
     NotYetValid {
@@ -105,10 +148,15 @@ impl Reason {
         "wrong_document_type",
         "bad_key",
         "unknown_signer",
+        "certificate_revoked",
         "bad_signature",
         "bad_cbor",
         "bad_license",
         "issuer_not_signer",
+        "type_not_permitted",
+        "issued_before_certificate",
+        "certificate_expired",
+        "revoked",
         "not_yet_valid",
         "expired",
     ];
@@ -154,19 +202,40 @@ impl Reason {
             Reason::UnknownSigner(_) => "unknown_signer",
             Reason::BadSignature => "bad_signature",
             Reason::IssuerNotSigner { .. } => "issuer_not_signer",
+            Reason::CertificateRevoked { .. } => "certificate_revoked",
+            Reason::TypeNotPermitted { .. } => "type_not_permitted",
+            Reason::IssuedBeforeCertificate { .. } => "issued_before_certificate",
+            Reason::CertificateExpired { .. } => "certificate_expired",
+            Reason::Revoked { .. } => "revoked",
             Reason::NotYetValid { .. } => "not_yet_valid",
             Reason::Expired { .. } => "expired",
         }
     }
 }
 
-/// A license whose signature, signer and dates all check out.
+/// Whether a valid license's revocation status could be checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Revocation {
+    /// The license has no status index: it cannot be revoked individually.
+    NotApplicable,
+    /// The issuing department's status list (this sequence number) says it is not revoked.
+    Checked {
+        /// Sequence number of the status list consulted.
+        list_sequence: u64,
+    },
+    /// No status list covering this license is loaded: revocation was not checked.
+    Unknown,
+}
+
+/// A license whose signature, signer, certificate, revocation status and dates all check out.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Verified {
     /// The license.
     pub license: License,
     /// The trusted key that signed it.
     pub signer: TrustedKey,
+    /// Whether revocation could be checked.
+    pub revocation: Revocation,
 }
 
 /// A rejected license: why, and what could be read of it.
@@ -205,11 +274,14 @@ impl Verdict {
     }
 }
 
-/// Verify a license against the trusted keys at instant `now`.
+/// Verify a license against the trust store at instant `now`.
 ///
-/// Checks, in order: the transport text, the COSE_Sign1 structure and headers, that the signer's
-/// key is trusted, the signature, the license payload, that the license names the signing
-/// department as its issuer, and the validity dates (China Standard Time). Never panics.
+/// Checks, in order (`docs/FORMAT.md` §7): the transport text, the COSE_Sign1 structure and
+/// headers, that the signer's key is trusted and not revoked, the signature, the license payload,
+/// that the license names the signing department as its issuer, that the department's
+/// certificate (if any) permits the license type and was valid on the issue date, the issuing
+/// department's revocation status list (if loaded), and the validity dates (China Standard Time,
+/// with [`MAX_CLOCK_SKEW`]). Never panics.
 pub fn verify(input: Input<'_>, trust: &TrustStore, now: OffsetDateTime) -> Verdict {
     let reject = |reason: Reason, kid: Option<Kid>, unverified: Option<License>| {
         Verdict::Invalid(Box::new(Rejected {
@@ -239,39 +311,112 @@ pub fn verify(input: Input<'_>, trust: &TrustStore, now: OffsetDateTime) -> Verd
     }
     let license = License::from_cbor(cose.payload());
     let candidates = trust.candidates(cose.kid());
-    if candidates.is_empty() {
-        return reject(Reason::UnknownSigner(cose.kid()), kid, license.ok());
-    }
-    let Some(signer) = candidates.iter().find(|k| cose.verify(&k.key).is_ok()) else {
-        return reject(Reason::BadSignature, kid, license.ok());
+    let signer = candidates.iter().find(|k| cose.verify(&k.key).is_ok());
+    let Some(signer) = signer else {
+        let revoked = trust
+            .revoked_candidates(cose.kid())
+            .iter()
+            .find(|k| cose.verify(&k.key).is_ok());
+        let reason = match revoked {
+            Some(k) => Reason::CertificateRevoked {
+                department: k.name.clone(),
+                serial: k
+                    .certificate
+                    .as_ref()
+                    .map_or_else(String::new, |(c, _)| c.serial().to_owned()),
+            },
+            None if candidates.is_empty() && trust.revoked_candidates(cose.kid()).is_empty() => {
+                Reason::UnknownSigner(cose.kid())
+            }
+            None => Reason::BadSignature,
+        };
+        return reject(reason, kid, license.ok());
     };
     let license = match license {
         Ok(l) => l,
         Err(e) => return reject(e.into(), kid, None),
     };
-    if license.issuer_code() != &signer.org_code {
-        let reason = Reason::IssuerNotSigner {
-            license_issuer: license.issuer_code().clone(),
-            signer: signer.org_code.clone(),
-        };
+    if let Err(reason) = check_signer(&license, signer) {
         return reject(reason, kid, Some(license));
     }
-    let today = license_day(now);
+    let revocation = match (
+        license.status_index,
+        trust.status_list(license.issuer_code()),
+    ) {
+        (None, _) => Revocation::NotApplicable,
+        (Some(_), None) => Revocation::Unknown,
+        (Some(index), Some(list)) => match list.is_revoked(index) {
+            Some(true) => {
+                let reason = Reason::Revoked {
+                    index,
+                    list_sequence: list.sequence,
+                };
+                return reject(reason, kid, Some(license));
+            }
+            Some(false) => Revocation::Checked {
+                list_sequence: list.sequence,
+            },
+            None => Revocation::Unknown,
+        },
+    };
     let validity = license.validity;
-    if today < validity.from() {
+    let latest_today = license_day(now + MAX_CLOCK_SKEW);
+    let earliest_today = license_day(now - MAX_CLOCK_SKEW);
+    if latest_today < validity.from() {
         let reason = Reason::NotYetValid {
             from: validity.from(),
-            today,
+            today: license_day(now),
         };
         return reject(reason, kid, Some(license));
     }
-    if let Some(until) = validity.last_day().filter(|&until| until < today) {
-        return reject(Reason::Expired { until, today }, kid, Some(license));
+    if let Some(until) = validity.last_day().filter(|&until| until < earliest_today) {
+        let reason = Reason::Expired {
+            until,
+            today: license_day(now),
+        };
+        return reject(reason, kid, Some(license));
     }
     Verdict::Valid(Box::new(Verified {
         license,
         signer: signer.clone(),
+        revocation,
     }))
+}
+
+/// The checks that bind a license to the key that signed it: the issuer named in the license is
+/// the key's department, and the key's certificate permits the license type and was valid on the
+/// license's issue date.
+fn check_signer(license: &License, signer: &TrustedKey) -> Result<(), Reason> {
+    if license.issuer_code() != &signer.org_code {
+        return Err(Reason::IssuerNotSigner {
+            license_issuer: license.issuer_code().clone(),
+            signer: signer.org_code.clone(),
+        });
+    }
+    let Some((cert, _root)) = &signer.certificate else {
+        return Ok(());
+    };
+    if !cert.license_types().contains(license.type_code()) {
+        return Err(Reason::TypeNotPermitted {
+            type_code: license.type_code().clone(),
+            department: signer.name.clone(),
+        });
+    }
+    let certificate_from = license_day(cert.not_before());
+    let certificate_until = license_day(cert.not_after());
+    if license.issued_on < certificate_from {
+        return Err(Reason::IssuedBeforeCertificate {
+            issued_on: license.issued_on,
+            certificate_from,
+        });
+    }
+    if license.issued_on > certificate_until {
+        return Err(Reason::CertificateExpired {
+            issued_on: license.issued_on,
+            certificate_until,
+        });
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -310,6 +455,26 @@ mod tests {
             Reason::IssuerNotSigner {
                 license_issuer: org.clone(),
                 signer: org,
+            },
+            Reason::CertificateRevoked {
+                department: String::new(),
+                serial: String::new(),
+            },
+            Reason::TypeNotPermitted {
+                type_code: "YYZZ".parse().unwrap(),
+                department: String::new(),
+            },
+            Reason::IssuedBeforeCertificate {
+                issued_on: date!(2020 - 01 - 01),
+                certificate_from: date!(2021 - 01 - 01),
+            },
+            Reason::CertificateExpired {
+                issued_on: date!(2022 - 01 - 01),
+                certificate_until: date!(2021 - 01 - 01),
+            },
+            Reason::Revoked {
+                index: 1,
+                list_sequence: 1,
             },
             Reason::NotYetValid {
                 from: date!(2020 - 01 - 01),

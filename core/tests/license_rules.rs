@@ -156,19 +156,23 @@ fn expiry_is_inclusive_in_china_time() {
     let at = |s: time::OffsetDateTime| verify(Input::Bytes(&signed), &trust, s);
     // 2034-02-28 23:59 in Beijing is 15:59 UTC: still valid.
     assert!(at(time::macros::datetime!(2034-02-28 15:59 UTC)).is_valid());
-    // One minute after midnight in Beijing on 2034-03-01 is 16:01 UTC the day before.
+    // Within the 5-minute clock skew after midnight in Beijing: still valid.
+    assert!(at(time::macros::datetime!(2034-02-28 16:04 UTC)).is_valid());
+    // Beyond it: expired.
     assert_eq!(
-        at(time::macros::datetime!(2034-02-28 16:01 UTC))
+        at(time::macros::datetime!(2034-02-28 16:06 UTC))
             .reason()
             .map(Reason::code),
         Some("expired")
     );
+    // The day before validity starts, more than the skew before midnight: not yet valid.
     assert_eq!(
-        at(time::macros::datetime!(2024-02-29 15:59 UTC))
+        at(time::macros::datetime!(2024-02-29 15:54 UTC))
             .reason()
             .map(Reason::code),
         Some("not_yet_valid")
     );
+    assert!(at(time::macros::datetime!(2024-02-29 15:56 UTC)).is_valid());
     assert!(at(time::macros::datetime!(2024-02-29 16:00 UTC)).is_valid());
 }
 

@@ -1,0 +1,610 @@
+//! X.509 certificates (RFC 5280) with Ed25519 keys (RFC 8410) for root authorities and
+//! departments (`docs/TRUST.md` §2).
+//!
+//! A department certificate names its department in the subject (`commonName`) and carries its
+//! organisation code as `organizationIdentifier` (2.5.4.97) in the ETSI EN 319 412-1 form
+//! `NTRCN-<统一社会信用代码>`, and the license types it may sign in the non-critical extension
+//! [`OID_LICENSE_TYPES`]: a DER `SEQUENCE OF UTF8String` of license type codes. Certificates are
+//! parsed with `x509-parser`; their signatures are checked with ed25519-dalek's strict
+//! verification over the raw TBSCertificate bytes; they are built with `rcgen` (feature
+//! `issuance`).
+
+use ::time::OffsetDateTime;
+use ed25519_dalek::{Signature, VerifyingKey};
+use sha2::{Digest, Sha256};
+use thiserror::Error;
+use x509_parser::prelude::{ASN1Time, FromDer, ParsedExtension, X509Certificate, X509Name};
+
+use crate::cose::public_key_from_bytes;
+use crate::identifier::{IdentifierError, LicenseTypeCode, OrgCode};
+
+/// Object identifier of Ed25519 (RFC 8410).
+pub const OID_ED25519: &str = "1.3.101.112";
+/// Object identifier of the `organizationIdentifier` name attribute (X.520).
+pub const OID_ORGANIZATION_IDENTIFIER: &str = "2.5.4.97";
+/// Prefix of the organisation code in `organizationIdentifier`: national trade register, China.
+pub const ORG_ID_PREFIX: &str = "NTRCN-";
+/// Arcs of the permitted-license-types extension. **Provisional**: it sits under the X.660
+/// `example` arc (2.999) until the operator assigns an OID from its own arc; only this constant
+/// changes then.
+pub const OID_LICENSE_TYPES_ARCS: &[u64] = &[2, 999, 3625, 1];
+/// [`OID_LICENSE_TYPES_ARCS`] in dotted form.
+pub const OID_LICENSE_TYPES: &str = "2.999.3625.1";
+/// The DER content bytes of [`OID_LICENSE_TYPES`] (2 × 40 + 999 = 1079 → `88 37`, 3625 → `9c 29`,
+/// 1 → `01`). Extensions are matched on these bytes because OIDs under 2.999 trip up parts of
+/// the Rust ASN.1 ecosystem: x509-parser renders them as a wrong dotted string and const-oid
+/// rejects them. The OpenSSL interoperability test builds the extension from the dotted form.
+pub const OID_LICENSE_TYPES_DER: &[u8] = &[0x88, 0x37, 0x9c, 0x29, 0x01];
+/// Most license types one department certificate may list.
+pub const MAX_LICENSE_TYPES: usize = 256;
+/// Largest certificate accepted, in bytes.
+pub const MAX_CERT_LEN: usize = 16 * 1024;
+
+/// Why a certificate is not acceptable.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum CertError {
+    /// Larger than [`MAX_CERT_LEN`].
+    #[error("certificate is {0} bytes, more than the limit of {MAX_CERT_LEN}")]
+    TooLarge(usize),
+    /// Not a DER (or PEM) X.509 certificate.
+    #[error("not an X.509 certificate: {0}")]
+    Malformed(String),
+    /// Signed or keyed with something other than Ed25519.
+    #[error("certificate uses algorithm {0}; only Ed25519 (1.3.101.112) is accepted")]
+    NotEd25519(String),
+    /// The subject key is not a valid Ed25519 public key.
+    #[error("certificate public key: {0}")]
+    BadKey(String),
+    /// The issuer's name differs from the issuing certificate's subject.
+    #[error("certificate was issued by {found:?}, not by {expected:?}")]
+    WrongIssuer {
+        /// The issuing certificate's subject.
+        expected: String,
+        /// The certificate's issuer field.
+        found: String,
+    },
+    /// The signature does not verify with the issuer's key.
+    #[error("certificate signature does not verify with the key of {0:?}")]
+    BadSignature(String),
+    /// A root certificate is not self-signed or not a CA.
+    #[error("not a root authority certificate: {0}")]
+    NotRoot(&'static str),
+    /// A department certificate lacks something it needs.
+    #[error("not a department certificate: {0}")]
+    NotDepartment(String),
+    /// The organisation code in the subject is invalid.
+    #[error("organisation code in the certificate: {0}")]
+    OrgCode(IdentifierError),
+    /// The license types extension is malformed.
+    #[error("license types extension: {0}")]
+    LicenseTypes(String),
+    /// A critical extension this library does not understand.
+    #[error("certificate has a critical extension {0} that this verifier does not understand")]
+    UnknownCriticalExtension(String),
+    /// Building a certificate failed.
+    #[error("cannot build certificate: {0}")]
+    Build(String),
+}
+
+/// A parsed certificate whose structure has been checked (its issuer's signature is checked by
+/// [`Certificate::verify_issued_by`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Certificate {
+    der: Vec<u8>,
+    fingerprint: [u8; 32],
+    name: String,
+    issuer_name: String,
+    org_code: Option<OrgCode>,
+    key: VerifyingKey,
+    not_before: OffsetDateTime,
+    not_after: OffsetDateTime,
+    is_ca: bool,
+    can_sign_certs: bool,
+    can_sign_documents: bool,
+    license_types: Vec<LicenseTypeCode>,
+    serial: String,
+    subject_raw: Vec<u8>,
+    issuer_raw: Vec<u8>,
+    tbs: Vec<u8>,
+    signature: [u8; 64],
+}
+
+fn time_of(t: ASN1Time) -> OffsetDateTime {
+    t.to_datetime()
+}
+
+fn name_text(name: &X509Name<'_>) -> String {
+    name.iter_common_name()
+        .next()
+        .or_else(|| name.iter_organization().next())
+        .and_then(|a| a.as_str().ok())
+        .map(str::to_owned)
+        .unwrap_or_else(|| name.to_string())
+}
+
+impl Certificate {
+    /// Parse a certificate from DER or PEM bytes.
+    pub fn parse(bytes: &[u8]) -> Result<Self, CertError> {
+        if bytes.len() > MAX_CERT_LEN {
+            return Err(CertError::TooLarge(bytes.len()));
+        }
+        if bytes.starts_with(b"-----BEGIN") {
+            let (_, pem) = x509_parser::pem::parse_x509_pem(bytes)
+                .map_err(|e| CertError::Malformed(format!("bad PEM: {e}")))?;
+            if pem.label != "CERTIFICATE" {
+                return Err(CertError::Malformed(format!(
+                    "PEM block is {:?}, expected CERTIFICATE",
+                    pem.label
+                )));
+            }
+            return Self::parse_der(&pem.contents);
+        }
+        Self::parse_der(bytes)
+    }
+
+    fn parse_der(der: &[u8]) -> Result<Self, CertError> {
+        let (rest, cert) =
+            X509Certificate::from_der(der).map_err(|e| CertError::Malformed(e.to_string()))?;
+        if !rest.is_empty() {
+            return Err(CertError::Malformed(format!(
+                "{} bytes after the certificate",
+                rest.len()
+            )));
+        }
+        let alg = cert.signature_algorithm.algorithm.to_id_string();
+        let tbs_alg = cert.tbs_certificate.signature.algorithm.to_id_string();
+        if alg != OID_ED25519 || tbs_alg != OID_ED25519 {
+            return Err(CertError::NotEd25519(alg));
+        }
+        let spki = cert.public_key();
+        let key_alg = spki.algorithm.algorithm.to_id_string();
+        if key_alg != OID_ED25519 {
+            return Err(CertError::NotEd25519(key_alg));
+        }
+        let key = public_key_from_bytes(&spki.subject_public_key.data)
+            .map_err(|e| CertError::BadKey(e.to_string()))?;
+        let signature: [u8; 64] = cert
+            .signature_value
+            .data
+            .as_ref()
+            .try_into()
+            .map_err(|_| CertError::Malformed("Ed25519 signature is not 64 bytes".into()))?;
+        let mut is_ca = false;
+        let (mut can_sign_certs, mut can_sign_documents) = (true, true);
+        let mut license_types = Vec::new();
+        for ext in cert.extensions() {
+            match ext.parsed_extension() {
+                ParsedExtension::BasicConstraints(bc) => is_ca = bc.ca,
+                ParsedExtension::KeyUsage(ku) => {
+                    can_sign_certs = ku.key_cert_sign();
+                    can_sign_documents = ku.digital_signature();
+                }
+                ParsedExtension::SubjectKeyIdentifier(_)
+                | ParsedExtension::AuthorityKeyIdentifier(_) => {}
+                _ if ext.oid.as_bytes() == OID_LICENSE_TYPES_DER => {
+                    license_types = parse_license_types(ext.value)?;
+                }
+                _ if ext.critical => {
+                    return Err(CertError::UnknownCriticalExtension(format!(
+                        "{} (DER {})",
+                        ext.oid.to_id_string(),
+                        hex_upper(ext.oid.as_bytes())
+                    )))
+                }
+                _ => {}
+            }
+        }
+        let subject = cert.subject();
+        let org_code = subject
+            .iter_attributes()
+            .find(|a| a.attr_type().to_id_string() == OID_ORGANIZATION_IDENTIFIER)
+            .map(|a| {
+                let text = a.as_str().map_err(|_| {
+                    CertError::OrgCode(IdentifierError::WrongLength {
+                        what: "organizationIdentifier",
+                        expected: "a text",
+                        found: 0,
+                    })
+                })?;
+                let code = text.strip_prefix(ORG_ID_PREFIX).ok_or_else(|| {
+                    CertError::NotDepartment(format!(
+                        "organizationIdentifier {text:?} does not start with {ORG_ID_PREFIX}"
+                    ))
+                })?;
+                code.parse::<OrgCode>().map_err(CertError::OrgCode)
+            })
+            .transpose()?;
+        let validity = cert.validity();
+        Ok(Certificate {
+            der: der.to_vec(),
+            fingerprint: Sha256::digest(der).into(),
+            name: name_text(subject),
+            issuer_name: name_text(cert.issuer()),
+            org_code,
+            key,
+            not_before: time_of(validity.not_before),
+            not_after: time_of(validity.not_after),
+            is_ca,
+            can_sign_certs,
+            can_sign_documents,
+            license_types,
+            serial: hex_upper(cert.raw_serial()),
+            subject_raw: subject.as_raw().to_vec(),
+            issuer_raw: cert.issuer().as_raw().to_vec(),
+            tbs: cert.tbs_certificate.as_ref().to_vec(),
+            signature,
+        })
+    }
+
+    /// The DER bytes.
+    pub fn der(&self) -> &[u8] {
+        &self.der
+    }
+
+    /// SHA-256 of the DER bytes.
+    pub fn fingerprint(&self) -> [u8; 32] {
+        self.fingerprint
+    }
+
+    /// The subject's name (common name, else organisation).
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The issuer's name.
+    pub fn issuer_name(&self) -> &str {
+        &self.issuer_name
+    }
+
+    /// The subject's organisation code, if the certificate carries one.
+    pub fn org_code(&self) -> Option<&OrgCode> {
+        self.org_code.as_ref()
+    }
+
+    /// The subject's public key.
+    pub fn key(&self) -> &VerifyingKey {
+        &self.key
+    }
+
+    /// Start of validity.
+    pub fn not_before(&self) -> OffsetDateTime {
+        self.not_before
+    }
+
+    /// End of validity.
+    pub fn not_after(&self) -> OffsetDateTime {
+        self.not_after
+    }
+
+    /// Whether basic constraints mark it as a CA.
+    pub fn is_ca(&self) -> bool {
+        self.is_ca
+    }
+
+    /// The license types a department certificate permits.
+    pub fn license_types(&self) -> &[LicenseTypeCode] {
+        &self.license_types
+    }
+
+    /// The serial number in upper-case hex.
+    pub fn serial(&self) -> &str {
+        &self.serial
+    }
+
+    /// Check that `issuer` issued this certificate: names match, `issuer` is a CA allowed to
+    /// sign certificates, and its key verifies the signature (strictly).
+    pub fn verify_issued_by(&self, issuer: &Certificate) -> Result<(), CertError> {
+        if self.issuer_raw != issuer.subject_raw {
+            return Err(CertError::WrongIssuer {
+                expected: issuer.name.clone(),
+                found: self.issuer_name.clone(),
+            });
+        }
+        if !issuer.is_ca || !issuer.can_sign_certs {
+            return Err(CertError::NotRoot(
+                "the issuer is not a CA allowed to sign certificates",
+            ));
+        }
+        issuer
+            .key
+            .verify_strict(&self.tbs, &Signature::from_bytes(&self.signature))
+            .map_err(|_| CertError::BadSignature(issuer.name.clone()))
+    }
+
+    /// Check that this is a usable root: a self-signed CA certificate allowed to sign
+    /// certificates.
+    pub fn check_root(&self) -> Result<(), CertError> {
+        if !self.is_ca {
+            return Err(CertError::NotRoot(
+                "basic constraints do not mark it as a CA",
+            ));
+        }
+        if self.issuer_raw != self.subject_raw {
+            return Err(CertError::NotRoot("it is not self-issued"));
+        }
+        self.verify_issued_by(self)
+            .map_err(|_| CertError::NotRoot("its self-signature does not verify"))
+    }
+
+    /// Check that this is a usable department certificate: not a CA, allowed to sign documents,
+    /// with an organisation code and at least one license type.
+    pub fn check_department(&self) -> Result<(), CertError> {
+        if self.is_ca {
+            return Err(CertError::NotDepartment("it is a CA certificate".into()));
+        }
+        if !self.can_sign_documents {
+            return Err(CertError::NotDepartment(
+                "key usage does not include digitalSignature".into(),
+            ));
+        }
+        if self.org_code.is_none() {
+            return Err(CertError::NotDepartment(format!(
+                "no organizationIdentifier ({ORG_ID_PREFIX}<organisation code>) in the subject"
+            )));
+        }
+        if self.license_types.is_empty() {
+            return Err(CertError::NotDepartment(format!(
+                "no permitted license types (extension {OID_LICENSE_TYPES})"
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// PEM (`CERTIFICATE`) of DER certificate bytes.
+pub fn certificate_to_pem(der: &[u8]) -> String {
+    der::pem::encode_string("CERTIFICATE", der::pem::LineEnding::LF, der).unwrap_or_default()
+}
+
+fn hex_upper(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02X}")).collect()
+}
+
+fn parse_license_types(der_bytes: &[u8]) -> Result<Vec<LicenseTypeCode>, CertError> {
+    use der::Decode;
+    let items = Vec::<der::asn1::Utf8StringRef<'_>>::from_der(der_bytes)
+        .map_err(|e| CertError::LicenseTypes(format!("not a SEQUENCE OF UTF8String: {e}")))?;
+    if items.is_empty() || items.len() > MAX_LICENSE_TYPES {
+        return Err(CertError::LicenseTypes(format!(
+            "must list 1 to {MAX_LICENSE_TYPES} license types, found {}",
+            items.len()
+        )));
+    }
+    items
+        .iter()
+        .map(|s| {
+            s.as_str()
+                .parse::<LicenseTypeCode>()
+                .map_err(|e| CertError::LicenseTypes(e.to_string()))
+        })
+        .collect()
+}
+
+/// DER of the permitted-license-types extension value.
+pub fn license_types_extension(types: &[LicenseTypeCode]) -> Result<Vec<u8>, CertError> {
+    use der::Encode;
+    let items = types
+        .iter()
+        .map(|t| der::asn1::Utf8StringRef::new(t.as_str()))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| CertError::Build(e.to_string()))?;
+    items.to_der().map_err(|e| CertError::Build(e.to_string()))
+}
+
+#[cfg(feature = "issuance")]
+pub use build::{issue_department_certificate, issue_root_certificate, CertRequest};
+
+#[cfg(feature = "issuance")]
+mod build {
+    use ed25519_dalek::{Signer, SigningKey, VerifyingKey};
+    use rcgen::{
+        BasicConstraints, CertificateParams, CustomExtension, DistinguishedName, DnType, IsCa,
+        Issuer, KeyIdMethod, KeyUsagePurpose, PublicKeyData, SerialNumber, SignatureAlgorithm,
+    };
+    use sha2::{Digest, Sha256};
+    use time::OffsetDateTime;
+
+    use super::{license_types_extension, CertError, Certificate, ORG_ID_PREFIX};
+    use crate::identifier::{LicenseTypeCode, OrgCode};
+
+    /// What to put in a new certificate.
+    #[derive(Debug, Clone)]
+    pub struct CertRequest {
+        /// Subject name (a root authority or department).
+        pub name: String,
+        /// Subject organisation code.
+        pub org_code: OrgCode,
+        /// Start of validity.
+        pub not_before: OffsetDateTime,
+        /// End of validity.
+        pub not_after: OffsetDateTime,
+        /// Serial number, unique per issuer.
+        pub serial: u64,
+    }
+
+    /// rcgen's view of an ed25519-dalek key: rcgen does the X.509 encoding, dalek signs.
+    struct Dalek<'a> {
+        key: Option<&'a SigningKey>,
+        public: [u8; 32],
+    }
+
+    impl PublicKeyData for Dalek<'_> {
+        fn der_bytes(&self) -> &[u8] {
+            &self.public
+        }
+        fn algorithm(&self) -> &'static SignatureAlgorithm {
+            &rcgen::PKCS_ED25519
+        }
+    }
+
+    impl rcgen::SigningKey for Dalek<'_> {
+        fn sign(&self, msg: &[u8]) -> Result<Vec<u8>, rcgen::Error> {
+            let key = self.key.ok_or(rcgen::Error::RemoteKeyError)?;
+            Ok(key.sign(msg).to_bytes().to_vec())
+        }
+    }
+
+    fn signer(key: &SigningKey) -> Dalek<'_> {
+        Dalek {
+            key: Some(key),
+            public: key.verifying_key().to_bytes(),
+        }
+    }
+
+    /// RFC 7093 method 1: the first 160 bits of SHA-256 of the public key.
+    fn key_id(public: &VerifyingKey) -> Vec<u8> {
+        Sha256::digest(public.as_bytes())[..20].to_vec()
+    }
+
+    fn params(req: &CertRequest, public: &VerifyingKey) -> Result<CertificateParams, CertError> {
+        if req.not_after <= req.not_before {
+            return Err(CertError::Build("validity ends before it starts".into()));
+        }
+        let mut p = CertificateParams::default();
+        let mut dn = DistinguishedName::new();
+        dn.push(DnType::CountryName, "CN");
+        dn.push(DnType::OrganizationName, req.name.clone());
+        dn.push(
+            DnType::CustomDnType(vec![2, 5, 4, 97]),
+            format!("{ORG_ID_PREFIX}{}", req.org_code),
+        );
+        dn.push(DnType::CommonName, req.name.clone());
+        p.distinguished_name = dn;
+        p.not_before = req.not_before;
+        p.not_after = req.not_after;
+        let serial = req.serial.to_be_bytes();
+        let first = serial.iter().position(|&b| b != 0).unwrap_or(7);
+        p.serial_number = Some(SerialNumber::from_slice(&serial[first..]));
+        p.key_identifier_method = KeyIdMethod::PreSpecified(key_id(public));
+        Ok(p)
+    }
+
+    fn root_params(
+        req: &CertRequest,
+        public: &VerifyingKey,
+    ) -> Result<CertificateParams, CertError> {
+        let mut p = params(req, public)?;
+        p.is_ca = IsCa::Ca(BasicConstraints::Constrained(0));
+        p.key_usages = vec![
+            KeyUsagePurpose::KeyCertSign,
+            KeyUsagePurpose::CrlSign,
+            KeyUsagePurpose::DigitalSignature,
+        ];
+        Ok(p)
+    }
+
+    /// A self-signed root authority certificate (CA, path length 0).
+    pub fn issue_root_certificate(
+        key: &SigningKey,
+        req: &CertRequest,
+    ) -> Result<Vec<u8>, CertError> {
+        let p = root_params(req, &key.verifying_key())?;
+        let cert = p
+            .self_signed(&signer(key))
+            .map_err(|e| CertError::Build(e.to_string()))?;
+        Ok(cert.der().to_vec())
+    }
+
+    /// A department certificate for `department_key`, signed by the root whose certificate is
+    /// `root` and whose key is `root_key`, permitting `license_types`.
+    pub fn issue_department_certificate(
+        root_key: &SigningKey,
+        root: &Certificate,
+        department_key: &VerifyingKey,
+        req: &CertRequest,
+        license_types: &[LicenseTypeCode],
+    ) -> Result<Vec<u8>, CertError> {
+        if root.key() != &root_key.verifying_key() {
+            return Err(CertError::Build(
+                "the root key does not match the root certificate".into(),
+            ));
+        }
+        let root_org = root.org_code().ok_or_else(|| {
+            CertError::Build("the root certificate has no organisation code".into())
+        })?;
+        let root_req = CertRequest {
+            name: root.name().to_owned(),
+            org_code: root_org.clone(),
+            not_before: root.not_before(),
+            not_after: root.not_after(),
+            serial: 1,
+        };
+        let issuer = Issuer::new(root_params(&root_req, root.key())?, signer(root_key));
+        let mut p = params(req, department_key)?;
+        p.is_ca = IsCa::ExplicitNoCa;
+        p.key_usages = vec![KeyUsagePurpose::DigitalSignature];
+        p.use_authority_key_identifier_extension = true;
+        p.custom_extensions = vec![CustomExtension::from_oid_content(
+            super::OID_LICENSE_TYPES_ARCS,
+            license_types_extension(license_types)?,
+        )];
+        let subject = Dalek {
+            key: None,
+            public: department_key.to_bytes(),
+        };
+        let cert = p
+            .signed_by(&subject, &issuer)
+            .map_err(|e| CertError::Build(e.to_string()))?;
+        let der = cert.der().to_vec();
+        // The issuer name is rebuilt from the root's fields; make sure it matches byte for byte.
+        Certificate::parse(&der)?.verify_issued_by(root)?;
+        Ok(der)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Encode OID arcs as DER content bytes (X.690 §8.19), independently of any ASN.1 crate.
+    fn encode_arcs(arcs: &[u64]) -> Vec<u8> {
+        let mut out = vec![];
+        let mut subids = vec![arcs[0] * 40 + arcs[1]];
+        subids.extend(&arcs[2..]);
+        for mut v in subids {
+            let mut group = vec![(v & 0x7f) as u8];
+            v >>= 7;
+            while v > 0 {
+                group.push((v & 0x7f) as u8 | 0x80);
+                v >>= 7;
+            }
+            group.reverse();
+            out.extend(group);
+        }
+        out
+    }
+
+    #[test]
+    fn license_types_oid_bytes_match_its_arcs() {
+        assert_eq!(encode_arcs(OID_LICENSE_TYPES_ARCS), OID_LICENSE_TYPES_DER);
+        let dotted: Vec<String> = OID_LICENSE_TYPES_ARCS.iter().map(u64::to_string).collect();
+        assert_eq!(dotted.join("."), OID_LICENSE_TYPES);
+    }
+
+    #[test]
+    fn garbage_is_a_precise_error() {
+        assert!(matches!(
+            Certificate::parse(b"not a certificate"),
+            Err(CertError::Malformed(_))
+        ));
+        assert!(matches!(
+            Certificate::parse(b"-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n"),
+            Err(CertError::Malformed(_))
+        ));
+        assert!(matches!(
+            Certificate::parse(&vec![0x30; MAX_CERT_LEN + 1]),
+            Err(CertError::TooLarge(_))
+        ));
+    }
+
+    #[test]
+    fn license_types_extension_round_trips_and_rejects_bad_content() {
+        let types: Vec<LicenseTypeCode> = vec!["YYZZ".parse().unwrap(), "JSZ".parse().unwrap()];
+        let der = license_types_extension(&types).unwrap();
+        assert_eq!(parse_license_types(&der).unwrap(), types);
+        // SEQUENCE {} (empty) and SEQUENCE { UTF8String "yy" } (lower case) are refused.
+        assert!(parse_license_types(&[0x30, 0x00]).is_err());
+        assert!(parse_license_types(&[0x30, 0x04, 0x0c, 0x02, b'y', b'y']).is_err());
+        assert!(parse_license_types(&[0x04, 0x00]).is_err());
+    }
+}
