@@ -4,6 +4,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+echo "== System tools for the interoperability tests (openssl)"
+if ! command -v openssl >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq && apt-get install -y -qq openssl
+  else
+    sudo apt-get update -qq && sudo apt-get install -y -qq openssl
+  fi
+fi
+
 echo "== Python packages for the interoperability test (.venv)"
 if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv

@@ -5,10 +5,15 @@
 
 #![forbid(unsafe_code)]
 
+mod secrets;
+
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use elicense::keys::{public_key_to_pem, signing_key_to_pem, KeyProtection};
 use elicense::{verify, ErrorCorrection, Input, QrMatrix, Verdict};
+use elicense::{Kid, SigningKey};
 use elicense_fixtures::{samples, trust_store, VERIFY_AT};
 
 #[derive(Parser)]
@@ -33,13 +38,73 @@ enum Command {
         #[arg(long)]
         no_qr: bool,
     },
+    /// Create an Ed25519 signing key for a department or root authority: writes the private key
+    /// as passphrase-encrypted PKCS#8 PEM (file mode 0600, never overwritten) and the public key
+    /// next to it (`<out>.pub.pem`).
+    ///
+    /// Example: elicense keygen --out fuzhou-amr.key.pem --passphrase-file pass.txt
+    Keygen {
+        /// Private key file to create.
+        #[arg(long)]
+        out: PathBuf,
+        /// Read the passphrase from the first line of this file (else $ELICENSE_PASSPHRASE, else
+        /// a prompt).
+        #[arg(long)]
+        passphrase_file: Option<PathBuf>,
+        /// Write the private key UNENCRYPTED. Only for tests and throwaway demos.
+        #[arg(long)]
+        plain_for_tests: bool,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command.unwrap_or(Command::Demo { no_qr: false }) {
         Command::Demo { no_qr } => demo(no_qr),
+        Command::Keygen {
+            out,
+            passphrase_file,
+            plain_for_tests,
+        } => match keygen(&out, passphrase_file.as_deref(), plain_for_tests) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("elicense keygen: {e}");
+                ExitCode::from(2)
+            }
+        },
     }
+}
+
+fn keygen(out: &Path, passphrase_file: Option<&Path>, plain: bool) -> Result<(), String> {
+    let mut seed = zeroize::Zeroizing::new([0u8; 32]);
+    rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, seed.as_mut());
+    let key = SigningKey::from_bytes(&seed);
+    let passphrase;
+    let protection = if plain {
+        KeyProtection::PlainForTestsOnly
+    } else {
+        passphrase = secrets::passphrase(passphrase_file, true)?;
+        KeyProtection::Passphrase(&passphrase)
+    };
+    let pem =
+        signing_key_to_pem(&key, protection, &mut rand_core::OsRng).map_err(|e| e.to_string())?;
+    let public = public_key_to_pem(&key.verifying_key()).map_err(|e| e.to_string())?;
+    let pub_path = secrets::with_suffix(out, ".pub.pem");
+    secrets::write_secret_file(out, pem.as_bytes())?;
+    std::fs::write(&pub_path, public)
+        .map_err(|e| format!("cannot write {}: {e}", pub_path.display()))?;
+    println!(
+        "private key: {}{}",
+        out.display(),
+        if plain {
+            " (NOT ENCRYPTED: tests only)"
+        } else {
+            ""
+        }
+    );
+    println!("public key:  {}", pub_path.display());
+    println!("key id:      {}", Kid::of(&key.verifying_key()));
+    Ok(())
 }
 
 fn demo(no_qr: bool) -> ExitCode {

@@ -1,0 +1,71 @@
+//! Passphrases and private key files: the only I/O around keys at rest (the format is in core's
+//! `keys` module).
+
+use std::fs::OpenOptions;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use zeroize::Zeroizing;
+
+/// Environment variable that may hold the passphrase (for scripts).
+pub const PASSPHRASE_ENV: &str = "ELICENSE_PASSPHRASE";
+
+/// Where the passphrase comes from, in order: a file, the environment, a prompt.
+pub fn passphrase(file: Option<&Path>, confirm: bool) -> Result<Zeroizing<String>, String> {
+    if let Some(path) = file {
+        let text = Zeroizing::new(
+            std::fs::read_to_string(path)
+                .map_err(|e| format!("cannot read passphrase file {}: {e}", path.display()))?,
+        );
+        let line = text.lines().next().unwrap_or_default();
+        return Ok(Zeroizing::new(line.to_owned()));
+    }
+    if let Ok(p) = std::env::var(PASSPHRASE_ENV) {
+        return Ok(Zeroizing::new(p));
+    }
+    if !std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+        return Err(format!(
+            "no passphrase: use --passphrase-file or set {PASSPHRASE_ENV} (standard input is not a terminal, so there is no prompt)"
+        ));
+    }
+    let first = Zeroizing::new(
+        rpassword::prompt_password("Passphrase 口令: ").map_err(|e| {
+            format!("no passphrase: use --passphrase-file, set {PASSPHRASE_ENV}, or run in a terminal ({e})")
+        })?,
+    );
+    if confirm {
+        let again = Zeroizing::new(
+            rpassword::prompt_password("Repeat passphrase 再次输入口令: ")
+                .map_err(|e| format!("cannot read passphrase: {e}"))?,
+        );
+        if *first != *again {
+            return Err("the passphrases differ".into());
+        }
+    }
+    Ok(first)
+}
+
+/// Write a secret to a new file readable only by its owner (mode 0600 on Unix). Never
+/// overwrites: an existing file is an error, so a key is never lost.
+pub fn write_secret_file(path: &Path, contents: &[u8]) -> Result<(), String> {
+    let mut options = OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options
+        .open(path)
+        .map_err(|e| format!("cannot create {}: {e}", path.display()))?;
+    file.write_all(contents)
+        .and_then(|()| file.sync_all())
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+/// `path` with `suffix` appended to its file name.
+pub fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
+}
