@@ -1,6 +1,8 @@
 //! Keys at rest: encrypted PKCS#8 round trips, weak passphrases and plain keys are refused
 //! unless explicitly allowed.
 
+#![cfg(feature = "issuance")]
+
 use elicense::keys::*;
 use elicense::SigningKey;
 use rand_chacha::rand_core::SeedableRng;
