@@ -68,9 +68,11 @@ pub mod keys;
 pub mod license;
 pub mod limits;
 pub mod qr;
+pub mod template;
 pub mod transport;
 pub mod trust;
 pub mod verify;
+pub mod view;
 
 pub use attachment::AttachmentRef;
 pub use cbor::CborError;
@@ -78,11 +80,13 @@ pub use cose::{ContentType, CoseError, CoseSign1, Kid};
 pub use identifier::{IdentifierError, LicenseId, LicenseTypeCode, OrgCode, ResidentId};
 pub use license::{Field, FieldValue, Holder, HolderId, License, LicenseError, Validity};
 pub use qr::{ErrorCorrection, QrError, QrMatrix};
+pub use template::{IssueContext, LicenseTemplate, TemplateError};
 pub use transport::{Compression, Encoding, TransportError};
 pub use trust::{
     CertError, Certificate, StatusList, TrustError, TrustList, TrustStore, TrustedKey,
 };
-pub use verify::{verify, Input, Reason, Rejected, Revocation, Verdict, Verified};
+pub use verify::{inspect, verify, Input, Inspection, Reason, Rejected, Revocation, Verdict, Verified};
+pub use view::{Lang, LicenseView, VerdictView};
 
 /// The Ed25519 key types, re-exported so callers use the same version as this crate.
 pub use ed25519_dalek::{SigningKey, VerifyingKey};

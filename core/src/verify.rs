@@ -383,6 +383,45 @@ pub fn verify(input: Input<'_>, trust: &TrustStore, now: OffsetDateTime) -> Verd
     }))
 }
 
+/// What can be read from a license without verifying it (for support staff): everything here is
+/// **unverified**.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Inspection {
+    /// The transport form, when the input was text.
+    pub form: Option<transport::Form>,
+    /// Size of the signed document in bytes.
+    pub signed_len: usize,
+    /// Signer's key identifier.
+    pub kid: Kid,
+    /// What the document says it contains.
+    pub content_type: ContentType,
+    /// Size of the payload in bytes.
+    pub payload_len: usize,
+    /// The decoded license, or why it could not be decoded.
+    pub license: Result<License, LicenseError>,
+}
+
+/// Decode a license's structure without checking its signature or trust. Fails only when the
+/// transport text or the COSE_Sign1 envelope cannot be read.
+pub fn inspect(input: Input<'_>) -> Result<Inspection, Reason> {
+    let (signed, form) = match input {
+        Input::Bytes(b) => (b.to_vec(), None),
+        Input::Text(t) => {
+            let d = transport::decode(t)?;
+            (d.signed, Some(d.form))
+        }
+    };
+    let cose = CoseSign1::parse(&signed)?;
+    Ok(Inspection {
+        form,
+        signed_len: signed.len(),
+        kid: cose.kid(),
+        content_type: cose.content_type(),
+        payload_len: cose.payload().len(),
+        license: License::from_cbor(cose.payload()),
+    })
+}
+
 /// The checks that bind a license to the key that signed it: the issuer named in the license is
 /// the key's department, and the key's certificate permits the license type and was valid on the
 /// license's issue date.

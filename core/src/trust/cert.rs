@@ -356,6 +356,78 @@ pub fn certificate_to_pem(der: &[u8]) -> String {
     der::pem::encode_string("CERTIFICATE", der::pem::LineEnding::LF, der).unwrap_or_default()
 }
 
+/// A checked certification request (PKCS#10): a department asking for a certificate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CertificationRequest {
+    /// The department's name (subject common name).
+    pub name: String,
+    /// The department's organisation code (subject organizationIdentifier).
+    pub org_code: OrgCode,
+    /// The key to certify; the request is signed with it.
+    pub key: VerifyingKey,
+}
+
+/// Parse a PKCS#10 certification request (DER or PEM) and check its self-signature.
+pub fn parse_certification_request(bytes: &[u8]) -> Result<CertificationRequest, CertError> {
+    use x509_parser::certification_request::X509CertificationRequest;
+    if bytes.len() > MAX_CERT_LEN {
+        return Err(CertError::TooLarge(bytes.len()));
+    }
+    let der = if bytes.starts_with(b"-----BEGIN") {
+        let (_, pem) = x509_parser::pem::parse_x509_pem(bytes)
+            .map_err(|e| CertError::Malformed(format!("bad PEM: {e}")))?;
+        if pem.label != "CERTIFICATE REQUEST" {
+            return Err(CertError::Malformed(format!(
+                "PEM block is {:?}, expected CERTIFICATE REQUEST",
+                pem.label
+            )));
+        }
+        pem.contents
+    } else {
+        bytes.to_vec()
+    };
+    let (rest, csr) = X509CertificationRequest::from_der(&der)
+        .map_err(|e| CertError::Malformed(format!("not a certification request: {e}")))?;
+    if !rest.is_empty() {
+        return Err(CertError::Malformed("bytes after the certification request".into()));
+    }
+    let alg = csr.signature_algorithm.algorithm.to_id_string();
+    let info = &csr.certification_request_info;
+    let key_alg = info.subject_pki.algorithm.algorithm.to_id_string();
+    if alg != OID_ED25519 || key_alg != OID_ED25519 {
+        return Err(CertError::NotEd25519(if alg != OID_ED25519 { alg } else { key_alg }));
+    }
+    let key = public_key_from_bytes(&info.subject_pki.subject_public_key.data)
+        .map_err(|e| CertError::BadKey(e.to_string()))?;
+    let signature: [u8; 64] = csr
+        .signature_value
+        .data
+        .as_ref()
+        .try_into()
+        .map_err(|_| CertError::Malformed("Ed25519 signature is not 64 bytes".into()))?;
+    key.verify_strict(info.raw, &Signature::from_bytes(&signature))
+        .map_err(|_| CertError::BadSignature("the requester (proof of key possession)".into()))?;
+    let name = name_text(&info.subject);
+    let org_code = info
+        .subject
+        .iter_attributes()
+        .find(|a| a.attr_type().to_id_string() == OID_ORGANIZATION_IDENTIFIER)
+        .and_then(|a| a.as_str().ok())
+        .and_then(|t| t.strip_prefix(ORG_ID_PREFIX))
+        .ok_or_else(|| {
+            CertError::NotDepartment(format!(
+                "the request has no organizationIdentifier {ORG_ID_PREFIX}<organisation code>"
+            ))
+        })?
+        .parse::<OrgCode>()
+        .map_err(CertError::OrgCode)?;
+    Ok(CertificationRequest {
+        name,
+        org_code,
+        key,
+    })
+}
+
 fn hex_upper(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02X}")).collect()
 }
@@ -392,7 +464,10 @@ pub fn license_types_extension(types: &[LicenseTypeCode]) -> Result<Vec<u8>, Cer
 }
 
 #[cfg(feature = "issuance")]
-pub use build::{issue_department_certificate, issue_root_certificate, CertRequest};
+pub use build::{
+    issue_department_certificate, issue_root_certificate, make_certification_request,
+    CertRequest,
+};
 
 #[cfg(feature = "issuance")]
 mod build {
@@ -456,20 +531,24 @@ mod build {
         Sha256::digest(public.as_bytes())[..20].to_vec()
     }
 
+    fn distinguished_name(name: &str, org_code: &OrgCode) -> DistinguishedName {
+        let mut dn = DistinguishedName::new();
+        dn.push(DnType::CountryName, "CN");
+        dn.push(DnType::OrganizationName, name.to_owned());
+        dn.push(
+            DnType::CustomDnType(vec![2, 5, 4, 97]),
+            format!("{ORG_ID_PREFIX}{org_code}"),
+        );
+        dn.push(DnType::CommonName, name.to_owned());
+        dn
+    }
+
     fn params(req: &CertRequest, public: &VerifyingKey) -> Result<CertificateParams, CertError> {
         if req.not_after <= req.not_before {
             return Err(CertError::Build("validity ends before it starts".into()));
         }
         let mut p = CertificateParams::default();
-        let mut dn = DistinguishedName::new();
-        dn.push(DnType::CountryName, "CN");
-        dn.push(DnType::OrganizationName, req.name.clone());
-        dn.push(
-            DnType::CustomDnType(vec![2, 5, 4, 97]),
-            format!("{ORG_ID_PREFIX}{}", req.org_code),
-        );
-        dn.push(DnType::CommonName, req.name.clone());
-        p.distinguished_name = dn;
+        p.distinguished_name = distinguished_name(&req.name, &req.org_code);
         p.not_before = req.not_before;
         p.not_after = req.not_after;
         let serial = req.serial.to_be_bytes();
@@ -503,6 +582,23 @@ mod build {
             .self_signed(&signer(key))
             .map_err(|e| CertError::Build(e.to_string()))?;
         Ok(cert.der().to_vec())
+    }
+
+    /// A PKCS#10 certification request (DER) for `name` / `org_code`, signed with `key` (proof of
+    /// possession). A root turns it into a certificate with [`issue_department_certificate`].
+    pub fn make_certification_request(
+        key: &SigningKey,
+        name: &str,
+        org_code: &OrgCode,
+    ) -> Result<Vec<u8>, CertError> {
+        // A request carries only the subject and key; serial, validity and key identifiers are
+        // the issuer's to choose (rcgen refuses them in requests).
+        let mut p = CertificateParams::default();
+        p.distinguished_name = distinguished_name(name, org_code);
+        let csr = p
+            .serialize_request(&signer(key))
+            .map_err(|e| CertError::Build(e.to_string()))?;
+        Ok(csr.der().to_vec())
     }
 
     /// A department certificate for `department_key`, signed by the root whose certificate is
@@ -579,6 +675,26 @@ mod tests {
         assert_eq!(encode_arcs(OID_LICENSE_TYPES_ARCS), OID_LICENSE_TYPES_DER);
         let dotted: Vec<String> = OID_LICENSE_TYPES_ARCS.iter().map(u64::to_string).collect();
         assert_eq!(dotted.join("."), OID_LICENSE_TYPES);
+    }
+
+    #[cfg(feature = "issuance")]
+    #[test]
+    fn certification_requests_round_trip_and_prove_possession() {
+        use ed25519_dalek::SigningKey;
+        let key = SigningKey::from_bytes(&[4; 32]);
+        let org = OrgCode::with_check("11350100MB0312345").unwrap();
+        let der = make_certification_request(&key, "福州市市场监督管理局", &org).unwrap();
+        let req = parse_certification_request(&der).unwrap();
+        assert_eq!(req.name, "福州市市场监督管理局");
+        assert_eq!(req.org_code, org);
+        assert_eq!(req.key, key.verifying_key());
+        let mut bad = der.clone();
+        let n = bad.len();
+        bad[n - 1] ^= 1;
+        assert!(matches!(
+            parse_certification_request(&bad),
+            Err(CertError::BadSignature(_))
+        ));
     }
 
     #[test]

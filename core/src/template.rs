@@ -1,0 +1,424 @@
+//! License-type templates: which fields a license type has, their labels in Chinese and English,
+//! which are required, and how a flat record (a CSV row or JSON object of strings) becomes a
+//! [`License`]. Templates are JSON (`core/templates/*.json` are built in).
+//!
+//! A record has these columns besides the template's field keys:
+//!
+//! | column | required | meaning |
+//! |---|---|---|
+//! | `holder_name` | yes | holder's name |
+//! | `holder_id` | yes | holder's code (统一社会信用代码, 公民身份号码, or other) |
+//! | `holder_kind` | no | `organisation`, `person` or `other` (default: the template's) |
+//! | `issued_on` | no | `YYYY-MM-DD` (default: today) |
+//! | `valid_from` | no | `YYYY-MM-DD` (default: the issue date) |
+//! | `valid_until` | no | `YYYY-MM-DD`, or `长期` / `perpetual` (default: `validity_years` after the start, else perpetual) |
+//!
+//! Unknown columns are errors, so a misspelt column never silently drops a field. Empty cells
+//! count as absent.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+use time::Date;
+
+use crate::identifier::{LicenseId, LicenseTypeCode, OrgCode};
+use crate::license::{Field, FieldValue, Holder, HolderId, License, Validity};
+
+/// Why a template or a record is not acceptable.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum TemplateError {
+    /// The template file itself is invalid.
+    #[error("template: {0}")]
+    BadTemplate(String),
+    /// A column of the record is missing or invalid.
+    #[error("column {column}: {message}")]
+    Column {
+        /// The column.
+        column: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// The record builds a license that breaks the format's rules.
+    #[error("{0}")]
+    License(String),
+}
+
+fn column(column: &str, message: impl Into<String>) -> TemplateError {
+    TemplateError::Column {
+        column: column.to_owned(),
+        message: message.into(),
+    }
+}
+
+/// The type of a field's value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FieldKind {
+    /// Text.
+    Text,
+    /// `YYYY-MM-DD`.
+    Date,
+    /// A signed 64-bit integer.
+    Integer,
+    /// Bytes, written in hexadecimal.
+    Bytes,
+}
+
+/// One field of a license type.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FieldSpec {
+    /// Field key in the license.
+    pub key: String,
+    /// Label in Chinese.
+    pub label_zh: String,
+    /// Label in English.
+    pub label_en: String,
+    /// Value type.
+    #[serde(rename = "type")]
+    pub kind: FieldKind,
+    /// Whether every license of this type must have it.
+    pub required: bool,
+}
+
+/// The default kind of holder of a license type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum HolderKind {
+    /// An organisation (统一社会信用代码).
+    Organisation,
+    /// A person (公民身份号码).
+    Person,
+    /// Another identifier.
+    Other,
+}
+
+/// A license-type template.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LicenseTemplate {
+    /// License type code.
+    pub type_code: String,
+    /// Type name in Chinese (this goes into the license).
+    pub type_name: String,
+    /// Type name in English (for display).
+    pub type_name_en: String,
+    /// Default holder kind.
+    pub holder_kind: HolderKind,
+    /// Default validity in years from the start; `null` means perpetual (长期).
+    pub validity_years: Option<u16>,
+    /// The fields, in display order.
+    pub fields: Vec<FieldSpec>,
+}
+
+/// What a record does not say: who issues, with which numbers, on which day.
+#[derive(Debug, Clone)]
+pub struct IssueContext {
+    /// Issuing department's organisation code.
+    pub issuer: OrgCode,
+    /// Issuing department's name.
+    pub issuer_name: String,
+    /// Sequence number for the license identifier.
+    pub sequence: u64,
+    /// Status index for revocation, if the department publishes status lists.
+    pub status_index: Option<u64>,
+    /// Today's date, the default issue date.
+    pub today: Date,
+}
+
+const BUILTIN: &[&str] = &[
+    include_str!("../templates/YYZZ.json"),
+    include_str!("../templates/JSZ.json"),
+    include_str!("../templates/BDCQZ.json"),
+];
+
+const STANDARD_COLUMNS: &[&str] = &[
+    "holder_name",
+    "holder_id",
+    "holder_kind",
+    "issued_on",
+    "valid_from",
+    "valid_until",
+];
+
+/// Parse `YYYY-MM-DD`.
+pub fn parse_date(text: &str) -> Result<Date, String> {
+    let parts: Vec<&str> = text.trim().split('-').collect();
+    let [y, m, d] = parts.as_slice() else {
+        return Err(format!("{text:?} is not a date of the form YYYY-MM-DD"));
+    };
+    let bad = || format!("{text:?} is not a date of the form YYYY-MM-DD");
+    let (y, m, d) = (
+        y.parse::<i32>().map_err(|_| bad())?,
+        m.parse::<u8>().map_err(|_| bad())?,
+        d.parse::<u8>().map_err(|_| bad())?,
+    );
+    let month = time::Month::try_from(m).map_err(|_| format!("{text:?}: no month {m}"))?;
+    Date::from_calendar_date(y, month, d).map_err(|_| format!("{text:?} is not a calendar date"))
+}
+
+impl LicenseTemplate {
+    /// Parse and check a template from JSON.
+    pub fn from_json(json: &str) -> Result<Self, TemplateError> {
+        let t: LicenseTemplate =
+            serde_json::from_str(json).map_err(|e| TemplateError::BadTemplate(e.to_string()))?;
+        t.type_code
+            .parse::<LicenseTypeCode>()
+            .map_err(|e| TemplateError::BadTemplate(e.to_string()))?;
+        let mut seen = std::collections::HashSet::new();
+        for f in &t.fields {
+            if STANDARD_COLUMNS.contains(&f.key.as_str()) || !seen.insert(f.key.as_str()) {
+                return Err(TemplateError::BadTemplate(format!(
+                    "field key {:?} is repeated or reserved",
+                    f.key
+                )));
+            }
+        }
+        Ok(t)
+    }
+
+    /// The built-in templates (营业执照 YYZZ, 机动车驾驶证 JSZ, 不动产权证书 BDCQZ).
+    pub fn builtin() -> Vec<LicenseTemplate> {
+        BUILTIN
+            .iter()
+            .filter_map(|json| Self::from_json(json).ok())
+            .collect()
+    }
+
+    /// The built-in template for a license type code.
+    pub fn builtin_for(type_code: &str) -> Option<LicenseTemplate> {
+        Self::builtin().into_iter().find(|t| t.type_code == type_code)
+    }
+
+    /// The field spec for `key`.
+    pub fn field(&self, key: &str) -> Option<&FieldSpec> {
+        self.fields.iter().find(|f| f.key == key)
+    }
+
+    /// Every column a record may have.
+    pub fn columns(&self) -> Vec<&str> {
+        STANDARD_COLUMNS
+            .iter()
+            .copied()
+            .chain(self.fields.iter().map(|f| f.key.as_str()))
+            .collect()
+    }
+
+    /// Build a license from a record of column → text.
+    pub fn build(
+        &self,
+        record: &BTreeMap<String, String>,
+        ctx: &IssueContext,
+    ) -> Result<License, TemplateError> {
+        let get = |c: &str| record.get(c).map(|v| v.trim()).filter(|v| !v.is_empty());
+        if let Some(unknown) = record
+            .keys()
+            .find(|k| !STANDARD_COLUMNS.contains(&k.as_str()) && self.field(k).is_none())
+        {
+            return Err(column(
+                unknown,
+                format!("unknown column for license type {}", self.type_code),
+            ));
+        }
+        let holder_name = get("holder_name").ok_or_else(|| column("holder_name", "is required"))?;
+        let holder_id = get("holder_id").ok_or_else(|| column("holder_id", "is required"))?;
+        let kind = match get("holder_kind") {
+            None => self.holder_kind,
+            Some("organisation") => HolderKind::Organisation,
+            Some("person") => HolderKind::Person,
+            Some("other") => HolderKind::Other,
+            Some(other) => {
+                return Err(column(
+                    "holder_kind",
+                    format!("{other:?} is not organisation, person or other"),
+                ))
+            }
+        };
+        let id = match kind {
+            HolderKind::Organisation => HolderId::Organisation(
+                holder_id.parse().map_err(|e| column("holder_id", format!("{e}")))?,
+            ),
+            HolderKind::Person => HolderId::Person(
+                holder_id.parse().map_err(|e| column("holder_id", format!("{e}")))?,
+            ),
+            HolderKind::Other => HolderId::Other(holder_id.to_owned()),
+        };
+        let date_of = |c: &str| get(c).map(parse_date).transpose().map_err(|e| column(c, e));
+        let issued_on = date_of("issued_on")?.unwrap_or(ctx.today);
+        let from = date_of("valid_from")?.unwrap_or(issued_on);
+        let until = match get("valid_until") {
+            Some("长期") | Some("perpetual") => None,
+            Some(text) => Some(parse_date(text).map_err(|e| column("valid_until", e))?),
+            None => match self.validity_years {
+                None => None,
+                Some(years) => Some(
+                    Date::from_calendar_date(from.year() + i32::from(years), from.month(), 1)
+                        .ok()
+                        .and_then(|d| d.replace_day(from.day().min(d.month().length(d.year()))).ok())
+                        .ok_or_else(|| column("valid_until", "the default end date is out of range"))?,
+                ),
+            },
+        };
+        let validity = match until {
+            None => Validity::perpetual(from),
+            Some(until) => {
+                Validity::until(from, until).map_err(|e| column("valid_until", e.to_string()))?
+            }
+        };
+        let mut fields = Vec::new();
+        for spec in &self.fields {
+            let Some(text) = get(&spec.key) else {
+                if spec.required {
+                    return Err(column(&spec.key, format!("is required ({})", spec.label_zh)));
+                }
+                continue;
+            };
+            let value = match spec.kind {
+                FieldKind::Text => FieldValue::Text(text.to_owned()),
+                FieldKind::Date => FieldValue::Date(parse_date(text).map_err(|e| column(&spec.key, e))?),
+                FieldKind::Integer => FieldValue::Integer(
+                    text.parse()
+                        .map_err(|_| column(&spec.key, format!("{text:?} is not an integer")))?,
+                ),
+                FieldKind::Bytes => FieldValue::Bytes(
+                    decode_hex(text).ok_or_else(|| column(&spec.key, "is not hexadecimal bytes"))?,
+                ),
+            };
+            fields.push(Field::new(spec.key.clone(), value));
+        }
+        let type_code = self
+            .type_code
+            .parse()
+            .map_err(|e| TemplateError::BadTemplate(format!("{e}")))?;
+        let license = License {
+            id: LicenseId::new(type_code, ctx.issuer.clone(), ctx.sequence)
+                .map_err(|e| TemplateError::License(e.to_string()))?,
+            type_name: self.type_name.clone(),
+            issuer_name: ctx.issuer_name.clone(),
+            holder: Holder {
+                name: holder_name.to_owned(),
+                id,
+            },
+            issued_on,
+            validity,
+            fields,
+            attachments: vec![],
+            status_index: ctx.status_index,
+        };
+        license
+            .validate()
+            .map_err(|e| TemplateError::License(e.to_string()))?;
+        Ok(license)
+    }
+}
+
+fn decode_hex(text: &str) -> Option<Vec<u8>> {
+    if text.len() % 2 != 0 {
+        return None;
+    }
+    (0..text.len())
+        .step_by(2)
+        .map(|i| text.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok()))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    fn ctx() -> IssueContext {
+        IssueContext {
+            issuer: OrgCode::with_check("11350100MB0312345").unwrap(),
+            issuer_name: "福州市市场监督管理局".into(),
+            sequence: 7,
+            status_index: Some(3),
+            today: date!(2025 - 06 - 01),
+        }
+    }
+
+    fn record(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    fn business() -> BTreeMap<String, String> {
+        record(&[
+            ("holder_name", "福州示例科技有限公司"),
+            ("holder_id", "91350100MA8T2Q3X18"),
+            ("company_type", "有限责任公司"),
+            ("legal_representative", "张三"),
+            ("registered_capital", "壹佰万元整"),
+            ("established_on", "2019-05-20"),
+            ("address", "福州市鼓楼区"),
+            ("business_scope", "软件开发"),
+        ])
+    }
+
+    #[test]
+    fn builtins_parse() {
+        let all = LicenseTemplate::builtin();
+        assert_eq!(all.len(), BUILTIN.len());
+        assert!(LicenseTemplate::builtin_for("JSZ").is_some());
+    }
+
+    #[test]
+    fn a_record_becomes_a_license() {
+        let t = LicenseTemplate::builtin_for("YYZZ").unwrap();
+        let l = t.build(&business(), &ctx()).unwrap();
+        assert_eq!(l.id.sequence(), 7);
+        assert_eq!(l.issued_on, date!(2025 - 06 - 01));
+        assert_eq!(l.validity.last_day(), None);
+        assert_eq!(l.fields.len(), 6);
+        assert_eq!(l.fields[3].value, FieldValue::Date(date!(2019 - 05 - 20)));
+    }
+
+    #[test]
+    fn default_validity_years_and_explicit_dates() {
+        let t = LicenseTemplate::builtin_for("JSZ").unwrap();
+        let r = record(&[
+            ("holder_name", "李四"),
+            ("holder_id", "350203198506151233"),
+            ("sex", "男"),
+            ("nationality", "中国"),
+            ("birth_date", "1985-06-15"),
+            ("first_issued_on", "2010-08-01"),
+            ("vehicle_class", "C1"),
+            ("valid_from", "2024-02-29"),
+            ("archive_number", ""),
+        ]);
+        let l = t.build(&r, &ctx()).unwrap();
+        assert_eq!(l.validity.last_day(), Some(date!(2030 - 02 - 28)));
+        assert_eq!(l.fields.len(), 5, "empty optional cells are absent");
+    }
+
+    #[test]
+    fn bad_records_name_the_column() {
+        let t = LicenseTemplate::builtin_for("YYZZ").unwrap();
+        let case = |k: &str, v: &str| {
+            let mut r = business();
+            r.insert(k.into(), v.into());
+            t.build(&r, &ctx()).unwrap_err()
+        };
+        assert!(matches!(case("holder_id", "91350100MA8T2Q3X19"), TemplateError::Column { column, .. } if column == "holder_id"));
+        assert!(matches!(case("established_on", "2019-02-30"), TemplateError::Column { column, .. } if column == "established_on"));
+        assert!(matches!(case("legal_represntative", "x"), TemplateError::Column { column, .. } if column == "legal_represntative"));
+        assert!(matches!(case("valid_until", "2018-01-01"), TemplateError::Column { column, .. } if column == "valid_until"));
+        assert!(matches!(case("address", "a\u{7}b"), TemplateError::License(_)));
+        let mut r = business();
+        r.remove("legal_representative");
+        assert!(matches!(t.build(&r, &ctx()).unwrap_err(), TemplateError::Column { column, .. } if column == "legal_representative"));
+    }
+
+    #[test]
+    fn bad_templates_are_refused() {
+        assert!(LicenseTemplate::from_json("{}").is_err());
+        let mut t = LicenseTemplate::builtin_for("YYZZ").unwrap();
+        t.fields.push(t.fields[0].clone());
+        let json = serde_json::to_string(&t).unwrap();
+        assert!(matches!(
+            LicenseTemplate::from_json(&json),
+            Err(TemplateError::BadTemplate(_))
+        ));
+    }
+}

@@ -1,0 +1,265 @@
+//! Presentation-ready views of licenses and verdicts, with labels in Chinese and English, for
+//! every user interface (the CLI's `--json` and human output, the web verifier). They serialise
+//! with serde; the library's types stay the single source of truth.
+
+use serde::Serialize;
+
+use crate::license::{FieldValue, HolderId, License};
+use crate::template::LicenseTemplate;
+use crate::verify::{Reason, Revocation, Verdict};
+
+/// A display language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    /// 中文.
+    #[default]
+    Zh,
+    /// English.
+    En,
+}
+
+/// One labelled value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldView {
+    /// Field key (`holder_name`, `issued_on`, … or a license-type field key).
+    pub key: String,
+    /// Chinese label (the key itself when no template names it).
+    pub label_zh: String,
+    /// English label.
+    pub label_en: String,
+    /// `text`, `date`, `integer` or `bytes`.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// The value as text (dates `YYYY-MM-DD`, bytes in hex).
+    pub value: String,
+}
+
+/// A license as labelled rows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LicenseView {
+    /// License identifier.
+    pub id: String,
+    /// License type code.
+    pub type_code: String,
+    /// Type name (Chinese, as signed).
+    pub type_name: String,
+    /// Type name in English, when a template knows it.
+    pub type_name_en: Option<String>,
+    /// Issuing department.
+    pub issuer_name: String,
+    /// Issuing department's organisation code.
+    pub issuer_code: String,
+    /// The standard rows (holder, dates) then the type's fields, in display order.
+    pub fields: Vec<FieldView>,
+    /// Attached files: name, media type, size and SHA-256 (hex).
+    pub attachments: Vec<AttachmentView>,
+    /// Status index, if any.
+    pub status_index: Option<u64>,
+}
+
+/// An attachment reference for display.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AttachmentView {
+    /// File name.
+    pub file_name: String,
+    /// Media type.
+    pub media_type: String,
+    /// Size in bytes.
+    pub size: u64,
+    /// SHA-256 in hex.
+    pub sha256: String,
+}
+
+fn row(key: &str, zh: &str, en: &str, kind: &'static str, value: String) -> FieldView {
+    FieldView {
+        key: key.into(),
+        label_zh: zh.into(),
+        label_en: en.into(),
+        kind,
+        value,
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+impl LicenseView {
+    /// A view of `license`, labelled by `template` or else by the built-in template of its type.
+    pub fn new(license: &License, template: Option<&LicenseTemplate>) -> Self {
+        let builtin;
+        let template = match template {
+            Some(t) => Some(t),
+            None => {
+                builtin = LicenseTemplate::builtin_for(license.type_code().as_str());
+                builtin.as_ref()
+            }
+        };
+        let holder_kind = match &license.holder.id {
+            HolderId::Organisation(_) => ("统一社会信用代码", "Unified social credit code"),
+            HolderId::Person(_) => ("公民身份号码", "Resident identity number"),
+            HolderId::Other(_) => ("证件号码", "Identity document number"),
+        };
+        let v = license.validity;
+        let mut fields = vec![
+            row("holder_name", "持证主体", "Holder", "text", license.holder.name.clone()),
+            row("holder_id", holder_kind.0, holder_kind.1, "text", license.holder.id.as_str().into()),
+            row("issued_on", "发证日期", "Date of issue", "date", license.issued_on.to_string()),
+            row("valid_from", "有效期自", "Valid from", "date", v.from().to_string()),
+            row(
+                "valid_until",
+                "有效期至",
+                "Valid until",
+                "date",
+                v.last_day().map_or("长期".to_owned(), |d| d.to_string()),
+            ),
+        ];
+        for f in &license.fields {
+            let spec = template.and_then(|t| t.field(&f.key));
+            let kind = match f.value {
+                FieldValue::Text(_) => "text",
+                FieldValue::Date(_) => "date",
+                FieldValue::Integer(_) => "integer",
+                FieldValue::Bytes(_) => "bytes",
+            };
+            fields.push(row(
+                &f.key,
+                spec.map_or(&f.key, |s| &s.label_zh),
+                spec.map_or(&f.key, |s| &s.label_en),
+                kind,
+                f.value.to_string(),
+            ));
+        }
+        LicenseView {
+            id: license.id.to_string(),
+            type_code: license.type_code().to_string(),
+            type_name: license.type_name.clone(),
+            type_name_en: template.map(|t| t.type_name_en.clone()),
+            issuer_name: license.issuer_name.clone(),
+            issuer_code: license.issuer_code().to_string(),
+            fields,
+            attachments: license
+                .attachments
+                .iter()
+                .map(|a| AttachmentView {
+                    file_name: a.file_name.clone(),
+                    media_type: a.media_type.clone(),
+                    size: a.size,
+                    sha256: hex(&a.sha256),
+                })
+                .collect(),
+            status_index: license.status_index,
+        }
+    }
+}
+
+/// A verdict for display and JSON.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct VerdictView {
+    /// Whether the license is valid.
+    pub valid: bool,
+    /// The reason code when invalid (see `docs/FORMAT.md` §7).
+    pub code: Option<&'static str>,
+    /// The reason in Chinese, in plain words.
+    pub reason_zh: Option<String>,
+    /// The reason in English, with details.
+    pub reason_en: Option<String>,
+    /// The signer's key identifier, when known.
+    pub kid: Option<String>,
+    /// The signing department, when valid.
+    pub signer: Option<String>,
+    /// The root authority vouching for the signer, when it came from a trust list.
+    pub root: Option<String>,
+    /// Revocation: `checked`, `not_applicable` or `unknown` (when valid).
+    pub revocation: Option<&'static str>,
+    /// The license; when invalid this is unverified content, if it could be decoded.
+    pub license: Option<LicenseView>,
+}
+
+impl VerdictView {
+    /// A view of `verdict`.
+    pub fn new(verdict: &Verdict) -> Self {
+        match verdict {
+            Verdict::Valid(ok) => VerdictView {
+                valid: true,
+                code: None,
+                reason_zh: None,
+                reason_en: None,
+                kid: Some(ok.signer.kid().to_string()),
+                signer: Some(ok.signer.name.clone()),
+                root: ok.signer.certificate.as_ref().map(|(_, root)| root.clone()),
+                revocation: Some(match ok.revocation {
+                    Revocation::Checked { .. } => "checked",
+                    Revocation::NotApplicable => "not_applicable",
+                    Revocation::Unknown => "unknown",
+                }),
+                license: Some(LicenseView::new(&ok.license, None)),
+            },
+            Verdict::Invalid(bad) => VerdictView {
+                valid: false,
+                code: Some(bad.reason.code()),
+                reason_zh: Some(bad.reason.message(Lang::Zh)),
+                reason_en: Some(bad.reason.message(Lang::En)),
+                kid: bad.kid.map(|k| k.to_string()),
+                signer: None,
+                root: None,
+                revocation: None,
+                license: bad.unverified.as_ref().map(|l| LicenseView::new(l, None)),
+            },
+        }
+    }
+}
+
+impl Reason {
+    /// The reason in plain words: Chinese for the public, or the detailed English message.
+    pub fn message(&self, lang: Lang) -> String {
+        match lang {
+            Lang::En => self.to_string(),
+            Lang::Zh => zh(self.code()).to_owned(),
+        }
+    }
+}
+
+/// Plain-language Chinese for each reason code.
+pub fn zh(code: &str) -> &'static str {
+    match code {
+        "empty" => "没有读到任何内容",
+        "text_too_long" => "内容过长，不是电子证照",
+        "bad_prefix" => "这不是电子证照二维码",
+        "unsupported_version" => "证照格式版本过新，请更新核验程序",
+        "unknown_form" => "证照编码格式无法识别",
+        "bad_url" => "链接中没有有效的证照内容",
+        "bad_base45" | "bad_base64" => "二维码内容不完整或已损坏",
+        "bad_compression" => "证照数据已损坏或被篡改",
+        "too_large" => "证照数据过大，已拒绝",
+        "bad_cose" | "bad_header" => "证照签名结构无效",
+        "unsupported_algorithm" => "证照使用了不被接受的签名算法",
+        "wrong_document_type" => "这不是电子证照（是其他类型的签名文件）",
+        "bad_key" => "签发机关的密钥无效",
+        "unknown_signer" => "签发机关不在信任名单中，无法确认真伪",
+        "certificate_revoked" => "签发机关的证书已被吊销",
+        "bad_signature" => "签名验证失败：证照内容被篡改或系伪造",
+        "bad_cbor" | "bad_license" => "证照内容格式错误",
+        "issuer_not_signer" => "证照上的发证机关与签名机关不一致",
+        "type_not_permitted" => "该机关无权签发此类证照",
+        "issued_before_certificate" => "发证日期早于签发机关证书的生效日期",
+        "certificate_expired" => "发证日期晚于签发机关证书的到期日期",
+        "revoked" => "此证照已被发证机关注销或撤销",
+        "not_yet_valid" => "证照尚未生效",
+        "expired" => "证照已过有效期",
+        _ => "证照无效",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_reason_code_has_its_own_chinese_message() {
+        for code in Reason::CODES {
+            assert_ne!(zh(code), zh("no such code"), "{code} has no Chinese message");
+        }
+    }
+}
