@@ -85,7 +85,9 @@ pub use transport::{Compression, Encoding, TransportError};
 pub use trust::{
     CertError, Certificate, StatusList, TrustError, TrustList, TrustStore, TrustedKey,
 };
-pub use verify::{inspect, verify, Input, Inspection, Reason, Rejected, Revocation, Verdict, Verified};
+pub use verify::{
+    inspect, verify, Input, Inspection, Reason, Rejected, Revocation, Verdict, Verified,
+};
 pub use view::{Lang, LicenseView, VerdictView};
 
 /// The Ed25519 key types, re-exported so callers use the same version as this crate.

@@ -32,7 +32,10 @@ impl From<ErrorCorrection> for EcLevel {
     }
 }
 
-/// Why a QR code could not be made.
+/// Largest image accepted by [`decode_luma`], in pixels (a 24-megapixel photo).
+pub const MAX_DECODE_PIXELS: usize = 24_000_000;
+
+/// Why a QR code could not be made or read.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum QrError {
     /// The text does not fit even a version-40 QR code at this level.
@@ -45,6 +48,65 @@ pub enum QrError {
         /// The level asked for.
         ec: ErrorCorrection,
     },
+    /// The pixel buffer does not match the stated size, or the image is too large.
+    #[error("image of {width}×{height} with {len} pixels is not a valid frame (at most {MAX_DECODE_PIXELS} pixels)")]
+    BadFrame {
+        /// Stated width.
+        width: usize,
+        /// Stated height.
+        height: usize,
+        /// Pixels given.
+        len: usize,
+    },
+    /// No QR code was found in the image.
+    #[error("no QR code found in the image")]
+    NotFound,
+    /// QR codes were found but none could be decoded.
+    #[error(
+        "a QR code was found but could not be read ({0}); try a sharper, closer, evenly lit photo"
+    )]
+    Unreadable(String),
+}
+
+/// Find and decode every QR code in an 8-bit grayscale frame (row by row, `width × height`
+/// pixels), with rqrr. Returns the texts of the codes that decode.
+pub fn decode_luma(width: usize, height: usize, pixels: &[u8]) -> Result<Vec<String>, QrError> {
+    let bad = || QrError::BadFrame {
+        width,
+        height,
+        len: pixels.len(),
+    };
+    let area = width.checked_mul(height).ok_or_else(bad)?;
+    if area == 0 || area != pixels.len() || area > MAX_DECODE_PIXELS {
+        return Err(bad());
+    }
+    let mut img =
+        rqrr::PreparedImage::prepare_from_greyscale(width, height, |x, y| pixels[y * width + x]);
+    let grids = img.detect_grids();
+    if grids.is_empty() {
+        return Err(QrError::NotFound);
+    }
+    let mut texts = Vec::new();
+    let mut last_error = String::new();
+    for grid in grids {
+        match grid.decode() {
+            Ok((_, text)) => texts.push(text),
+            Err(e) => last_error = e.to_string(),
+        }
+    }
+    if texts.is_empty() {
+        return Err(QrError::Unreadable(last_error));
+    }
+    Ok(texts)
+}
+
+/// Convert RGBA pixels (as a browser canvas gives them) to 8-bit grayscale (ITU-R BT.601 luma).
+pub fn rgba_to_luma(rgba: &[u8]) -> Vec<u8> {
+    rgba.chunks_exact(4)
+        .map(|p| {
+            ((299 * u32::from(p[0]) + 587 * u32::from(p[1]) + 114 * u32::from(p[2])) / 1000) as u8
+        })
+        .collect()
 }
 
 /// A QR code: its version and its square matrix of dark and light modules (without quiet zone).
@@ -193,6 +255,29 @@ mod tests {
             term.lines().count(),
             (m.width() + 2 * QUIET_ZONE).div_ceil(2)
         );
+    }
+
+    #[test]
+    fn rendered_codes_decode_and_bad_frames_are_errors() {
+        let text = "EL1:ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+        let m = QrMatrix::new(text, ErrorCorrection::Medium).unwrap();
+        let (side, pixels) = m.to_luma8(4);
+        let side = side as usize;
+        assert_eq!(
+            decode_luma(side, side, &pixels).unwrap(),
+            vec![text.to_owned()]
+        );
+        let rgba: Vec<u8> = pixels.iter().flat_map(|&p| [p, p, p, 255]).collect();
+        assert_eq!(rgba_to_luma(&rgba), pixels);
+        assert!(matches!(
+            decode_luma(side, side, &pixels[1..]),
+            Err(QrError::BadFrame { .. })
+        ));
+        assert!(matches!(
+            decode_luma(0, 0, &[]),
+            Err(QrError::BadFrame { .. })
+        ));
+        assert_eq!(decode_luma(10, 10, &[255; 100]), Err(QrError::NotFound));
     }
 
     #[test]

@@ -188,7 +188,9 @@ impl LicenseTemplate {
 
     /// The built-in template for a license type code.
     pub fn builtin_for(type_code: &str) -> Option<LicenseTemplate> {
-        Self::builtin().into_iter().find(|t| t.type_code == type_code)
+        Self::builtin()
+            .into_iter()
+            .find(|t| t.type_code == type_code)
     }
 
     /// The field spec for `key`.
@@ -237,10 +239,14 @@ impl LicenseTemplate {
         };
         let id = match kind {
             HolderKind::Organisation => HolderId::Organisation(
-                holder_id.parse().map_err(|e| column("holder_id", format!("{e}")))?,
+                holder_id
+                    .parse()
+                    .map_err(|e| column("holder_id", format!("{e}")))?,
             ),
             HolderKind::Person => HolderId::Person(
-                holder_id.parse().map_err(|e| column("holder_id", format!("{e}")))?,
+                holder_id
+                    .parse()
+                    .map_err(|e| column("holder_id", format!("{e}")))?,
             ),
             HolderKind::Other => HolderId::Other(holder_id.to_owned()),
         };
@@ -255,8 +261,13 @@ impl LicenseTemplate {
                 Some(years) => Some(
                     Date::from_calendar_date(from.year() + i32::from(years), from.month(), 1)
                         .ok()
-                        .and_then(|d| d.replace_day(from.day().min(d.month().length(d.year()))).ok())
-                        .ok_or_else(|| column("valid_until", "the default end date is out of range"))?,
+                        .and_then(|d| {
+                            d.replace_day(from.day().min(d.month().length(d.year())))
+                                .ok()
+                        })
+                        .ok_or_else(|| {
+                            column("valid_until", "the default end date is out of range")
+                        })?,
                 ),
             },
         };
@@ -270,19 +281,25 @@ impl LicenseTemplate {
         for spec in &self.fields {
             let Some(text) = get(&spec.key) else {
                 if spec.required {
-                    return Err(column(&spec.key, format!("is required ({})", spec.label_zh)));
+                    return Err(column(
+                        &spec.key,
+                        format!("is required ({})", spec.label_zh),
+                    ));
                 }
                 continue;
             };
             let value = match spec.kind {
                 FieldKind::Text => FieldValue::Text(text.to_owned()),
-                FieldKind::Date => FieldValue::Date(parse_date(text).map_err(|e| column(&spec.key, e))?),
+                FieldKind::Date => {
+                    FieldValue::Date(parse_date(text).map_err(|e| column(&spec.key, e))?)
+                }
                 FieldKind::Integer => FieldValue::Integer(
                     text.parse()
                         .map_err(|_| column(&spec.key, format!("{text:?} is not an integer")))?,
                 ),
                 FieldKind::Bytes => FieldValue::Bytes(
-                    decode_hex(text).ok_or_else(|| column(&spec.key, "is not hexadecimal bytes"))?,
+                    hex::decode(text)
+                        .map_err(|e| column(&spec.key, format!("is not hexadecimal bytes: {e}")))?,
                 ),
             };
             fields.push(Field::new(spec.key.clone(), value));
@@ -313,16 +330,6 @@ impl LicenseTemplate {
     }
 }
 
-fn decode_hex(text: &str) -> Option<Vec<u8>> {
-    if text.len() % 2 != 0 {
-        return None;
-    }
-    (0..text.len())
-        .step_by(2)
-        .map(|i| text.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok()))
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -339,7 +346,10 @@ mod tests {
     }
 
     fn record(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     fn business() -> BTreeMap<String, String> {
@@ -400,14 +410,27 @@ mod tests {
             r.insert(k.into(), v.into());
             t.build(&r, &ctx()).unwrap_err()
         };
-        assert!(matches!(case("holder_id", "91350100MA8T2Q3X19"), TemplateError::Column { column, .. } if column == "holder_id"));
-        assert!(matches!(case("established_on", "2019-02-30"), TemplateError::Column { column, .. } if column == "established_on"));
-        assert!(matches!(case("legal_represntative", "x"), TemplateError::Column { column, .. } if column == "legal_represntative"));
-        assert!(matches!(case("valid_until", "2018-01-01"), TemplateError::Column { column, .. } if column == "valid_until"));
-        assert!(matches!(case("address", "a\u{7}b"), TemplateError::License(_)));
+        assert!(
+            matches!(case("holder_id", "91350100MA8T2Q3X19"), TemplateError::Column { column, .. } if column == "holder_id")
+        );
+        assert!(
+            matches!(case("established_on", "2019-02-30"), TemplateError::Column { column, .. } if column == "established_on")
+        );
+        assert!(
+            matches!(case("legal_represntative", "x"), TemplateError::Column { column, .. } if column == "legal_represntative")
+        );
+        assert!(
+            matches!(case("valid_until", "2018-01-01"), TemplateError::Column { column, .. } if column == "valid_until")
+        );
+        assert!(matches!(
+            case("address", "a\u{7}b"),
+            TemplateError::License(_)
+        ));
         let mut r = business();
         r.remove("legal_representative");
-        assert!(matches!(t.build(&r, &ctx()).unwrap_err(), TemplateError::Column { column, .. } if column == "legal_representative"));
+        assert!(
+            matches!(t.build(&r, &ctx()).unwrap_err(), TemplateError::Column { column, .. } if column == "legal_representative")
+        );
     }
 
     #[test]

@@ -103,10 +103,34 @@ impl LicenseView {
         };
         let v = license.validity;
         let mut fields = vec![
-            row("holder_name", "持证主体", "Holder", "text", license.holder.name.clone()),
-            row("holder_id", holder_kind.0, holder_kind.1, "text", license.holder.id.as_str().into()),
-            row("issued_on", "发证日期", "Date of issue", "date", license.issued_on.to_string()),
-            row("valid_from", "有效期自", "Valid from", "date", v.from().to_string()),
+            row(
+                "holder_name",
+                "持证主体",
+                "Holder",
+                "text",
+                license.holder.name.clone(),
+            ),
+            row(
+                "holder_id",
+                holder_kind.0,
+                holder_kind.1,
+                "text",
+                license.holder.id.as_str().into(),
+            ),
+            row(
+                "issued_on",
+                "发证日期",
+                "Date of issue",
+                "date",
+                license.issued_on.to_string(),
+            ),
+            row(
+                "valid_from",
+                "有效期自",
+                "Valid from",
+                "date",
+                v.from().to_string(),
+            ),
             row(
                 "valid_until",
                 "有效期至",
@@ -259,7 +283,11 @@ mod tests {
     #[test]
     fn every_reason_code_has_its_own_chinese_message() {
         for code in Reason::CODES {
-            assert_ne!(zh(code), zh("no such code"), "{code} has no Chinese message");
+            assert_ne!(
+                zh(code),
+                zh("no such code"),
+                "{code} has no Chinese message"
+            );
         }
     }
 }

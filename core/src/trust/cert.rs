@@ -389,13 +389,19 @@ pub fn parse_certification_request(bytes: &[u8]) -> Result<CertificationRequest,
     let (rest, csr) = X509CertificationRequest::from_der(&der)
         .map_err(|e| CertError::Malformed(format!("not a certification request: {e}")))?;
     if !rest.is_empty() {
-        return Err(CertError::Malformed("bytes after the certification request".into()));
+        return Err(CertError::Malformed(
+            "bytes after the certification request".into(),
+        ));
     }
     let alg = csr.signature_algorithm.algorithm.to_id_string();
     let info = &csr.certification_request_info;
     let key_alg = info.subject_pki.algorithm.algorithm.to_id_string();
     if alg != OID_ED25519 || key_alg != OID_ED25519 {
-        return Err(CertError::NotEd25519(if alg != OID_ED25519 { alg } else { key_alg }));
+        return Err(CertError::NotEd25519(if alg != OID_ED25519 {
+            alg
+        } else {
+            key_alg
+        }));
     }
     let key = public_key_from_bytes(&info.subject_pki.subject_public_key.data)
         .map_err(|e| CertError::BadKey(e.to_string()))?;
@@ -465,8 +471,7 @@ pub fn license_types_extension(types: &[LicenseTypeCode]) -> Result<Vec<u8>, Cer
 
 #[cfg(feature = "issuance")]
 pub use build::{
-    issue_department_certificate, issue_root_certificate, make_certification_request,
-    CertRequest,
+    issue_department_certificate, issue_root_certificate, make_certification_request, CertRequest,
 };
 
 #[cfg(feature = "issuance")]

@@ -1,0 +1,202 @@
+//! `elicense demo`: the real workflow, end to end, in a throwaway directory, with plain
+//! (unencrypted, demo-only) keys: a root authority, two departments, certificates, a trust list,
+//! licenses from CSV and JSON Lines, a QR code, verification, tampering and revocation.
+
+use std::path::Path;
+
+use elicense::{verify, Input, OrgCode, VerdictView};
+
+use crate::check::{self, TrustArgs};
+use crate::{cert_issue, init, issue_cmd, revoke_cmd, status_build, trust_build};
+use crate::{InitCommand, IssueArgs, KeyArgs};
+
+const BUSINESS_CSV: &str = "\
+holder_name,holder_id,company_type,legal_representative,registered_capital,established_on,address,business_scope
+福州示例科技有限公司,91350100MA8T2Q3X18,有限责任公司（自然人投资或控股）,张三,壹佰万元整,2019-05-20,福建省福州市鼓楼区五四路100号,软件开发；信息技术咨询服务
+福州闽江茶业有限公司,91350100MA8T2Q3Y19,有限责任公司,陈六,伍拾万元整,2021-03-08,福建省福州市仓山区闽江路8号,茶叶销售
+填错代码的公司（演示坏行）,91350100MA8T2Q3Y10,有限责任公司,王七,壹万元整,2022-01-01,福州市,零售
+";
+
+const PERMITS_JSONL: &str = r#"{"holder_name":"李四","holder_id":"350203198506151233","sex":"男","nationality":"中国","birth_date":"1985-06-15","first_issued_on":"2010-08-01","vehicle_class":"C1"}
+"#;
+
+fn no_key() -> KeyArgs {
+    KeyArgs {
+        passphrase_file: None,
+    }
+}
+
+fn org(first17: &str) -> Result<String, String> {
+    OrgCode::with_check(first17)
+        .map(|o| o.to_string())
+        .map_err(|e| e.to_string())
+}
+
+/// Run the demo; returns whether every step behaved as expected.
+pub fn demo(no_qr: bool) -> Result<bool, String> {
+    let tmp =
+        tempfile::tempdir().map_err(|e| format!("cannot create a temporary directory: {e}"))?;
+    let d = tmp.path();
+    let p = |name: &str| d.join(name);
+    println!(
+        "elicense demo — a throwaway authority and two departments in {}",
+        d.display()
+    );
+    println!("(keys are stored UNENCRYPTED because this is a demo; real ones use a passphrase)\n");
+
+    step("1. 根CA  The root authority creates its key and root certificate");
+    init(InitCommand::Root {
+        dir: p("root"),
+        name: "演示省电子证照根CA（演示）".into(),
+        org_code: org("11990000MB0000001")?,
+        years: 20,
+        key: no_key(),
+        plain_for_tests: true,
+    })?;
+    step("2. 部门  Two departments create keys and certification requests");
+    for (dir, name, code) in [
+        ("fuzhou", "福州市市场监督管理局", "11350100MB0312345"),
+        ("xiamen", "厦门市公安局交通警察支队", "11350200MB0398765"),
+    ] {
+        init(InitCommand::Department {
+            dir: p(dir),
+            name: name.into(),
+            org_code: org(code)?,
+            key: no_key(),
+            plain_for_tests: true,
+        })?;
+    }
+    step("3. 证书  The root certifies each department for its license types");
+    cert_issue(
+        &p("root"),
+        &p("fuzhou/request.csr.pem"),
+        &["YYZZ".into()],
+        1826,
+        &p("fuzhou/certificate.pem"),
+        &no_key(),
+    )?;
+    cert_issue(
+        &p("root"),
+        &p("xiamen/request.csr.pem"),
+        &["JSZ".into()],
+        1826,
+        &p("xiamen/certificate.pem"),
+        &no_key(),
+    )?;
+    step("4. 信任名单  The root publishes a signed trust list");
+    let certs = [p("fuzhou/certificate.pem"), p("xiamen/certificate.pem")];
+    trust_build(&p("root"), &certs, &[], &p("trust-list.cose"), &no_key())?;
+
+    step("5. 签发  The departments issue licenses from CSV and JSON Lines");
+    std::fs::write(p("business.csv"), BUSINESS_CSV).map_err(|e| e.to_string())?;
+    std::fs::write(p("permits.jsonl"), PERMITS_JSONL).map_err(|e| e.to_string())?;
+    for (dir, type_code, batch) in [
+        ("fuzhou", "YYZZ", "business.csv"),
+        ("xiamen", "JSZ", "permits.jsonl"),
+    ] {
+        let args = IssueArgs {
+            dir: p(dir),
+            type_code: Some(type_code.into()),
+            template: None,
+            batch: Some(p(batch)),
+            record: None,
+            set: vec![],
+            out: p(&format!("{dir}-issued")),
+            formats: "txt,png,svg".into(),
+            jobs: None,
+            today: None,
+            key: no_key(),
+        };
+        issue_cmd(&args, false)?;
+    }
+
+    let trust = TrustArgs {
+        roots: vec![p("root/root.cert.pem")],
+        lists: vec![p("trust-list.cose")],
+        status: vec![],
+        at: None,
+    };
+    let texts = issued_texts(&p("fuzhou-issued"))?
+        .into_iter()
+        .chain(issued_texts(&p("xiamen-issued"))?)
+        .collect::<Vec<_>>();
+    if !no_qr {
+        if let Some(text) = texts.last() {
+            let qr = elicense::QrMatrix::new(text, elicense::ErrorCorrection::Medium)
+                .map_err(|e| e.to_string())?;
+            println!(
+                "\nQR code of the driving permit (version {}), as printed on the card:\n{}",
+                qr.version(),
+                qr.to_terminal()
+            );
+        }
+    }
+
+    step("6. 核验  A window clerk in another city verifies them offline");
+    let now = time::OffsetDateTime::now_utc();
+    let store = check::load_trust(&trust, now)?;
+    let mut ok = true;
+    for text in &texts {
+        let view = VerdictView::new(&verify(Input::Text(text), &store, now));
+        ok &= view.valid;
+        check::print_verdict(&view);
+        println!();
+    }
+
+    step("7. 篡改  One character of a license is changed");
+    let mut altered = texts[0].clone().into_bytes();
+    let mid = altered.len() / 2;
+    altered[mid] = if altered[mid] == b'A' { b'B' } else { b'A' };
+    let altered = String::from_utf8_lossy(&altered).into_owned();
+    let view = VerdictView::new(&verify(Input::Text(&altered), &store, now));
+    ok &= !view.valid;
+    check::print_verdict(&view);
+
+    step(
+        "8. 吊销  The department revokes the second business license and publishes its status list",
+    );
+    let id = elicense::inspect(Input::Text(&texts[1]))
+        .map_err(|e| e.to_string())?
+        .license
+        .map_err(|e| e.to_string())?
+        .id
+        .to_string();
+    revoke_cmd(&p("fuzhou"), &id, false)?;
+    status_build(&p("fuzhou"), &p("fuzhou-status.cose"), &no_key(), false)?;
+    let trust = TrustArgs {
+        status: vec![p("fuzhou-status.cose")],
+        ..trust
+    };
+    let store = check::load_trust(&trust, now)?;
+    let view = VerdictView::new(&verify(Input::Text(&texts[1]), &store, now));
+    ok &= view.code == Some("revoked");
+    check::print_verdict(&view);
+
+    println!(
+        "\n{} The demo directory is removed now; run the same commands yourself with `elicense --help`.",
+        if ok { "✓ Every step behaved as expected." } else { "✗ SOMETHING WENT WRONG." }
+    );
+    Ok(ok)
+}
+
+fn step(title: &str) {
+    println!("\n━━ {title} ━━");
+}
+
+/// The signed texts in an output directory, in file-name order.
+fn issued_texts(dir: &Path) -> Result<Vec<String>, String> {
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+        .collect();
+    files.sort();
+    files
+        .iter()
+        .map(|f| {
+            std::fs::read_to_string(f)
+                .map(|t| t.trim().to_owned())
+                .map_err(|e| e.to_string())
+        })
+        .collect()
+}

@@ -1,0 +1,319 @@
+//! `elicense issue`: one license from flags or JSON, or a batch from CSV or JSON Lines, through a
+//! license-type template.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use elicense::transport::{self, Compression, Encoding};
+use elicense::{Certificate, IssueContext, License, LicenseId, LicenseTemplate, SigningKey};
+use rayon::prelude::*;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::output::{self, Formats};
+use crate::registry::{NewLicense, Registry};
+use crate::store::{self, Config};
+
+/// Rows signed and committed together; a crash loses at most the uncommitted chunk, which a
+/// re-run issues again with the same numbers.
+pub const CHUNK: usize = 512;
+
+/// One input record and the line it came from.
+pub type Record = (u64, BTreeMap<String, String>);
+
+/// A rejected row.
+#[derive(Debug, Clone, Serialize)]
+pub struct RowError {
+    /// 1-based line number in the input file.
+    pub line: u64,
+    /// What is wrong.
+    pub error: String,
+}
+
+/// What a run did.
+#[derive(Debug, Default, Serialize)]
+pub struct Report {
+    /// Licenses issued by this run.
+    pub issued: usize,
+    /// Rows skipped because an earlier run already issued them.
+    pub already_issued: usize,
+    /// Rows rejected.
+    pub errors: Vec<RowError>,
+    /// Output directory.
+    pub out: PathBuf,
+}
+
+/// Read CSV (with a header row) or JSON Lines (one object per line), by file extension.
+/// Malformed rows become errors with their line numbers; they do not stop the rest.
+pub fn read_records(path: &Path, bytes: &[u8]) -> (Vec<Record>, Vec<RowError>) {
+    let is_jsonl = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("jsonl") || e.eq_ignore_ascii_case("ndjson"));
+    let (mut records, mut errors) = (vec![], vec![]);
+    if is_jsonl {
+        for (i, line) in String::from_utf8_lossy(bytes).lines().enumerate() {
+            let n = i as u64 + 1;
+            if line.trim().is_empty() {
+                continue;
+            }
+            match serde_json::from_str::<BTreeMap<String, serde_json::Value>>(line) {
+                Ok(obj) => {
+                    let rec = obj
+                        .into_iter()
+                        .map(|(k, v)| {
+                            let text = match v {
+                                serde_json::Value::String(s) => s,
+                                serde_json::Value::Null => String::new(),
+                                other => other.to_string(),
+                            };
+                            (k, text)
+                        })
+                        .collect();
+                    records.push((n, rec));
+                }
+                Err(e) => errors.push(RowError {
+                    line: n,
+                    error: format!("not a JSON object: {e}"),
+                }),
+            }
+        }
+    } else {
+        let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(bytes);
+        let headers = match reader.headers() {
+            Ok(h) => h.clone(),
+            Err(e) => {
+                errors.push(RowError {
+                    line: 1,
+                    error: format!("cannot read the CSV header: {e}"),
+                });
+                return (records, errors);
+            }
+        };
+        for row in reader.records() {
+            match row {
+                Ok(r) => {
+                    let n = r.position().map_or(0, |p| p.line());
+                    let rec = headers
+                        .iter()
+                        .zip(r.iter())
+                        .map(|(h, v)| (h.trim().to_owned(), v.to_owned()))
+                        .collect();
+                    records.push((n, rec));
+                }
+                Err(e) => errors.push(RowError {
+                    line: e.position().map_or(0, |p| p.line()),
+                    error: format!("malformed CSV row: {e}"),
+                }),
+            }
+        }
+    }
+    (records, errors)
+}
+
+/// Everything an issuing run needs.
+pub struct Issuer<'a> {
+    /// Department directory.
+    pub dir: &'a Path,
+    /// Its configuration.
+    pub config: &'a Config,
+    /// Its signing key.
+    pub key: &'a SigningKey,
+    /// The license-type template.
+    pub template: &'a LicenseTemplate,
+    /// Today (UTC+8), the default issue date.
+    pub today: elicense::Date,
+    /// Output directory and formats.
+    pub out: &'a Path,
+    /// Which files to write per license.
+    pub formats: Formats,
+}
+
+impl Issuer<'_> {
+    /// Refuse early when the department's certificate (if installed) does not permit the type.
+    pub fn check_certificate(&self) -> Result<(), String> {
+        let path = self.dir.join(store::CERT_FILE);
+        if !path.exists() {
+            return Ok(());
+        }
+        let cert = Certificate::parse(&store::read(&path)?)
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        if cert.key() != &self.key.verifying_key() {
+            return Err(format!(
+                "{} is not the certificate of this department's key",
+                path.display()
+            ));
+        }
+        if !cert
+            .license_types()
+            .iter()
+            .any(|t| t.as_str() == self.template.type_code)
+        {
+            return Err(format!(
+                "this department's certificate does not permit license type {}; verifiers would reject these licenses",
+                self.template.type_code
+            ));
+        }
+        let today = self.today;
+        let (from, until) = (
+            elicense::verify::license_day(cert.not_before()),
+            elicense::verify::license_day(cert.not_after()),
+        );
+        if today < from || today > until {
+            return Err(format!(
+                "this department's certificate is valid {from} to {until}, not today ({today})"
+            ));
+        }
+        Ok(())
+    }
+
+    fn context(&self) -> Result<IssueContext, String> {
+        Ok(IssueContext {
+            issuer: self.config.org()?,
+            issuer_name: self.config.name.clone(),
+            sequence: 0,
+            status_index: Some(0),
+            today: self.today,
+        })
+    }
+
+    /// Issue `records` (from `source`, the input's SHA-256, for batches). Rows already issued
+    /// from the same source are not issued again; their outputs are rewritten.
+    pub fn run(
+        &self,
+        registry: &mut Registry,
+        records: Vec<Record>,
+        source: Option<&str>,
+        progress: &indicatif::ProgressBar,
+    ) -> Result<Report, String> {
+        let ctx = self.context()?;
+        let mut report = Report {
+            out: self.out.to_path_buf(),
+            ..Report::default()
+        };
+        std::fs::create_dir_all(self.out)
+            .map_err(|e| format!("cannot create {}: {e}", self.out.display()))?;
+        let done: BTreeMap<u64, (String, String)> = match source {
+            Some(s) => registry
+                .issued_from(s)?
+                .into_iter()
+                .filter_map(|i| i.source_row.map(|r| (r, (i.id, i.text))))
+                .collect(),
+            None => BTreeMap::new(),
+        };
+        let (already, pending): (Vec<_>, Vec<_>) = records
+            .into_iter()
+            .partition(|(line, _)| done.contains_key(line));
+        report.already_issued = already.len();
+        progress.inc(already.len() as u64);
+        for (line, _) in &already {
+            let (id, text) = &done[line];
+            output::write_license(self.out, id, text, self.formats)?;
+        }
+        for chunk in pending.chunks(CHUNK) {
+            let built: Vec<(u64, Result<License, String>)> = chunk
+                .par_iter()
+                .map(|(line, rec)| {
+                    (
+                        *line,
+                        self.template.build(rec, &ctx).map_err(|e| e.to_string()),
+                    )
+                })
+                .collect();
+            let mut valid = vec![];
+            for (line, result) in built {
+                match result {
+                    Ok(l) => valid.push((line, l)),
+                    Err(error) => report.errors.push(RowError { line, error }),
+                }
+            }
+            if valid.is_empty() {
+                progress.inc(chunk.len() as u64);
+                continue;
+            }
+            let type_code = self.template.type_code.clone();
+            let n = valid.len();
+            registry.issue_many(&type_code, n, |numbers| {
+                valid
+                    .into_par_iter()
+                    .zip(numbers)
+                    .map(|((line, mut license), (sequence, status))| {
+                        license.id = LicenseId::new(
+                            license.type_code().clone(),
+                            license.issuer_code().clone(),
+                            sequence,
+                        )
+                        .map_err(|e| e.to_string())?;
+                        license.status_index = Some(status);
+                        let signed = license
+                            .sign(self.key)
+                            .map_err(|e| format!("line {line}: {e}"))?;
+                        let text = transport::encode(&signed, Encoding::Base45, Compression::Auto);
+                        let id = license.id.to_string();
+                        output::write_license(self.out, &id, &text, self.formats)?;
+                        Ok((
+                            NewLicense {
+                                id,
+                                type_code: type_code.clone(),
+                                sequence,
+                                status_index: status,
+                                holder_id: license.holder.id.as_str().to_owned(),
+                                holder_name: license.holder.name.clone(),
+                                issued_on: license.issued_on.to_string(),
+                                source: source.map(|s| (s.to_owned(), line)),
+                                text,
+                            },
+                            (),
+                        ))
+                    })
+                    .collect::<Result<Vec<_>, String>>()
+            })?;
+            report.issued += n;
+            progress.inc(chunk.len() as u64);
+        }
+        report.errors.sort_by_key(|e| e.line);
+        Ok(report)
+    }
+}
+
+/// SHA-256 of a batch input, identifying it across runs.
+pub fn source_id(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Write `manifest.jsonl` (every license issued from `source`, by line) and `errors.jsonl`.
+pub fn write_manifest(
+    registry: &Registry,
+    out: &Path,
+    source: &str,
+    formats: Formats,
+    errors: &[RowError],
+) -> Result<(), String> {
+    let mut manifest = Vec::new();
+    for i in registry.issued_from(source)? {
+        let files = output::file_names(&i.id, formats);
+        let line = serde_json::json!({
+            "line": i.source_row,
+            "id": i.id,
+            "status_index": i.status_index,
+            "files": files,
+            "revoked": i.revoked_at.is_some(),
+        });
+        writeln!(manifest, "{line}").map_err(|e| e.to_string())?;
+    }
+    store::write(&out.join("manifest.jsonl"), &manifest)?;
+    let mut errs = Vec::new();
+    for e in errors {
+        writeln!(
+            errs,
+            "{}",
+            serde_json::to_string(e).map_err(|e| e.to_string())?
+        )
+        .map_err(|e| e.to_string())?;
+    }
+    store::write(&out.join("errors.jsonl"), &errs)
+}

@@ -1,0 +1,165 @@
+//! A root authority's or department's working directory: `elicense.json` (configuration and
+//! counters), the private key (`key.pem`, mode 0600), its public key and certificate.
+
+use std::path::Path;
+
+use elicense::keys::{public_key_to_pem, signing_key_from_pem, signing_key_to_pem, KeyProtection};
+use elicense::{OrgCode, SigningKey};
+use serde::{Deserialize, Serialize};
+
+use crate::secrets;
+
+/// The configuration file in every working directory.
+pub const CONFIG_FILE: &str = "elicense.json";
+/// The private key file.
+pub const KEY_FILE: &str = "key.pem";
+/// The public key file.
+pub const PUBLIC_KEY_FILE: &str = "key.pub.pem";
+/// A department's certificate, once its root has issued it.
+pub const CERT_FILE: &str = "certificate.pem";
+
+/// What the directory belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// A root authority: issues department certificates and trust lists.
+    Root,
+    /// A department: issues licenses.
+    Department,
+}
+
+/// `elicense.json`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Root or department.
+    pub role: Role,
+    /// Name (such as 福州市市场监督管理局).
+    pub name: String,
+    /// Organisation code.
+    pub org_code: String,
+    /// Whether the private key is stored unencrypted (tests and demos only).
+    pub plain_key_for_tests: bool,
+    /// Root: the next certificate serial number.
+    #[serde(default)]
+    pub next_serial: u64,
+    /// Root: the sequence number of the last trust list built.
+    #[serde(default)]
+    pub trust_list_sequence: u64,
+}
+
+impl Config {
+    /// The organisation code, checked.
+    pub fn org(&self) -> Result<OrgCode, String> {
+        self.org_code
+            .parse()
+            .map_err(|e| format!("{CONFIG_FILE}: organisation code: {e}"))
+    }
+}
+
+/// Create a working directory with a new key. The directory must not exist or be empty.
+pub fn init(
+    dir: &Path,
+    config: &Config,
+    passphrase_file: Option<&Path>,
+) -> Result<SigningKey, String> {
+    if dir.exists()
+        && std::fs::read_dir(dir)
+            .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
+            .next()
+            .is_some()
+    {
+        return Err(format!(
+            "{} exists and is not empty; refusing to overwrite",
+            dir.display()
+        ));
+    }
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let mut seed = zeroize::Zeroizing::new([0u8; 32]);
+    rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, seed.as_mut());
+    let key = SigningKey::from_bytes(&seed);
+    let passphrase;
+    let protection = if config.plain_key_for_tests {
+        KeyProtection::PlainForTestsOnly
+    } else {
+        passphrase = secrets::passphrase(passphrase_file, true)?;
+        KeyProtection::Passphrase(&passphrase)
+    };
+    let pem =
+        signing_key_to_pem(&key, protection, &mut rand_core::OsRng).map_err(|e| e.to_string())?;
+    secrets::write_secret_file(&dir.join(KEY_FILE), pem.as_bytes())?;
+    let public = public_key_to_pem(&key.verifying_key()).map_err(|e| e.to_string())?;
+    write(&dir.join(PUBLIC_KEY_FILE), public.as_bytes())?;
+    save(dir, config)?;
+    Ok(key)
+}
+
+/// Read `elicense.json`, checking the role.
+pub fn load(dir: &Path, role: Role) -> Result<Config, String> {
+    let path = dir.join(CONFIG_FILE);
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        format!(
+            "cannot read {}: {e} (create it with `elicense init`)",
+            path.display()
+        )
+    })?;
+    let config: Config =
+        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    if config.role != role {
+        return Err(format!(
+            "{} belongs to a {:?}, not a {role:?}",
+            dir.display(),
+            config.role
+        ));
+    }
+    Ok(config)
+}
+
+/// Write `elicense.json` atomically (temporary file, then rename), so a crash never leaves a
+/// half-written configuration.
+pub fn save(dir: &Path, config: &Config) -> Result<(), String> {
+    let json = serde_json::to_string_pretty(config).map_err(|e| e.to_string())?;
+    let tmp = dir.join(format!("{CONFIG_FILE}.tmp"));
+    write(&tmp, json.as_bytes())?;
+    std::fs::rename(&tmp, dir.join(CONFIG_FILE))
+        .map_err(|e| format!("cannot replace {}: {e}", dir.join(CONFIG_FILE).display()))
+}
+
+/// The directory's private key, decrypted.
+pub fn signing_key(
+    dir: &Path,
+    config: &Config,
+    passphrase_file: Option<&Path>,
+) -> Result<SigningKey, String> {
+    let path = dir.join(KEY_FILE);
+    let pem = zeroize::Zeroizing::new(
+        std::fs::read_to_string(&path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?,
+    );
+    let passphrase;
+    let protection = if config.plain_key_for_tests {
+        eprintln!(
+            "warning: {} is NOT encrypted (created for tests)",
+            path.display()
+        );
+        KeyProtection::PlainForTestsOnly
+    } else {
+        passphrase = secrets::passphrase(passphrase_file, false)?;
+        KeyProtection::Passphrase(&passphrase)
+    };
+    signing_key_from_pem(&pem, protection).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// Write a file, saying which one on failure.
+pub fn write(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)
+            .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+    }
+    std::fs::write(path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+/// Read a file, saying which one on failure.
+pub fn read(path: &Path) -> Result<Vec<u8>, String> {
+    std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+}
