@@ -1,0 +1,470 @@
+//! The whole department workflow through the real binary: init → cert → trust → issue batch →
+//! verify texts and photos → revoke → status → verify says revoked; plus re-runs, a killed batch
+//! resuming, and exit codes.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+const PASS: &str = "测试口令 correct horse battery";
+
+struct Env {
+    dir: PathBuf,
+}
+
+impl Env {
+    fn new(name: &str) -> Env {
+        let dir = std::env::temp_dir().join(format!("elicense-wf-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("pass.txt"), format!("{PASS}\n")).unwrap();
+        Env { dir }
+    }
+
+    fn p(&self, rel: &str) -> PathBuf {
+        self.dir.join(rel)
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_elicense"))
+            .args(args)
+            .current_dir(&self.dir)
+            .env_remove("ELICENSE_PASSPHRASE")
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
+    }
+
+    fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(
+            out.status.success(),
+            "elicense {args:?} failed ({:?}):\n{}\n{}",
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    /// Root + department (encrypted keys), certified for YYZZ, trust list published.
+    fn setup(&self) {
+        self.ok(&[
+            "init",
+            "root",
+            "--dir",
+            "root",
+            "--name",
+            "测试根CA",
+            "--org-code",
+            "11990000MB0000001M",
+            "--passphrase-file",
+            "pass.txt",
+        ]);
+        self.ok(&[
+            "init",
+            "department",
+            "--dir",
+            "dept",
+            "--name",
+            "福州市市场监督管理局",
+            "--org-code",
+            "11350100MB0312345H",
+            "--passphrase-file",
+            "pass.txt",
+        ]);
+        self.ok(&[
+            "cert",
+            "issue",
+            "--root-dir",
+            "root",
+            "--csr",
+            "dept/request.csr.pem",
+            "--types",
+            "YYZZ",
+            "--out",
+            "dept/certificate.pem",
+            "--passphrase-file",
+            "pass.txt",
+        ]);
+        self.ok(&[
+            "trust",
+            "build",
+            "--root-dir",
+            "root",
+            "--cert",
+            "dept/certificate.pem",
+            "--out",
+            "list.cose",
+            "--passphrase-file",
+            "pass.txt",
+        ]);
+    }
+
+    fn trust(&self) -> Vec<&'static str> {
+        vec!["--root", "root/root.cert.pem", "--trust", "list.cose"]
+    }
+}
+
+impl Drop for Env {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn csv(rows: usize, bad_every: usize) -> String {
+    let mut s = String::from(
+        "holder_name,holder_id,company_type,legal_representative,registered_capital,established_on,address,business_scope\n",
+    );
+    for i in 0..rows {
+        let holder = if bad_every > 0 && i % bad_every == bad_every - 1 {
+            "91350100MA8T2Q3X19".to_owned() // wrong check character
+        } else {
+            "91350100MA8T2Q3X18".to_owned()
+        };
+        s.push_str(&format!(
+            "测试公司{i}号,{holder},有限责任公司,张三,壹佰万元整,2019-05-20,福州市鼓楼区{i}号,软件开发\n"
+        ));
+    }
+    s
+}
+
+fn manifest(out: &Path) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(out.join("manifest.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+fn verdict(env: &Env, file: &str, extra: &[&str]) -> (Option<i32>, serde_json::Value) {
+    let mut args = vec!["verify", "--json", "--file", file];
+    args.extend(env.trust());
+    args.extend(extra);
+    let out = env.run(&args);
+    let v = serde_json::from_slice(&out.stdout).unwrap_or(serde_json::Value::Null);
+    (out.status.code(), v)
+}
+
+#[test]
+fn whole_workflow() {
+    let env = Env::new("whole");
+    env.setup();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        for key in ["root/key.pem", "dept/key.pem"] {
+            let mode = std::fs::metadata(env.p(key)).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600, "{key}");
+        }
+    }
+    let show = env.ok(&[
+        "trust",
+        "show",
+        "list.cose",
+        "--root",
+        "root/root.cert.pem",
+        "--json",
+    ]);
+    let show: serde_json::Value = serde_json::from_str(&show).unwrap();
+    assert_eq!(show["verified"], true);
+    assert_eq!(show["departments"][0]["license_types"][0], "YYZZ");
+
+    // A batch of 10 with one bad row (line 6): exit 1, the row reported, the rest issued.
+    std::fs::write(env.p("batch.csv"), csv(10, 5)).unwrap();
+    let out = env.run(&[
+        "issue",
+        "--dir",
+        "dept",
+        "--type",
+        "YYZZ",
+        "--batch",
+        "batch.csv",
+        "--out",
+        "issued",
+        "--passphrase-file",
+        "pass.txt",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("line 6") && stderr.contains("line 11"),
+        "{stderr}"
+    );
+    let m = manifest(&env.p("issued"));
+    assert_eq!(m.len(), 8);
+    let errors = std::fs::read_to_string(env.p("issued/errors.jsonl")).unwrap();
+    assert_eq!(errors.lines().count(), 2);
+    assert!(errors.contains("\"line\":6"), "{errors}");
+
+    // Every issued license verifies from its text and from its PNG photo.
+    for entry in &m {
+        let id = entry["id"].as_str().unwrap();
+        for ext in ["txt", "png"] {
+            let (code, v) = verdict(&env, &format!("issued/{id}.{ext}"), &[]);
+            assert_eq!(code, Some(0), "{id}.{ext}: {v}");
+            assert_eq!(v["valid"], true);
+            assert_eq!(v["signer"], "福州市市场监督管理局");
+        }
+        assert!(env.p(&format!("issued/{id}.svg")).exists());
+    }
+
+    // Re-running the same batch issues nothing new.
+    let out = env.run(&[
+        "issue",
+        "--dir",
+        "dept",
+        "--type",
+        "YYZZ",
+        "--batch",
+        "batch.csv",
+        "--out",
+        "issued",
+        "--passphrase-file",
+        "pass.txt",
+        "--json",
+    ]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["issued"], 0);
+    assert_eq!(report["already_issued"], 8);
+    assert_eq!(manifest(&env.p("issued")), m);
+
+    // A tampered text is invalid (exit 1) with a reason.
+    let first = m[0]["id"].as_str().unwrap().to_owned();
+    let text = std::fs::read_to_string(env.p(&format!("issued/{first}.txt"))).unwrap();
+    let mut bytes = text.trim().as_bytes().to_vec();
+    let mid = bytes.len() / 2;
+    bytes[mid] = if bytes[mid] == b'A' { b'B' } else { b'A' };
+    std::fs::write(env.p("tampered.txt"), &bytes).unwrap();
+    let (code, v) = verdict(&env, "tampered.txt", &[]);
+    assert_eq!(code, Some(1));
+    assert_eq!(v["valid"], false);
+    assert!(
+        v["reason_zh"].as_str().unwrap().contains("篡改") || v["code"] == "bad_signature",
+        "{v}"
+    );
+
+    // Revoke one, publish the status list: verify says revoked; the others say checked.
+    let second = m[1]["id"].as_str().unwrap().to_owned();
+    env.ok(&["revoke", "--dir", "dept", "--id", &second]);
+    env.ok(&[
+        "status",
+        "build",
+        "--dir",
+        "dept",
+        "--out",
+        "status.cose",
+        "--passphrase-file",
+        "pass.txt",
+    ]);
+    let (code, v) = verdict(
+        &env,
+        &format!("issued/{second}.png"),
+        &["--status", "status.cose"],
+    );
+    assert_eq!(code, Some(1), "{v}");
+    assert_eq!(v["code"], "revoked");
+    let (code, v) = verdict(
+        &env,
+        &format!("issued/{first}.txt"),
+        &["--status", "status.cose"],
+    );
+    assert_eq!(code, Some(0), "{v}");
+    assert_eq!(v["revocation"], "checked");
+
+    // Human output: a big verdict line and Chinese labels.
+    let mut args = vec!["verify", "--file"];
+    let path = format!("issued/{first}.txt");
+    args.push(&path);
+    args.extend(env.trust());
+    let human = env.ok(&args);
+    assert!(human.starts_with("✓ 有效 VALID"), "{human}");
+    assert!(
+        human.contains("法定代表人 Legal representative: 张三"),
+        "{human}"
+    );
+
+    // inspect, qr, card.
+    let ins = env.ok(&["inspect", "--file", &path]);
+    assert!(ins.starts_with("UNVERIFIED"), "{ins}");
+    env.ok(&["qr", "--file", &path, "--format", "svg", "--out", "one.svg"]);
+    env.ok(&["qr", "--file", &path, "--format", "png", "--out", "one.png"]);
+    let (code, _) = verdict(&env, "one.png", &[]);
+    assert_eq!(code, Some(0));
+    env.ok(&[
+        "card",
+        "--file",
+        &path,
+        "--format",
+        "html",
+        "--paper",
+        "a5",
+        "--out",
+        "card.html",
+    ]);
+    let card = std::fs::read_to_string(env.p("card.html")).unwrap();
+    assert!(
+        card.contains("营业执照") && card.contains("法定代表人") && card.contains("<svg"),
+        "card"
+    );
+    assert!(card.contains("148mm 210mm"));
+    env.ok(&[
+        "card", "--file", &path, "--format", "svg", "--out", "card.svg",
+    ]);
+    assert!(std::fs::read_to_string(env.p("card.svg"))
+        .unwrap()
+        .contains("<path d=\"M"));
+}
+
+#[test]
+fn usage_and_io_errors_exit_2_with_a_message() {
+    let env = Env::new("errors");
+    for args in [
+        vec!["verify", "--file", "missing.txt", "--root", "nope.pem"],
+        vec![
+            "issue", "--dir", "nowhere", "--type", "YYZZ", "--set", "a=b", "--out", "x",
+        ],
+        vec![
+            "init",
+            "root",
+            "--dir",
+            "r",
+            "--name",
+            "x",
+            "--org-code",
+            "123",
+            "--plain-for-tests",
+        ],
+        vec!["frobnicate"],
+    ] {
+        let out = env.run(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(!out.stderr.is_empty(), "{args:?} says what is wrong");
+    }
+    // Wrong passphrase: a clear error, nothing issued.
+    env.setup();
+    std::fs::write(env.p("wrong.txt"), "not the passphrase\n").unwrap();
+    std::fs::write(env.p("one.csv"), csv(1, 0)).unwrap();
+    let out = env.run(&[
+        "issue",
+        "--dir",
+        "dept",
+        "--type",
+        "YYZZ",
+        "--batch",
+        "one.csv",
+        "--out",
+        "o",
+        "--passphrase-file",
+        "wrong.txt",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("wrong passphrase"));
+    // A type the certificate does not permit is refused before signing anything.
+    let out = env.run(&[
+        "issue",
+        "--dir",
+        "dept",
+        "--type",
+        "JSZ",
+        "--set",
+        "holder_name=x",
+        "--out",
+        "o",
+        "--passphrase-file",
+        "pass.txt",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("does not permit"));
+}
+
+#[test]
+fn a_killed_batch_resumes_without_gaps_or_doubles() {
+    let env = Env::new("resume");
+    env.setup();
+    const ROWS: usize = 6000;
+    std::fs::write(env.p("big.csv"), csv(ROWS, 0)).unwrap();
+    let args = [
+        "issue",
+        "--dir",
+        "dept",
+        "--type",
+        "YYZZ",
+        "--batch",
+        "big.csv",
+        "--out",
+        "out",
+        "--formats",
+        "txt",
+        "--passphrase-file",
+        "pass.txt",
+        "--jobs",
+        "1",
+    ];
+    let mut child = Command::new(env!("CARGO_BIN_EXE_elicense"))
+        .args(args)
+        .current_dir(&env.dir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Kill it once some licenses are written (or let it finish, if it is that fast).
+    let start = std::time::Instant::now();
+    loop {
+        let written = std::fs::read_dir(env.p("out"))
+            .map(|d| d.count())
+            .unwrap_or(0);
+        if written >= 300 || start.elapsed().as_secs() > 60 || child.try_wait().unwrap().is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    // The manifest is written only when a run completes: its absence proves the kill landed
+    // mid-batch, so the resume below is really tested.
+    assert!(
+        !env.p("out/manifest.jsonl").exists(),
+        "the batch finished before it could be killed"
+    );
+    let partial = std::fs::read_dir(env.p("out")).unwrap().count();
+    assert!(
+        partial > 0 && partial < ROWS,
+        "{partial} files after the kill"
+    );
+    // Resume.
+    env.ok(&args);
+    let m = manifest(&env.p("out"));
+    assert_eq!(m.len(), ROWS);
+    let mut sequences: Vec<u64> = m
+        .iter()
+        .map(|e| {
+            let id = e["id"].as_str().unwrap();
+            id[id.len() - 11..id.len() - 1].parse().unwrap()
+        })
+        .collect();
+    sequences.sort_unstable();
+    assert_eq!(
+        sequences,
+        (1..=ROWS as u64).collect::<Vec<_>>(),
+        "no gaps, no doubles"
+    );
+    let mut lines: Vec<u64> = m.iter().map(|e| e["line"].as_u64().unwrap()).collect();
+    lines.dedup();
+    assert_eq!(lines.len(), ROWS, "each row issued once");
+    let txt = std::fs::read_dir(env.p("out"))
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .path()
+                .extension()
+                .is_some_and(|x| x == "txt")
+        })
+        .count();
+    assert_eq!(txt, ROWS, "one text file per license, none orphaned");
+}
