@@ -132,7 +132,7 @@ pub fn run_verify(src: &Source, trust: &TrustArgs, json: bool) -> Result<bool, S
     let verdict = verify(Input::sniff(&bytes), &store, at);
     let view = VerdictView::new(&verdict);
     if json {
-        println!(
+        say!(
             "{}",
             serde_json::to_string_pretty(&view).map_err(|e| e.to_string())?
         );
@@ -143,23 +143,27 @@ pub fn run_verify(src: &Source, trust: &TrustArgs, json: bool) -> Result<bool, S
 }
 
 fn print_fields(view: &LicenseView) {
-    println!(
+    say!(
         "  {} {}",
         view.type_name,
         view.type_name_en.as_deref().unwrap_or("")
     );
-    println!("  证照编号 License No.: {}", view.id);
-    println!(
+    say!("  证照编号 License No.: {}", view.id);
+    say!(
         "  发证机关 Issuer: {} ({})",
-        view.issuer_name, view.issuer_code
+        view.issuer_name,
+        view.issuer_code
     );
     for f in &view.fields {
-        println!("  {} {}: {}", f.label_zh, f.label_en, f.value);
+        say!("  {} {}: {}", f.label_zh, f.label_en, f.value);
     }
     for a in &view.attachments {
-        println!(
+        say!(
             "  附件 Attachment: {} ({}, {} bytes, SHA-256 {})",
-            a.file_name, a.media_type, a.size, a.sha256
+            a.file_name,
+            a.media_type,
+            a.size,
+            a.sha256
         );
     }
 }
@@ -167,8 +171,8 @@ fn print_fields(view: &LicenseView) {
 /// Print a verdict for people: a big verdict line, the reason, then the fields.
 pub fn print_verdict(view: &VerdictView) {
     if view.valid {
-        println!("✓ 有效 VALID");
-        println!(
+        say!("✓ 有效 VALID");
+        say!(
             "  签发机关 Signed by {}{}",
             view.signer.as_deref().unwrap_or("?"),
             view.root
@@ -177,16 +181,16 @@ pub fn print_verdict(view: &VerdictView) {
                 .unwrap_or_default()
         );
         match view.revocation {
-            Some("checked") => println!("  吊销状态 Revocation: checked, not revoked 未吊销"),
+            Some("checked") => say!("  吊销状态 Revocation: checked, not revoked 未吊销"),
             Some("unknown") => {
-                println!("  吊销状态 Revocation: NOT CHECKED (no current status list) 未核查")
+                say!("  吊销状态 Revocation: NOT CHECKED (no current status list) 未核查")
             }
             _ => {}
         }
     } else {
-        println!("✗ 无效 INVALID");
-        println!("  原因 Reason: {}", view.reason_zh.as_deref().unwrap_or(""));
-        println!(
+        say!("✗ 无效 INVALID");
+        say!("  原因 Reason: {}", view.reason_zh.as_deref().unwrap_or(""));
+        say!(
             "  {} [{}]",
             view.reason_en.as_deref().unwrap_or(""),
             view.code.unwrap_or("")
@@ -194,7 +198,7 @@ pub fn print_verdict(view: &VerdictView) {
     }
     if let Some(l) = &view.license {
         if !view.valid {
-            println!("  --- content below is UNVERIFIED 以下内容未经验证 ---");
+            say!("  --- content below is UNVERIFIED 以下内容未经验证 ---");
         }
         print_fields(l);
     }
@@ -217,24 +221,24 @@ pub fn run_inspect(src: &Source, json: bool) -> Result<(), String> {
             "license": license.as_ref().ok(),
             "license_error": ins.license.as_ref().err().map(|e| e.to_string()),
         });
-        println!(
+        say!(
             "{}",
             serde_json::to_string_pretty(&value).map_err(|e| e.to_string())?
         );
         return Ok(());
     }
-    println!("UNVERIFIED 未验证 — structure only; use `elicense verify` for a verdict");
-    println!(
+    say!("UNVERIFIED 未验证 — structure only; use `elicense verify` for a verdict");
+    say!(
         "  form          {}",
         ins.form.map_or("raw COSE_Sign1 bytes", |f| f.prefix())
     );
-    println!("  signed bytes  {}", ins.signed_len);
-    println!("  key id (kid)  {}", ins.kid);
-    println!("  content type  {}", ins.content_type);
-    println!("  payload bytes {}", ins.payload_len);
+    say!("  signed bytes  {}", ins.signed_len);
+    say!("  key id (kid)  {}", ins.kid);
+    say!("  content type  {}", ins.content_type);
+    say!("  payload bytes {}", ins.payload_len);
     match license {
         Ok(view) => print_fields(&view),
-        Err(e) => println!("  license cannot be decoded: {e}"),
+        Err(e) => say!("  license cannot be decoded: {e}"),
     }
     Ok(())
 }

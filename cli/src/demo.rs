@@ -38,11 +38,11 @@ pub fn demo(no_qr: bool) -> Result<bool, String> {
         tempfile::tempdir().map_err(|e| format!("cannot create a temporary directory: {e}"))?;
     let d = tmp.path();
     let p = |name: &str| d.join(name);
-    println!(
+    say!(
         "elicense demo — a throwaway authority and two departments in {}",
         d.display()
     );
-    println!("(keys are stored UNENCRYPTED because this is a demo; real ones use a passphrase)\n");
+    say!("(keys are stored UNENCRYPTED because this is a demo; real ones use a passphrase)\n");
 
     step("1. 根CA  The root authority creates its key and root certificate");
     init(InitCommand::Root {
@@ -124,7 +124,7 @@ pub fn demo(no_qr: bool) -> Result<bool, String> {
         if let Some(text) = texts.last() {
             let qr = elicense::QrMatrix::new(text, elicense::ErrorCorrection::Medium)
                 .map_err(|e| e.to_string())?;
-            println!(
+            say!(
                 "\nQR code of the driving permit (version {}), as printed on the card:\n{}",
                 qr.version(),
                 qr.to_terminal()
@@ -140,7 +140,7 @@ pub fn demo(no_qr: bool) -> Result<bool, String> {
         let view = VerdictView::new(&verify(Input::Text(text), &store, now));
         ok &= view.valid;
         check::print_verdict(&view);
-        println!();
+        say!();
     }
 
     step("7. 篡改  One character of a license is changed");
@@ -172,7 +172,7 @@ pub fn demo(no_qr: bool) -> Result<bool, String> {
     ok &= view.code == Some("revoked");
     check::print_verdict(&view);
 
-    println!(
+    say!(
         "\n{} The demo directory is removed now; run the same commands yourself with `elicense --help`.",
         if ok { "✓ Every step behaved as expected." } else { "✗ SOMETHING WENT WRONG." }
     );
@@ -180,7 +180,7 @@ pub fn demo(no_qr: bool) -> Result<bool, String> {
 }
 
 fn step(title: &str) {
-    println!("\n━━ {title} ━━");
+    say!("\n━━ {title} ━━");
 }
 
 /// The signed texts in an output directory, in file-name order.

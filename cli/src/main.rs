@@ -4,6 +4,27 @@
 
 #![forbid(unsafe_code)]
 
+/// Print a line to standard output. When the reader has gone away (`elicense verify | head`),
+/// exit quietly with code 2 instead of panicking as `println!` would.
+macro_rules! say {
+    () => {
+        $crate::say_line(format_args!(""))
+    };
+    ($($arg:tt)*) => {
+        $crate::say_line(format_args!($($arg)*))
+    };
+}
+
+fn say_line(line: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = writeln!(out, "{line}") {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(2);
+        }
+    }
+}
+
 mod check;
 mod issue;
 mod output;
@@ -389,7 +410,7 @@ fn keygen(out: &Path, passphrase_file: Option<&Path>, plain: bool) -> Result<(),
     let pub_path = secrets::with_suffix(out, ".pub.pem");
     secrets::write_secret_file(out, pem.as_bytes())?;
     store::write(&pub_path, public.as_bytes())?;
-    println!(
+    say!(
         "private key: {}{}",
         out.display(),
         if plain {
@@ -398,8 +419,8 @@ fn keygen(out: &Path, passphrase_file: Option<&Path>, plain: bool) -> Result<(),
             ""
         }
     );
-    println!("public key:  {}", pub_path.display());
-    println!("key id:      {}", Kid::of(&key.verifying_key()));
+    say!("public key:  {}", pub_path.display());
+    say!("key id:      {}", Kid::of(&key.verifying_key()));
     Ok(())
 }
 
@@ -445,12 +466,12 @@ fn init(cmd: InitCommand) -> Result<(), String> {
                 &dir.join("root.cert.pem"),
                 certificate_to_pem(&der).as_bytes(),
             )?;
-            println!("root authority created in {}", dir.display());
-            println!(
+            say!("root authority created in {}", dir.display());
+            say!(
                 "  root certificate: {} (give it to verifiers)",
                 dir.join("root.cert.pem").display()
             );
-            println!("  key id: {}", Kid::of(&signing.verifying_key()));
+            say!("  key id: {}", Kid::of(&signing.verifying_key()));
             Ok(())
         }
         InitCommand::Department {
@@ -476,12 +497,12 @@ fn init(cmd: InitCommand) -> Result<(), String> {
             let pem = elicense_pem("CERTIFICATE REQUEST", &csr);
             store::write(&dir.join("request.csr.pem"), pem.as_bytes())?;
             registry::Registry::open(&dir)?;
-            println!("department created in {}", dir.display());
-            println!(
+            say!("department created in {}", dir.display());
+            say!(
                 "  certification request: {} (send it to your root authority)",
                 dir.join("request.csr.pem").display()
             );
-            println!("  key id: {}", Kid::of(&signing.verifying_key()));
+            say!("  key id: {}", Kid::of(&signing.verifying_key()));
             Ok(())
         }
     }
@@ -525,7 +546,7 @@ fn cert_issue(
     config.next_serial = serial + 1;
     store::save(root_dir, &config)?;
     store::write(out, certificate_to_pem(&der).as_bytes())?;
-    println!(
+    say!(
         "certified {} ({}) for {} — serial {serial}, written to {}",
         request.name,
         request.org_code,
@@ -579,7 +600,7 @@ fn trust_build(
     store::write(out, &signed)?;
     config.trust_list_sequence = sequence;
     store::save(root_dir, &config)?;
-    println!(
+    say!(
         "trust list {sequence} of {}: {} certificates, {} revoked, written to {}",
         config.name,
         list.certificates.len(),
@@ -635,13 +656,13 @@ fn trust_show(path: &Path, root: Option<&Path>, json: bool) -> Result<(), String
             "signer_kid": cose.kid().to_string(),
             "departments": entries,
         });
-        println!(
+        say!(
             "{}",
             serde_json::to_string_pretty(&v).map_err(|e| e.to_string())?
         );
         return Ok(());
     }
-    println!(
+    say!(
         "{} trust list of {}, sequence {}, issued {}",
         if verified {
             "VERIFIED"
@@ -653,7 +674,7 @@ fn trust_show(path: &Path, root: Option<&Path>, json: bool) -> Result<(), String
         list.issued_at
     );
     for e in entries {
-        println!("  {e}");
+        say!("  {e}");
     }
     Ok(())
 }
@@ -752,12 +773,12 @@ fn issue_cmd(args: &IssueArgs, json: bool) -> Result<bool, String> {
         issue::write_manifest(&registry, &args.out, source, formats, &report.errors)?;
     }
     if json {
-        println!(
+        say!(
             "{}",
             serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?
         );
     } else {
-        println!(
+        say!(
             "issued {} licenses into {}{}",
             report.issued,
             args.out.display(),
@@ -796,7 +817,7 @@ fn qr_cmd(source: &check::Source, format: &str, out: Option<&Path>) -> Result<()
         .map_err(|e| e.to_string())?;
     match (format, out) {
         ("terminal", _) => {
-            println!("{}", qr.to_terminal());
+            say!("{}", qr.to_terminal());
             Ok(())
         }
         ("png", Some(path)) => output::write_png(path, &qr, output::PNG_MODULE_PX),
@@ -833,7 +854,7 @@ fn card_cmd(
         other => return Err(format!("unknown card format {other:?}; use html or svg")),
     };
     store::write(out, doc.as_bytes())?;
-    println!("card for {} written to {}", view.id, out.display());
+    say!("card for {} written to {}", view.id, out.display());
     Ok(())
 }
 
@@ -846,14 +867,15 @@ fn revoke_cmd(dir: &Path, id: &str, json: bool) -> Result<(), String> {
         .to_string();
     let rec = registry.revoke(id, &at)?;
     if json {
-        println!(
+        say!(
             "{}",
             serde_json::json!({"id": rec.id, "status_index": rec.status_index, "revoked_at": rec.revoked_at})
         );
     } else {
-        println!(
+        say!(
             "revoked {} (status index {}); publish it with `elicense status build`",
-            rec.id, rec.status_index
+            rec.id,
+            rec.status_index
         );
     }
     Ok(())
@@ -881,12 +903,12 @@ fn status_build(dir: &Path, out: &Path, key: &KeyArgs, json: bool) -> Result<(),
     let signed = list.sign(&signing).map_err(|e| e.to_string())?;
     store::write(out, &signed)?;
     if json {
-        println!(
+        say!(
             "{}",
             serde_json::json!({"sequence": sequence, "entries": entries, "revoked": revoked.len(), "bytes": signed.len()})
         );
     } else {
-        println!(
+        say!(
             "status list {sequence}: {entries} entries, {} revoked, {} bytes, written to {}",
             revoked.len(),
             signed.len(),

@@ -153,11 +153,9 @@ small {{ font-weight: normal; color: #333; }}
         id = esc(&view.id),
         issuer = esc(&view.issuer_name),
         issuer_code = esc(&view.issuer_code),
-        svg = qr.to_svg(4).trim_start_matches(|c| c != '<').replacen(
-            "<?xml version=\"1.0\" standalone=\"yes\"?>",
-            "",
-            1
-        ),
+        svg = qr
+            .to_svg(4)
+            .replacen(r#"<?xml version="1.0" encoding="UTF-8"?>"#, "", 1),
     ))
 }
 
@@ -207,30 +205,22 @@ pub fn card_svg(view: &LicenseView, text: &str, paper: Paper) -> Result<String, 
     }
     let size = 55.0 * scale;
     let modules = (qr.width() + 2 * elicense::qr::QUIET_ZONE) as f64;
-    let m = size / modules;
     let (qx, qy) = (
         f64::from(w) - size - 15.0 * scale,
         f64::from(h) - size - 15.0 * scale,
     );
-    let mut path = String::new();
-    for yy in 0..qr.width() {
-        for xx in 0..qr.width() {
-            if qr.is_dark(xx, yy) {
-                let q = elicense::qr::QUIET_ZONE as f64;
-                path.push_str(&format!(
-                    "M{:.3} {:.3}h{m:.3}v{m:.3}h-{m:.3}z",
-                    qx + (xx as f64 + q) * m,
-                    qy + (yy as f64 + q) * m
-                ));
-            }
-        }
-    }
+    let path = qr.svg_path();
+    let qr_group = format!(
+        r#"<g transform="translate({qx:.3} {qy:.3}) scale({:.5})">{}</g>"#,
+        size / modules,
+        format_args!(r##"<path d="{path}" fill="#000"/>"##)
+    );
     Ok(format!(
         r##"<?xml version="1.0" encoding="UTF-8"?>
 <svg xmlns="http://www.w3.org/2000/svg" width="{w}mm" height="{h}mm" viewBox="0 0 {w} {h}" font-family="Noto Sans CJK SC, Source Han Sans SC, sans-serif">
 <rect width="{w}" height="{h}" fill="#fff"/>
 {body}
-<path d="{path}" fill="#000"/>
+{qr_group}
 <text x="{:.1}" y="{:.1}" font-size="{:.1}">扫描二维码核验真伪 · Scan to verify</text>
 </svg>
 "##,

@@ -141,7 +141,8 @@ fn verdict(env: &Env, file: &str, extra: &[&str]) -> (Option<i32>, serde_json::V
     args.extend(env.trust());
     args.extend(extra);
     let out = env.run(&args);
-    let v = serde_json::from_slice(&out.stdout).unwrap_or(serde_json::Value::Null);
+    let v = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|_| serde_json::Value::String(String::from_utf8_lossy(&out.stderr).into_owned()));
     (out.status.code(), v)
 }
 
@@ -212,6 +213,21 @@ fn whole_workflow() {
         }
         assert!(env.p(&format!("issued/{id}.svg")).exists());
     }
+
+    // A lossy JPEG "photo" of a QR code, resampled to 5 pixels per module, verifies too.
+    let id0 = m[0]["id"].as_str().unwrap();
+    let png = image::open(env.p(&format!("issued/{id0}.png"))).unwrap();
+    let (w, h) = (png.width() * 5 / 4, png.height() * 5 / 4);
+    let photo = png
+        .resize(w, h, image::imageops::FilterType::Triangle)
+        .to_rgb8();
+    let mut jpeg = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 70)
+        .encode_image(&photo)
+        .unwrap();
+    std::fs::write(env.p("photo.jpg"), jpeg).unwrap();
+    let (code, v) = verdict(&env, "photo.jpg", &[]);
+    assert_eq!(code, Some(0), "JPEG photo: {v}");
 
     // Re-running the same batch issues nothing new.
     let out = env.run(&[
@@ -318,6 +334,23 @@ fn whole_workflow() {
     assert!(std::fs::read_to_string(env.p("card.svg"))
         .unwrap()
         .contains("<path d=\"M"));
+}
+
+#[test]
+fn a_closed_output_pipe_is_not_a_crash() {
+    let env = Env::new("pipe");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_elicense"))
+        .args(["demo"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(out.status.code(), Some(2));
+    drop(env);
 }
 
 #[test]

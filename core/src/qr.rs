@@ -3,7 +3,7 @@
 //! Base45 texts consist of QR alphanumeric characters only, so the encoder puts them in
 //! alphanumeric mode (5.5 bits a character); base64url texts and URLs go in byte mode.
 
-use qrcode::render::{svg, unicode};
+use qrcode::render::unicode;
 use qrcode::{EcLevel, QrCode, Version};
 use thiserror::Error;
 
@@ -70,6 +70,10 @@ pub enum QrError {
 
 /// Find and decode every QR code in an 8-bit grayscale frame (row by row, `width × height`
 /// pixels), with rqrr. Returns the texts of the codes that decode.
+///
+/// rqrr needs about 4 pixels per QR module. When nothing decodes and the frame is small enough,
+/// it tries again on the frame enlarged 2× (bilinear), which recovers codes photographed at
+/// about 3 pixels per module; below about 2.5 nothing can.
 pub fn decode_luma(width: usize, height: usize, pixels: &[u8]) -> Result<Vec<String>, QrError> {
     let bad = || QrError::BadFrame {
         width,
@@ -80,6 +84,49 @@ pub fn decode_luma(width: usize, height: usize, pixels: &[u8]) -> Result<Vec<Str
     if area == 0 || area != pixels.len() || area > MAX_DECODE_PIXELS {
         return Err(bad());
     }
+    match decode_once(width, height, pixels) {
+        Ok(texts) => Ok(texts),
+        Err(first) if area * 4 <= MAX_DECODE_PIXELS => {
+            let big = upscale2(width, height, pixels);
+            decode_once(2 * width, 2 * height, &big).map_err(|_| first)
+        }
+        Err(first) => Err(first),
+    }
+}
+
+/// Enlarge a grayscale frame 2× with centre-aligned bilinear interpolation: output pixel `X`
+/// samples the source at `X / 2 - 0.25`, so each source pixel contributes 3/4 and its
+/// neighbour 1/4 (separably in x and y).
+fn upscale2(width: usize, height: usize, pixels: &[u8]) -> Vec<u8> {
+    // Weights times 4: (3, 1) towards the previous or next source pixel.
+    let taps = |o: usize, n: usize| -> (usize, usize) {
+        let i = o / 2;
+        if o.is_multiple_of(2) {
+            (i, i.saturating_sub(1))
+        } else {
+            (i, (i + 1).min(n - 1))
+        }
+    };
+    let (w2, h2) = (2 * width, 2 * height);
+    let mut rows = vec![0u16; w2 * height];
+    for y in 0..height {
+        for x in 0..w2 {
+            let (a, b) = taps(x, width);
+            rows[y * w2 + x] =
+                3 * u16::from(pixels[y * width + a]) + u16::from(pixels[y * width + b]);
+        }
+    }
+    let mut out = vec![0u8; w2 * h2];
+    for y in 0..h2 {
+        let (a, b) = taps(y, height);
+        for x in 0..w2 {
+            out[y * w2 + x] = ((3 * rows[a * w2 + x] + rows[b * w2 + x] + 8) / 16) as u8;
+        }
+    }
+    out
+}
+
+fn decode_once(width: usize, height: usize, pixels: &[u8]) -> Result<Vec<String>, QrError> {
     let mut img =
         rqrr::PreparedImage::prepare_from_greyscale(width, height, |x, y| pixels[y * width + x]);
     let grids = img.detect_grids();
@@ -174,13 +221,49 @@ impl QrMatrix {
             .collect()
     }
 
-    /// An SVG image with a quiet zone, `module_px` user units per module.
+    /// SVG path data drawing the dark modules, one unit per module, offset by the quiet zone:
+    /// each horizontal run of dark modules is one `M x y h n v 1 h -n z` rectangle.
+    pub fn svg_path(&self) -> String {
+        let w = self.width();
+        let mut d = String::new();
+        for y in 0..w {
+            let mut x = 0;
+            while x < w {
+                if !self.is_dark(x, y) {
+                    x += 1;
+                    continue;
+                }
+                let start = x;
+                while x < w && self.is_dark(x, y) {
+                    x += 1;
+                }
+                let n = x - start;
+                d.push_str(&format!(
+                    "M{} {}h{n}v1h-{n}z",
+                    start + QUIET_ZONE,
+                    y + QUIET_ZONE
+                ));
+            }
+        }
+        d
+    }
+
+    /// A standalone SVG image with a quiet zone, `module_px` pixels per module (compact: one
+    /// path of horizontal runs in module units).
     pub fn to_svg(&self, module_px: u32) -> String {
-        self.code
-            .render::<svg::Color<'_>>()
-            .quiet_zone(true)
-            .module_dimensions(module_px, module_px)
-            .build()
+        let n = self.width() + 2 * QUIET_ZONE;
+        let side = n as u64 * u64::from(module_px.max(1));
+        format!(
+            concat!(
+                r#"<?xml version="1.0" encoding="UTF-8"?>"#,
+                r#"<svg xmlns="http://www.w3.org/2000/svg" width="{side}" height="{side}" viewBox="0 0 {n} {n}" shape-rendering="crispEdges">"#,
+                r##"<rect width="{n}" height="{n}" fill="#fff"/><path fill="#000" d="{d}"/></svg>"##,
+                "\n"
+            ),
+            side = side,
+            n = n,
+            d = self.svg_path()
+        )
     }
 
     /// An 8-bit grayscale raster with a quiet zone, `module_px` pixels per module: returns the
@@ -242,6 +325,15 @@ mod tests {
         let m = QrMatrix::new("EL1:TEST", ErrorCorrection::Medium).unwrap();
         let svg = m.to_svg(4);
         assert!(svg.contains("<svg") && svg.contains("</svg>"));
+        // The path covers exactly the dark modules: count unit squares drawn.
+        let drawn: usize = m
+            .svg_path()
+            .split('h')
+            .skip(1)
+            .step_by(2)
+            .map(|n| n.split('v').next().unwrap().parse::<usize>().unwrap())
+            .sum();
+        assert_eq!(drawn, m.modules().iter().filter(|&&d| d).count());
         let side = (m.width() + 2 * QUIET_ZONE) * 4;
         assert!(svg.contains(&format!("width=\"{side}\"")), "{svg:.200}");
         let (side, pixels) = m.to_luma8(3);
@@ -278,6 +370,34 @@ mod tests {
             Err(QrError::BadFrame { .. })
         ));
         assert_eq!(decode_luma(10, 10, &[255; 100]), Err(QrError::NotFound));
+    }
+
+    #[test]
+    fn codes_at_three_pixels_per_module_decode_after_upscaling() {
+        // A code rendered at 4 pixels per module, then shrunk to 3 with bilinear filtering, as
+        // a small code in a photo: rqrr alone cannot read it, the upscaled retry can. The text is
+        // license-sized (a version-15 code).
+        let text = format!("EL1:{}", "ABCDEFGHIJ0123456789 $%*+-./:".repeat(20));
+        let text = text.as_str();
+        let m = QrMatrix::new(text, ErrorCorrection::Medium).unwrap();
+        let (side, px) = m.to_luma8(4);
+        let img = image::GrayImage::from_raw(side, side, px).unwrap();
+        let small_side = side * 3 / 4;
+        let small = image::imageops::resize(
+            &img,
+            small_side,
+            small_side,
+            image::imageops::FilterType::Triangle,
+        );
+        let n = small_side as usize;
+        assert!(
+            decode_once(n, n, small.as_raw()).is_err(),
+            "needs no retry: test is vacuous"
+        );
+        assert_eq!(
+            decode_luma(n, n, small.as_raw()).unwrap(),
+            vec![text.to_owned()]
+        );
     }
 
     #[test]
