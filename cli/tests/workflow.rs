@@ -141,8 +141,9 @@ fn verdict(env: &Env, file: &str, extra: &[&str]) -> (Option<i32>, serde_json::V
     args.extend(env.trust());
     args.extend(extra);
     let out = env.run(&args);
-    let v = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|_| serde_json::Value::String(String::from_utf8_lossy(&out.stderr).into_owned()));
+    let v = serde_json::from_slice(&out.stdout).unwrap_or_else(|_| {
+        serde_json::Value::String(String::from_utf8_lossy(&out.stderr).into_owned())
+    });
     (out.status.code(), v)
 }
 
