@@ -305,9 +305,94 @@ fn whole_workflow() {
         "{human}"
     );
 
+    // One license from --set flags, one from a JSON record: both verify, from standard input.
+    env.ok(&[
+        "issue",
+        "--dir",
+        "dept",
+        "--type",
+        "YYZZ",
+        "--out",
+        "single",
+        "--passphrase-file",
+        "pass.txt",
+        "--set",
+        "holder_name=单张签发有限公司",
+        "--set",
+        "holder_id=91350100MA8T2Q3X18",
+        "--set",
+        "company_type=有限责任公司",
+        "--set",
+        "legal_representative=赵八",
+        "--set",
+        "registered_capital=壹万元整",
+        "--set",
+        "established_on=2020-02-02",
+        "--set",
+        "address=福州市",
+        "--set",
+        "business_scope=咨询",
+    ]);
+    std::fs::write(
+        env.p("record.json"),
+        r#"{"holder_name":"记录签发有限公司","holder_id":"91350100MA8T2Q3X18","company_type":"有限责任公司","legal_representative":"钱九","registered_capital":"壹万元整","established_on":"2020-02-02","address":"福州市","business_scope":"咨询"}"#,
+    )
+    .unwrap();
+    env.ok(&[
+        "issue",
+        "--dir",
+        "dept",
+        "--type",
+        "YYZZ",
+        "--record",
+        "record.json",
+        "--out",
+        "single",
+        "--passphrase-file",
+        "pass.txt",
+    ]);
+    let singles: Vec<PathBuf> = std::fs::read_dir(env.p("single"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+        .collect();
+    assert_eq!(singles.len(), 2);
+    for file in &singles {
+        let mut args = vec!["verify", "--json", "-"];
+        args.extend(env.trust());
+        let mut child = Command::new(env!("CARGO_BIN_EXE_elicense"))
+            .args(&args)
+            .current_dir(&env.dir)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        std::io::Write::write_all(
+            &mut child.stdin.take().unwrap(),
+            &std::fs::read(file).unwrap(),
+        )
+        .unwrap();
+        let out = child.wait_with_output().unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(v["valid"], true, "{}: {v}", file.display());
+    }
+
     // inspect, qr, card.
+    let ins: serde_json::Value = serde_json::from_str(&env.ok(&[
+        "inspect",
+        "--json",
+        "--file",
+        &format!("issued/{first}.txt"),
+    ]))
+    .unwrap();
+    assert_eq!(ins["verified"], false);
+    assert_eq!(ins["license"]["id"], first.as_str());
     let ins = env.ok(&["inspect", "--file", &path]);
     assert!(ins.starts_with("UNVERIFIED"), "{ins}");
+    assert!(
+        env.ok(&["qr", "--file", &path]).contains('█'),
+        "terminal QR"
+    );
     env.ok(&["qr", "--file", &path, "--format", "svg", "--out", "one.svg"]);
     env.ok(&["qr", "--file", &path, "--format", "png", "--out", "one.png"]);
     let (code, _) = verdict(&env, "one.png", &[]);
@@ -335,6 +420,35 @@ fn whole_workflow() {
     assert!(std::fs::read_to_string(env.p("card.svg"))
         .unwrap()
         .contains("<path d=\"M"));
+}
+
+#[test]
+fn every_command_has_help_with_an_example() {
+    let env = Env::new("help");
+    for cmd in [
+        vec!["demo"],
+        vec!["keygen"],
+        vec!["init", "root"],
+        vec!["init", "department"],
+        vec!["cert", "issue"],
+        vec!["trust", "build"],
+        vec!["trust", "show"],
+        vec!["issue"],
+        vec!["qr"],
+        vec!["card"],
+        vec!["verify"],
+        vec!["inspect"],
+        vec!["revoke"],
+        vec!["status", "build"],
+    ] {
+        let mut args = cmd.clone();
+        args.push("--help");
+        let help = env.ok(&args);
+        assert!(
+            help.contains("Example"),
+            "{cmd:?} --help has no example:\n{help}"
+        );
+    }
 }
 
 #[test]
