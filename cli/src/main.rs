@@ -37,12 +37,11 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use elicense::keys::{public_key_to_pem, signing_key_to_pem, KeyProtection};
 use elicense::trust::cert::{
     certificate_to_pem, issue_department_certificate, issue_root_certificate,
     make_certification_request, parse_certification_request, CertRequest,
 };
-use elicense::{Certificate, Kid, LicenseTemplate, LicenseView, SigningKey, StatusList, TrustList};
+use elicense::{Certificate, Kid, LicenseTemplate, LicenseView, StatusList, TrustList};
 use time::OffsetDateTime;
 
 use crate::output::{Formats, Paper};
@@ -394,22 +393,8 @@ fn main() -> ExitCode {
 }
 
 fn keygen(out: &Path, passphrase_file: Option<&Path>, plain: bool) -> Result<(), String> {
-    let mut seed = zeroize::Zeroizing::new([0u8; 32]);
-    rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, seed.as_mut());
-    let key = SigningKey::from_bytes(&seed);
-    let passphrase;
-    let protection = if plain {
-        KeyProtection::PlainForTestsOnly
-    } else {
-        passphrase = secrets::passphrase(passphrase_file, true)?;
-        KeyProtection::Passphrase(&passphrase)
-    };
-    let pem =
-        signing_key_to_pem(&key, protection, &mut rand_core::OsRng).map_err(|e| e.to_string())?;
-    let public = public_key_to_pem(&key.verifying_key()).map_err(|e| e.to_string())?;
     let pub_path = secrets::with_suffix(out, ".pub.pem");
-    secrets::write_secret_file(out, pem.as_bytes())?;
-    store::write(&pub_path, public.as_bytes())?;
+    let key = store::create_key(out, &pub_path, plain, passphrase_file)?;
     say!(
         "private key: {}{}",
         out.display(),
@@ -439,16 +424,8 @@ fn init(cmd: InitCommand) -> Result<(), String> {
             key,
             plain_for_tests,
         } => {
-            let org: elicense::OrgCode =
-                org_code.parse().map_err(|e| format!("--org-code: {e}"))?;
-            let config = Config {
-                role: Role::Root,
-                name: name.clone(),
-                org_code: org.to_string(),
-                plain_key_for_tests: plain_for_tests,
-                next_serial: 100,
-                trust_list_sequence: 0,
-            };
+            let config = Config::new(Role::Root, &name, &org_code, plain_for_tests)?;
+            let org = config.org()?;
             let signing = store::init(&dir, &config, key.passphrase_file.as_deref())?;
             let now = OffsetDateTime::now_utc()
                 .replace_nanosecond(0)
@@ -481,16 +458,8 @@ fn init(cmd: InitCommand) -> Result<(), String> {
             key,
             plain_for_tests,
         } => {
-            let org: elicense::OrgCode =
-                org_code.parse().map_err(|e| format!("--org-code: {e}"))?;
-            let config = Config {
-                role: Role::Department,
-                name: name.clone(),
-                org_code: org.to_string(),
-                plain_key_for_tests: plain_for_tests,
-                next_serial: 0,
-                trust_list_sequence: 0,
-            };
+            let config = Config::new(Role::Department, &name, &org_code, plain_for_tests)?;
+            let org = config.org()?;
             let signing = store::init(&dir, &config, key.passphrase_file.as_deref())?;
             let csr =
                 make_certification_request(&signing, &name, &org).map_err(|e| e.to_string())?;

@@ -49,6 +49,24 @@ pub struct Config {
 }
 
 impl Config {
+    /// A new configuration with fresh counters, checking the organisation code.
+    pub fn new(
+        role: Role,
+        name: &str,
+        org_code: &str,
+        plain_key_for_tests: bool,
+    ) -> Result<Self, String> {
+        let org: OrgCode = org_code.parse().map_err(|e| format!("--org-code: {e}"))?;
+        Ok(Config {
+            role,
+            name: name.to_owned(),
+            org_code: org.to_string(),
+            plain_key_for_tests,
+            next_serial: if role == Role::Root { 100 } else { 0 },
+            trust_list_sequence: 0,
+        })
+    }
+
     /// The organisation code, checked.
     pub fn org(&self) -> Result<OrgCode, String> {
         self.org_code
@@ -75,11 +93,29 @@ pub fn init(
         ));
     }
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let key = create_key(
+        &dir.join(KEY_FILE),
+        &dir.join(PUBLIC_KEY_FILE),
+        config.plain_key_for_tests,
+        passphrase_file,
+    )?;
+    save(dir, config)?;
+    Ok(key)
+}
+
+/// Generate a key pair from the operating system's randomness and write it: the private key as
+/// PKCS#8 PEM (encrypted unless `plain`) to a new owner-only file, the public key next to it.
+pub fn create_key(
+    key_path: &Path,
+    public_path: &Path,
+    plain: bool,
+    passphrase_file: Option<&Path>,
+) -> Result<SigningKey, String> {
     let mut seed = zeroize::Zeroizing::new([0u8; 32]);
     rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, seed.as_mut());
     let key = SigningKey::from_bytes(&seed);
     let passphrase;
-    let protection = if config.plain_key_for_tests {
+    let protection = if plain {
         KeyProtection::PlainForTestsOnly
     } else {
         passphrase = secrets::passphrase(passphrase_file, true)?;
@@ -87,10 +123,9 @@ pub fn init(
     };
     let pem =
         signing_key_to_pem(&key, protection, &mut rand_core::OsRng).map_err(|e| e.to_string())?;
-    secrets::write_secret_file(&dir.join(KEY_FILE), pem.as_bytes())?;
+    secrets::write_secret_file(key_path, pem.as_bytes())?;
     let public = public_key_to_pem(&key.verifying_key()).map_err(|e| e.to_string())?;
-    write(&dir.join(PUBLIC_KEY_FILE), public.as_bytes())?;
-    save(dir, config)?;
+    write(public_path, public.as_bytes())?;
     Ok(key)
 }
 
