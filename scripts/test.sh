@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# All the tests, on a fresh machine: installs what they need, then checks formatting, lints and
-# runs every test (unit, property, fixtures, pycose interoperability, CLI).
+# All the tests, on a fresh machine: installs what they need, then checks formatting, lints, runs
+# every test (unit, property, fixtures, pycose and OpenSSL interoperability, CLI) and a short
+# fuzzing smoke run of every cargo-fuzz target.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -36,7 +37,15 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 cargo test --workspace --locked 2>&1 | tee "$log"
 
+totals=$(awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
+     END { printf "tests: %d passed, %d failed", p, f; if (p == 0 || f > 0) exit 1 }' "$log") || {
+  echo "$totals"
+  exit 1
+}
+
+echo "== fuzz smoke (every cargo-fuzz target, ${FUZZ_SECONDS:-10} s each)"
+FUZZ_SECONDS=${FUZZ_SECONDS:-10} bash scripts/fuzz-smoke.sh
+
 # One closing line with the totals over every test binary (cargo's own last line is often a
 # crate with no doctests, "0 passed").
-awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
-     END { printf "tests: %d passed, %d failed\n", p, f; if (p == 0 || f > 0) exit 1 }' "$log"
+echo "$totals"

@@ -4,9 +4,11 @@
 //! unbounded memory or stack. Encoders apply the same limits, so whatever we sign we can also read.
 
 /// Longest transport text accepted by [`crate::transport::decode`], in bytes, after trimming
-/// surrounding white space (a URL prefix counts). A version-40 QR code holds 4 296 alphanumeric
-/// characters, so this leaves room for URLs and files.
-pub const MAX_TEXT_LEN: usize = 8 * 1024;
+/// surrounding white space (a URL prefix counts). The longest form of the largest signed document
+/// ([`MAX_SIGNED_LEN`] bytes in base45, 3 characters per 2 bytes, plus its prefix) is 24 581
+/// characters, so every document we sign can be read back as text, with 8 KiB to spare for a URL.
+/// (A version-40 QR code holds only 4 296 alphanumeric characters; longer texts travel in files.)
+pub const MAX_TEXT_LEN: usize = 32 * 1024;
 
 /// Largest signed document (the COSE_Sign1 bytes) accepted anywhere, before or after inflating.
 pub const MAX_SIGNED_LEN: usize = 16 * 1024;

@@ -208,7 +208,15 @@ fn strip_url(text: &str) -> Result<&str, TransportError> {
         return Ok(text);
     }
     match text.split_once('#') {
-        Some((_, fragment)) if !fragment.is_empty() && !fragment.contains('%') => Ok(fragment),
+        // Before '#': printable ASCII without spaces (FORMAT.md §5 url-char); the fragment is
+        // never percent-encoded.
+        Some((url, fragment))
+            if url.bytes().all(|b| (0x21..=0x7e).contains(&b))
+                && !fragment.is_empty()
+                && !fragment.contains('%') =>
+        {
+            Ok(fragment)
+        }
         _ => Err(TransportError::BadUrl),
     }
 }
@@ -406,6 +414,22 @@ mod tests {
         z.truncate(5);
         let text = format!("EL1ZU:{}", URL_SAFE_NO_PAD.encode(&z));
         assert!(matches!(decode(&text), Err(TransportError::Inflate(_))));
+    }
+
+    /// Whatever we can sign we can read back as text: the largest signed document, in its
+    /// longest form (base45, uncompressed), is within the text limit.
+    #[test]
+    fn the_largest_signed_document_round_trips_in_every_form() {
+        let data: Vec<u8> = (0..MAX_SIGNED_LEN)
+            .map(|i| (i * 7919 % 251) as u8)
+            .collect();
+        for encoding in [Encoding::Base45, Encoding::Base64Url] {
+            for compression in [Compression::Never, Compression::Always] {
+                let text = encode(&data, encoding, compression);
+                assert!(text.len() <= MAX_TEXT_LEN, "{}", text.len());
+                assert_eq!(decode(&text).unwrap().signed, data);
+            }
+        }
     }
 
     #[test]

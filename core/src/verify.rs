@@ -290,18 +290,11 @@ pub fn verify(input: Input<'_>, trust: &TrustStore, now: OffsetDateTime) -> Verd
             unverified,
         }))
     };
-    let decoded;
-    let signed = match input {
-        Input::Bytes(bytes) => bytes,
-        Input::Text(text) => match transport::decode(text) {
-            Ok(d) => {
-                decoded = d.signed;
-                &decoded
-            }
-            Err(e) => return reject(e.into(), None, None),
-        },
+    let signed = match signed_bytes(input) {
+        Ok((signed, _)) => signed,
+        Err(e) => return reject(e.into(), None, None),
     };
-    let cose = match CoseSign1::parse(signed) {
+    let cose = match CoseSign1::parse(&signed) {
         Ok(c) => c,
         Err(e) => return reject(e.into(), None, None),
     };
@@ -383,6 +376,19 @@ pub fn verify(input: Input<'_>, trust: &TrustStore, now: OffsetDateTime) -> Verd
     }))
 }
 
+/// The COSE_Sign1 bytes of an input, and the transport form when it was text.
+fn signed_bytes(
+    input: Input<'_>,
+) -> Result<(std::borrow::Cow<'_, [u8]>, Option<transport::Form>), TransportError> {
+    match input {
+        Input::Bytes(b) => Ok((std::borrow::Cow::Borrowed(b), None)),
+        Input::Text(t) => {
+            let d = transport::decode(t)?;
+            Ok((std::borrow::Cow::Owned(d.signed), Some(d.form)))
+        }
+    }
+}
+
 /// What can be read from a license without verifying it (for support staff): everything here is
 /// **unverified**.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -404,13 +410,7 @@ pub struct Inspection {
 /// Decode a license's structure without checking its signature or trust. Fails only when the
 /// transport text or the COSE_Sign1 envelope cannot be read.
 pub fn inspect(input: Input<'_>) -> Result<Inspection, Reason> {
-    let (signed, form) = match input {
-        Input::Bytes(b) => (b.to_vec(), None),
-        Input::Text(t) => {
-            let d = transport::decode(t)?;
-            (d.signed, Some(d.form))
-        }
-    };
+    let (signed, form) = signed_bytes(input)?;
     let cose = CoseSign1::parse(&signed)?;
     Ok(Inspection {
         form,
