@@ -303,27 +303,9 @@ pub fn verify(input: Input<'_>, trust: &TrustStore, now: OffsetDateTime) -> Verd
         return reject(e.into(), kid, None);
     }
     let license = License::from_cbor(cose.payload());
-    let candidates = trust.candidates(cose.kid());
-    let signer = candidates.iter().find(|k| cose.verify(&k.key).is_ok());
-    let Some(signer) = signer else {
-        let revoked = trust
-            .revoked_candidates(cose.kid())
-            .iter()
-            .find(|k| cose.verify(&k.key).is_ok());
-        let reason = match revoked {
-            Some(k) => Reason::CertificateRevoked {
-                department: k.name.clone(),
-                serial: k
-                    .certificate
-                    .as_ref()
-                    .map_or_else(String::new, |(c, _)| c.serial().to_owned()),
-            },
-            None if candidates.is_empty() && trust.revoked_candidates(cose.kid()).is_empty() => {
-                Reason::UnknownSigner(cose.kid())
-            }
-            None => Reason::BadSignature,
-        };
-        return reject(reason, kid, license.ok());
+    let signer = match resolve_signer(&cose, trust) {
+        Ok(k) => k,
+        Err(reason) => return reject(reason, kid, license.ok()),
     };
     let license = match license {
         Ok(l) => l,
@@ -422,6 +404,31 @@ pub fn inspect(input: Input<'_>) -> Result<Inspection, Reason> {
     })
 }
 
+/// The trusted key whose signature `cose` carries: tries every trusted key with the document's
+/// kid; when none verifies, says whether a revoked certificate's key does
+/// (`certificate_revoked`), no key is known (`unknown_signer`) or the signature is bad.
+pub(crate) fn resolve_signer<'t>(
+    cose: &CoseSign1,
+    trust: &'t TrustStore,
+) -> Result<&'t TrustedKey, Reason> {
+    let candidates = trust.candidates(cose.kid());
+    if let Some(k) = candidates.iter().find(|k| cose.verify(&k.key).is_ok()) {
+        return Ok(k);
+    }
+    let revoked = trust.revoked_candidates(cose.kid());
+    Err(match revoked.iter().find(|k| cose.verify(&k.key).is_ok()) {
+        Some(k) => Reason::CertificateRevoked {
+            department: k.name.clone(),
+            serial: k
+                .certificate
+                .as_ref()
+                .map_or_else(String::new, |(c, _)| c.serial().to_owned()),
+        },
+        None if candidates.is_empty() && revoked.is_empty() => Reason::UnknownSigner(cose.kid()),
+        None => Reason::BadSignature,
+    })
+}
+
 /// The checks that bind a license to the key that signed it: the issuer named in the license is
 /// the key's department, and the key's certificate permits the license type and was valid on the
 /// license's issue date.
@@ -441,17 +448,25 @@ fn check_signer(license: &License, signer: &TrustedKey) -> Result<(), Reason> {
             department: signer.name.clone(),
         });
     }
+    certificate_covers(signer, license.issued_on)
+}
+
+/// Whether the signer's certificate (if any) was valid on `day` (calendar days, UTC+8).
+pub(crate) fn certificate_covers(signer: &TrustedKey, day: Date) -> Result<(), Reason> {
+    let Some((cert, _root)) = &signer.certificate else {
+        return Ok(());
+    };
     let certificate_from = license_day(cert.not_before());
     let certificate_until = license_day(cert.not_after());
-    if license.issued_on < certificate_from {
+    if day < certificate_from {
         return Err(Reason::IssuedBeforeCertificate {
-            issued_on: license.issued_on,
+            issued_on: day,
             certificate_from,
         });
     }
-    if license.issued_on > certificate_until {
+    if day > certificate_until {
         return Err(Reason::CertificateExpired {
-            issued_on: license.issued_on,
+            issued_on: day,
             certificate_until,
         });
     }
