@@ -25,6 +25,7 @@ fn say_line(line: std::fmt::Arguments<'_>) {
     }
 }
 
+mod attach;
 mod check;
 mod issue;
 mod output;
@@ -174,6 +175,49 @@ enum Command {
     /// Department: publish the signed revocation status list.
     #[command(subcommand)]
     Status(StatusCommand),
+    /// Department officer: attest that a scanned file matches its paper original. Writes the
+    /// detached attestation `<file>.elatt` and a stamp QR code (`<file>.stamp.txt`,
+    /// `<file>.stamp.png`) to print on the paper copy.
+    ///
+    /// Example: elicense attest --dir dept --file scan.pdf --officer-id FZ-0042 --officer-name 林小红
+    Attest {
+        /// Department directory.
+        #[arg(long)]
+        dir: PathBuf,
+        /// The scanned file (PDF, JPEG, PNG, TIFF; any size, hashed by streaming).
+        #[arg(long)]
+        file: PathBuf,
+        /// The officer's staff number.
+        #[arg(long)]
+        officer_id: String,
+        /// The officer's name.
+        #[arg(long)]
+        officer_name: Option<String>,
+        /// What is attested.
+        #[arg(long, value_enum, default_value = "matches-original")]
+        statement: attach::StatementArg,
+        /// The license the file belongs to.
+        #[arg(long)]
+        license: Option<String>,
+        #[command(flatten)]
+        key: KeyArgs,
+    },
+    /// Check that a file is exactly the attested scan, from its `.elatt`, a stamp text or a photo
+    /// of the stamp QR code; or every attested file in a folder.
+    ///
+    /// Example: elicense verify-attachment --root root.pem --trust fujian.cose --file scan.pdf
+    VerifyAttachment {
+        /// The file to check.
+        #[arg(long, conflicts_with = "dir")]
+        file: Option<PathBuf>,
+        /// A folder: check every file that has a `.elatt` next to it.
+        #[arg(long)]
+        dir: Option<PathBuf>,
+        #[command(flatten)]
+        source: attach::AttestationSource,
+        #[command(flatten)]
+        trust: check::TrustArgs,
+    },
 }
 
 #[derive(Subcommand)]
@@ -378,6 +422,31 @@ fn main() -> ExitCode {
         Command::Verify { source, trust } => check::run_verify(&source, &trust, json),
         Command::Inspect { source } => check::run_inspect(&source, json).map(|()| true),
         Command::Revoke { dir, id } => revoke_cmd(&dir, &id, json).map(|()| true),
+        Command::Attest {
+            dir,
+            file,
+            officer_id,
+            officer_name,
+            statement,
+            license,
+            key,
+        } => attach::attest(&attach::AttestArgs {
+            dir: &dir,
+            file: &file,
+            officer_id: &officer_id,
+            officer_name: officer_name.as_deref(),
+            statement,
+            license: license.as_deref(),
+            key: &key,
+            json,
+        })
+        .map(|()| true),
+        Command::VerifyAttachment {
+            file,
+            dir,
+            source,
+            trust,
+        } => attach::run_verify(file.as_deref(), dir.as_deref(), &source, &trust, json),
         Command::Status(StatusCommand::Build { dir, out, key }) => {
             status_build(&dir, &out, &key, json).map(|()| true)
         }

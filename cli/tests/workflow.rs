@@ -440,6 +440,8 @@ fn every_command_has_help_with_an_example() {
         vec!["inspect"],
         vec!["revoke"],
         vec!["status", "build"],
+        vec!["attest"],
+        vec!["verify-attachment"],
     ] {
         let mut args = cmd.clone();
         args.push("--help");
@@ -615,4 +617,74 @@ fn a_killed_batch_resumes_without_gaps_or_doubles() {
         })
         .count();
     assert_eq!(txt, ROWS, "one text file per license, none orphaned");
+}
+
+#[test]
+fn attest_and_verify_attachments() {
+    let env = Env::new("attach");
+    env.setup();
+    std::fs::create_dir_all(env.p("scans")).unwrap();
+    let pdf = elicense_fixtures::pdf_document("Business license scan (test)");
+    std::fs::write(env.p("scans/a.pdf"), &pdf).unwrap();
+    std::fs::write(env.p("scans/b.png"), elicense_fixtures::png_photo(40, 30)).unwrap();
+    for f in ["scans/a.pdf", "scans/b.png"] {
+        let out = env.ok(&[
+            "attest",
+            "--dir",
+            "dept",
+            "--file",
+            f,
+            "--officer-id",
+            "FZ-0042",
+            "--officer-name",
+            "林小红",
+            "--passphrase-file",
+            "pass.txt",
+            "--json",
+        ]);
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert!(v["stamp_qr_version"].as_u64().unwrap() <= 10, "{v}");
+    }
+    let trust = env.trust();
+    let check = |extra: &[&str]| {
+        let mut args = vec!["verify-attachment", "--json"];
+        args.extend(extra);
+        args.extend(trust.iter().copied());
+        let out = env.run(&args);
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|_| panic!("{}", String::from_utf8_lossy(&out.stderr)));
+        (out.status.code(), v)
+    };
+    let (code, v) = check(&["--file", "scans/a.pdf"]);
+    assert_eq!(code, Some(0), "{v}");
+    assert_eq!(v[0]["verdict"]["outcome"], "match");
+    assert_eq!(v[0]["verdict"]["statement"], "经与原件核对无误");
+    // From a photo of the printed stamp QR code.
+    let (code, v) = check(&[
+        "--file",
+        "scans/a.pdf",
+        "--stamp-image",
+        "scans/a.pdf.stamp.png",
+    ]);
+    assert_eq!(code, Some(0), "{v}");
+    // One byte changed: mismatch, exit 1, both hashes reported; the folder batch says so too.
+    let mut altered = pdf.clone();
+    altered[50] ^= 1;
+    std::fs::write(env.p("scans/a.pdf"), &altered).unwrap();
+    let (code, v) = check(&["--file", "scans/a.pdf"]);
+    assert_eq!(code, Some(1));
+    assert_eq!(v[0]["verdict"]["outcome"], "mismatch");
+    assert_ne!(
+        v[0]["verdict"]["attested_sha256"],
+        v[0]["verdict"]["actual_sha256"]
+    );
+    let (code, v) = check(&["--dir", "scans"]);
+    assert_eq!(code, Some(1));
+    let outcomes: Vec<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["verdict"]["outcome"].as_str().unwrap())
+        .collect();
+    assert_eq!(outcomes, ["mismatch", "match"]);
 }

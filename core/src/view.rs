@@ -291,3 +291,96 @@ mod tests {
         }
     }
 }
+
+/// An attachment verdict for display and JSON.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AttachmentVerdictView {
+    /// `match`, `mismatch` or `invalid`.
+    pub outcome: &'static str,
+    /// The reason code when invalid.
+    pub code: Option<&'static str>,
+    /// The reason in Chinese, in plain words.
+    pub reason_zh: Option<String>,
+    /// The reason in English, with details.
+    pub reason_en: Option<String>,
+    /// SHA-256 (hex) and size the attestation names.
+    pub attested_sha256: Option<String>,
+    /// Size the attestation names.
+    pub attested_size: Option<u64>,
+    /// SHA-256 (hex) of the file at hand.
+    pub actual_sha256: String,
+    /// Size of the file at hand.
+    pub actual_size: u64,
+    /// The attesting department.
+    pub signer: Option<String>,
+    /// The statement, in Chinese.
+    pub statement: Option<&'static str>,
+    /// Officer identifier.
+    pub officer_id: Option<String>,
+    /// When it was attested (RFC 3339).
+    pub attested_at: Option<String>,
+    /// The license the file belongs to, if named.
+    pub license: Option<String>,
+}
+
+impl AttachmentVerdictView {
+    /// A view of `verdict` for the file `actual`.
+    pub fn new(
+        verdict: &crate::attachment::AttachmentVerdict,
+        actual: &crate::attachment::FileDigest,
+    ) -> Self {
+        use crate::attachment::AttachmentVerdict as V;
+        let mut view = AttachmentVerdictView {
+            outcome: "invalid",
+            code: None,
+            reason_zh: None,
+            reason_en: None,
+            attested_sha256: None,
+            attested_size: None,
+            actual_sha256: hex(&actual.sha256),
+            actual_size: actual.size,
+            signer: None,
+            statement: None,
+            officer_id: None,
+            attested_at: None,
+            license: None,
+        };
+        let (att, signer) = match verdict {
+            V::Invalid(reason) => {
+                view.code = Some(reason.code());
+                view.reason_zh = Some(reason.message(Lang::Zh));
+                view.reason_en = Some(reason.message(Lang::En));
+                return view;
+            }
+            V::Matches {
+                attestation,
+                signer,
+            } => {
+                view.outcome = "match";
+                (attestation, signer)
+            }
+            V::Mismatch {
+                attestation,
+                signer,
+                ..
+            } => {
+                view.outcome = "mismatch";
+                view.reason_zh =
+                    Some("文件与核验记录不一致：文件已被修改或不是被核对的那一份".into());
+                view.reason_en = Some("the file differs from the attested file".into());
+                (attestation, signer)
+            }
+        };
+        view.attested_sha256 = Some(hex(&att.file.sha256));
+        view.attested_size = Some(att.file.size);
+        view.signer = Some(signer.name.clone());
+        view.statement = Some(att.statement.zh());
+        view.officer_id = Some(att.officer_id.clone());
+        view.attested_at = att
+            .attested_at
+            .format(&time::format_description::well_known::Rfc3339)
+            .ok();
+        view.license = att.license.as_ref().map(|l| l.to_string());
+        view
+    }
+}
