@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # All the tests, on a fresh machine: installs what they need, then checks formatting, lints, runs
-# every test (unit, property, fixtures, pycose and OpenSSL interoperability, CLI) and a short
-# fuzzing smoke run of every cargo-fuzz target.
+# every test (unit, property, fixtures, pycose and OpenSSL interoperability, CLI), builds the
+# WebAssembly verifier and runs its Node.js and real-browser tests, and a short fuzzing smoke run
+# of every cargo-fuzz target.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -37,7 +38,12 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 cargo test --workspace --locked 2>&1 | tee "$log"
 
+echo "== WebAssembly verifier: build, Node.js and browser tests"
+bash scripts/build-wasm.sh --test 2>&1 | tee -a "$log"
+
+# Totals over cargo's "test result:" lines and node's "# pass N" / "# fail N" lines.
 totals=$(awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
+     /^# pass [0-9]+$/ { p += $3 } /^# fail [0-9]+$/ { f += $3 }
      END { printf "tests: %d passed, %d failed", p, f; if (p == 0 || f > 0) exit 1 }' "$log") || {
   echo "$totals"
   exit 1

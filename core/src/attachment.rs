@@ -148,11 +148,28 @@ pub fn hash_reader(mut reader: impl std::io::Read) -> std::io::Result<FileDigest
     }
 }
 
+impl FileDigest {
+    /// The SHA-256 in lowercase hex, as `sha256sum` prints it.
+    pub fn sha256_hex(&self) -> String {
+        self.sha256.iter().map(|b| format!("{b:02x}")).collect()
+    }
+}
+
 impl AttachmentRef {
     /// Whether `file` is exactly the referenced file (same SHA-256 and size).
     pub fn matches(&self, file: &FileDigest) -> bool {
         self.sha256 == file.sha256 && self.size == file.size
     }
+}
+
+/// Which of a license's attachments `file` is, whatever its name on disk: the first one with the
+/// same SHA-256 and size, if any. (A downloaded or copied file is often renamed; its bytes are
+/// what the license signs.)
+pub fn find_attachment<'a>(
+    attachments: &'a [AttachmentRef],
+    file: &FileDigest,
+) -> Option<&'a AttachmentRef> {
+    attachments.iter().find(|a| a.matches(file))
 }
 
 /// How a file named in a license compares with the file at hand.

@@ -69,14 +69,21 @@ impl ContentType {
     }
 }
 
-impl fmt::Display for ContentType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let name = match self {
+impl ContentType {
+    /// A stable snake_case name: `license`, `attestation`, `trust_list`, `status_list`.
+    pub const fn code(self) -> &'static str {
+        match self {
             ContentType::License => "license",
             ContentType::Attestation => "attestation",
-            ContentType::TrustList => "trust list",
-            ContentType::StatusList => "status list",
-        };
+            ContentType::TrustList => "trust_list",
+            ContentType::StatusList => "status_list",
+        }
+    }
+}
+
+impl fmt::Display for ContentType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let name = self.code().replace('_', " ");
         write!(f, "{name} ({})", self.number())
     }
 }

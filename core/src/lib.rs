@@ -88,7 +88,7 @@ pub use trust::{
 pub use verify::{
     inspect, verify, Input, Inspection, Reason, Rejected, Revocation, Verdict, Verified,
 };
-pub use view::{Lang, LicenseView, VerdictView};
+pub use view::{AttachmentVerdictView, Lang, LicenseFileView, LicenseView, VerdictView};
 
 /// The Ed25519 key types, re-exported so callers use the same version as this crate.
 pub use ed25519_dalek::{SigningKey, VerifyingKey};

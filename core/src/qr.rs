@@ -147,6 +147,23 @@ fn decode_once(width: usize, height: usize, pixels: &[u8]) -> Result<Vec<String>
     Ok(texts)
 }
 
+/// [`decode_luma`] for an RGBA frame (4 bytes a pixel, as a browser canvas's `ImageData` holds
+/// it): the buffer must hold exactly `width × height` pixels.
+pub fn decode_rgba(width: usize, height: usize, rgba: &[u8]) -> Result<Vec<String>, QrError> {
+    let area = width.checked_mul(height);
+    if !rgba.len().is_multiple_of(4)
+        || area != Some(rgba.len() / 4)
+        || area > Some(MAX_DECODE_PIXELS)
+    {
+        return Err(QrError::BadFrame {
+            width,
+            height,
+            len: rgba.len() / 4,
+        });
+    }
+    decode_luma(width, height, &rgba_to_luma(rgba))
+}
+
 /// Convert RGBA pixels (as a browser canvas gives them) to 8-bit grayscale (ITU-R BT.601 luma).
 pub fn rgba_to_luma(rgba: &[u8]) -> Vec<u8> {
     rgba.chunks_exact(4)
@@ -370,6 +387,21 @@ mod tests {
             Err(QrError::BadFrame { .. })
         ));
         assert_eq!(decode_luma(10, 10, &[255; 100]), Err(QrError::NotFound));
+        assert_eq!(decode_rgba(10, 10, &[255; 400]), Err(QrError::NotFound));
+        for (w, h, len) in [
+            (10, 10, 399),
+            (10, 10, 396),
+            (11, 10, 400),
+            (usize::MAX, 2, 8),
+        ] {
+            assert!(
+                matches!(
+                    decode_rgba(w, h, &vec![255; len]),
+                    Err(QrError::BadFrame { .. })
+                ),
+                "{w}×{h} with {len} bytes"
+            );
+        }
     }
 
     #[test]

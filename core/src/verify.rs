@@ -41,6 +41,21 @@ impl<'a> Input<'a> {
             Err(_) => Input::Bytes(bytes),
         }
     }
+
+    /// What kind of signed document this claims to be (its content type header), without
+    /// verifying anything; `None` when it is not a readable COSE_Sign1 text or structure. Lets a
+    /// user interface route a scanned code to license or attestation checking.
+    pub fn document_kind(&self) -> Option<ContentType> {
+        let decoded;
+        let signed = match self {
+            Input::Bytes(b) => *b,
+            Input::Text(t) => {
+                decoded = transport::decode(t).ok()?;
+                &decoded.signed
+            }
+        };
+        CoseSign1::parse(signed).ok().map(|c| c.content_type())
+    }
 }
 
 /// Why a license is not valid.

@@ -71,6 +71,17 @@ pub struct AttachmentView {
     pub sha256: String,
 }
 
+impl From<&crate::attachment::AttachmentRef> for AttachmentView {
+    fn from(a: &crate::attachment::AttachmentRef) -> Self {
+        AttachmentView {
+            file_name: a.file_name.clone(),
+            media_type: a.media_type.clone(),
+            size: a.size,
+            sha256: hex(&a.sha256),
+        }
+    }
+}
+
 fn row(key: &str, zh: &str, en: &str, kind: &'static str, value: String) -> FieldView {
     FieldView {
         key: key.into(),
@@ -166,12 +177,7 @@ impl LicenseView {
             attachments: license
                 .attachments
                 .iter()
-                .map(|a| AttachmentView {
-                    file_name: a.file_name.clone(),
-                    media_type: a.media_type.clone(),
-                    size: a.size,
-                    sha256: hex(&a.sha256),
-                })
+                .map(AttachmentView::from)
                 .collect(),
             status_index: license.status_index,
         }
@@ -317,6 +323,12 @@ pub struct AttachmentVerdictView {
     pub statement: Option<&'static str>,
     /// Officer identifier.
     pub officer_id: Option<String>,
+    /// Officer name (absent in stamps).
+    pub officer_name: Option<String>,
+    /// The attested file's name (absent in stamps).
+    pub file_name: Option<String>,
+    /// The attested file's media type (absent in stamps).
+    pub media_type: Option<String>,
     /// When it was attested (RFC 3339).
     pub attested_at: Option<String>,
     /// The license the file belongs to, if named.
@@ -342,6 +354,9 @@ impl AttachmentVerdictView {
             signer: None,
             statement: None,
             officer_id: None,
+            officer_name: None,
+            file_name: None,
+            media_type: None,
             attested_at: None,
             license: None,
         };
@@ -376,11 +391,89 @@ impl AttachmentVerdictView {
         view.signer = Some(signer.name.clone());
         view.statement = Some(att.statement.zh());
         view.officer_id = Some(att.officer_id.clone());
+        view.officer_name = att.officer_name.clone();
+        view.file_name = att.file_name.clone();
+        view.media_type = att.media_type.clone();
         view.attested_at = att
             .attested_at
             .format(&time::format_description::well_known::Rfc3339)
             .ok();
         view.license = att.license.as_ref().map(|l| l.to_string());
+        view
+    }
+}
+
+/// A file checked against the attachments a license lists (by content, not by name).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LicenseFileView {
+    /// `match` (the file is one of the license's attachments), `not_listed` (the license is
+    /// valid but lists no file with these bytes) or `license_invalid`.
+    pub outcome: &'static str,
+    /// The license's reason code when it is invalid.
+    pub code: Option<&'static str>,
+    /// Plain-language Chinese.
+    pub reason_zh: String,
+    /// English.
+    pub reason_en: String,
+    /// The matching attachment, when it matches.
+    pub attachment: Option<AttachmentView>,
+    /// The license's identifier, when it could be read.
+    pub license: Option<String>,
+    /// SHA-256 (hex) of the file at hand.
+    pub actual_sha256: String,
+    /// Size of the file at hand.
+    pub actual_size: u64,
+}
+
+impl LicenseFileView {
+    /// Check `file` against the attachments of the license `verdict` is about. Only a valid
+    /// license's attachment list counts.
+    pub fn new(verdict: &Verdict, file: &crate::attachment::FileDigest) -> Self {
+        let mut view = LicenseFileView {
+            outcome: "license_invalid",
+            code: None,
+            reason_zh: String::new(),
+            reason_en: String::new(),
+            attachment: None,
+            license: None,
+            actual_sha256: file.sha256_hex(),
+            actual_size: file.size,
+        };
+        let license = match verdict {
+            Verdict::Invalid(bad) => {
+                view.code = Some(bad.reason.code());
+                view.reason_zh =
+                    format!("证照无效，无法核对其附件：{}", bad.reason.message(Lang::Zh));
+                view.reason_en = format!(
+                    "the license is not valid, so its attachments cannot be checked: {}",
+                    bad.reason.message(Lang::En)
+                );
+                view.license = bad.unverified.as_ref().map(|l| l.id.to_string());
+                return view;
+            }
+            Verdict::Valid(ok) => &ok.license,
+        };
+        view.license = Some(license.id.to_string());
+        match crate::attachment::find_attachment(&license.attachments, file) {
+            Some(a) => {
+                view.outcome = "match";
+                view.reason_zh = format!("文件与证照所附“{}”完全一致", a.file_name);
+                view.reason_en = format!(
+                    "the file is exactly the license's attachment \"{}\"",
+                    a.file_name
+                );
+                view.attachment = Some(AttachmentView::from(a));
+            }
+            None => {
+                view.outcome = "not_listed";
+                view.reason_zh =
+                    "证照所附文件中没有这一份：文件已被修改，或不是该证照的附件".into();
+                view.reason_en = format!(
+                    "none of the license's {} attachment(s) has these bytes",
+                    license.attachments.len()
+                );
+            }
+        }
         view
     }
 }

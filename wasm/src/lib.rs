@@ -1,8 +1,257 @@
-//! WebAssembly bindings of `elicense-core` for the browser verifier.
+//! WebAssembly bindings of `elicense-core` for the browser (and Node.js) verifier.
 //!
-//! Placeholder: the wasm-bindgen layer, QR decoding and the web page arrive with the web verifier
-//! issue. Until then this crate only re-exports the core library, so the workspace shape is final.
+//! A thin wasm-bindgen layer: every check lives in the core library; this crate only converts
+//! arguments, results and errors between Rust and JavaScript. Key generation and issuance are
+//! not exported (the core's `issuance` feature is off), so the build needs no randomness.
+//!
+//! JavaScript API (names as seen from JS):
+//!
+//! - `new Verifier()`, then `addRoot(pemOrDer)`, `loadTrustList(cose, nowUnixSeconds)`,
+//!   `loadStatusList(cose, nowUnixSeconds)`: each throws an `Error` whose `message` is the core
+//!   error's and whose `code` is its stable code (`TrustError::code`).
+//! - `verifier.verify(text, nowUnixSeconds)`: a plain object, the core's `VerdictView`
+//!   (`valid`, `code`, `reason_zh`, `reason_en`, `kid`, `signer`, `root`, `revocation`,
+//!   `license`), absent values as `null`, exactly as the CLI's `--json` output.
+//! - `verifier.verifyBytes(bytes, nowUnixSeconds)`: the same for a dropped file (COSE_Sign1
+//!   bytes or a text file).
+//! - `documentKind(bytes)`: `"license"`, `"attestation"`, `"trust_list"`, `"status_list"` or
+//!   `undefined`, from the unverified header, to route a scanned code or dropped file.
+//! - `new FileHasher()`, `update(chunk)` any number of times, `finish()`: a `FileDigest`
+//!   (`sha256` hex, `size`) of a file read slice by slice (never whole).
+//! - `verifier.verifyAttachment(digest, attestation, nowUnixSeconds)`: the file against a
+//!   detached attestation or stamp text (bytes): the core's `AttachmentVerdictView`.
+//! - `verifier.checkLicenseFile(license, digest, nowUnixSeconds)`: the file against the
+//!   attachments a license lists: the core's `LicenseFileView`.
+//! - `decodeQr(rgba, width, height)`: the texts of the QR codes in an RGBA frame (as a canvas's
+//!   `ImageData` gives it); throws when none decodes.
+//!
+//! The result objects are described by TypeScript interfaces in the generated `.d.ts`.
 
 #![forbid(unsafe_code)]
 
-pub use elicense;
+use elicense::attachment::{verify_attachment, FileDigest as CoreDigest, FileHasher as CoreHasher};
+use elicense::{
+    qr, AttachmentVerdictView, Input, LicenseFileView, TrustError, TrustStore, VerdictView,
+};
+use serde::Serialize;
+use time::OffsetDateTime;
+use wasm_bindgen::prelude::*;
+
+/// A JS `Error` with `message`, and a `code` property when the core has one.
+fn js_error(message: &str, code: Option<&str>) -> JsValue {
+    let error = js_sys::Error::new(message);
+    if let Some(code) = code {
+        // Setting a property on a fresh Error object cannot fail.
+        let _ = js_sys::Reflect::set(&error, &"code".into(), &code.into());
+    }
+    error.into()
+}
+
+fn trust_error(e: TrustError) -> JsValue {
+    js_error(&e.to_string(), Some(e.code()))
+}
+
+/// The instant `seconds` after the Unix epoch (fractions allowed, as `Date.now() / 1000`).
+fn instant(seconds: f64) -> Result<OffsetDateTime, JsValue> {
+    let bad = || {
+        js_error(
+            &format!("not a valid time: {seconds} seconds"),
+            Some("bad_time"),
+        )
+    };
+    if !seconds.is_finite() {
+        return Err(bad());
+    }
+    // `as` saturates; anything out of range is rejected by `time`.
+    OffsetDateTime::from_unix_timestamp_nanos((seconds * 1e9) as i128).map_err(|_| bad())
+}
+
+/// A plain JS object (JSON-compatible: maps as objects, absent values as `null`).
+fn to_js(value: &impl Serialize) -> Result<JsValue, JsValue> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| js_error(&e.to_string(), None))
+}
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TYPES: &str = r#"
+/** A labelled license row. */
+export interface FieldView { key: string; label_zh: string; label_en: string; type: "text" | "date" | "integer" | "bytes"; value: string; }
+/** A file a license lists. */
+export interface AttachmentView { file_name: string; media_type: string; size: number; sha256: string; }
+/** A license for display. */
+export interface LicenseView { id: string; type_code: string; type_name: string; type_name_en: string | null; issuer_name: string; issuer_code: string; fields: FieldView[]; attachments: AttachmentView[]; status_index: number | null; }
+/** A license verdict (docs/FORMAT.md §7 lists the codes). */
+export interface VerdictView { valid: boolean; code: string | null; reason_zh: string | null; reason_en: string | null; kid: string | null; signer: string | null; root: string | null; revocation: "checked" | "not_applicable" | "unknown" | null; license: LicenseView | null; }
+/** A file checked against an attestation. */
+export interface AttachmentVerdictView { outcome: "match" | "mismatch" | "invalid"; code: string | null; reason_zh: string | null; reason_en: string | null; attested_sha256: string | null; attested_size: number | null; actual_sha256: string; actual_size: number; signer: string | null; statement: string | null; officer_id: string | null; officer_name: string | null; file_name: string | null; media_type: string | null; attested_at: string | null; license: string | null; }
+/** A file checked against the attachments a license lists. */
+export interface LicenseFileView { outcome: "match" | "not_listed" | "license_invalid"; code: string | null; reason_zh: string; reason_en: string; attachment: AttachmentView | null; license: string | null; actual_sha256: string; actual_size: number; }
+"#;
+
+/// Incremental SHA-256 and size of a file fed slice by slice (`File.slice` + `arrayBuffer`).
+#[wasm_bindgen]
+#[derive(Debug, Default)]
+pub struct FileHasher {
+    inner: CoreHasher,
+}
+
+#[wasm_bindgen]
+impl FileHasher {
+    /// A hasher with nothing fed yet.
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> FileHasher {
+        FileHasher::default()
+    }
+
+    /// Feed the next slice of the file.
+    pub fn update(&mut self, chunk: &[u8]) {
+        self.inner.update(chunk);
+    }
+
+    /// The digest of everything fed (the hasher is used up).
+    pub fn finish(self) -> FileDigest {
+        FileDigest {
+            inner: self.inner.finish(),
+        }
+    }
+}
+
+/// The SHA-256 and size of a file.
+#[wasm_bindgen]
+#[derive(Debug, Clone, Copy)]
+pub struct FileDigest {
+    inner: CoreDigest,
+}
+
+#[wasm_bindgen]
+impl FileDigest {
+    /// SHA-256 in lowercase hex.
+    #[wasm_bindgen(getter)]
+    pub fn sha256(&self) -> String {
+        self.inner.sha256_hex()
+    }
+
+    /// Size in bytes (exact up to 2^53, i.e. 8 PiB).
+    #[wasm_bindgen(getter)]
+    pub fn size(&self) -> f64 {
+        self.inner.size as f64
+    }
+}
+
+/// What kind of signed document `bytes` (a file, or a text's UTF-8) claims to be, unverified:
+/// `license`, `attestation`, `trust_list`, `status_list`, or `undefined`.
+#[wasm_bindgen(js_name = documentKind)]
+pub fn document_kind(bytes: &[u8]) -> Option<String> {
+    Input::sniff(bytes)
+        .document_kind()
+        .map(|k| k.code().to_owned())
+}
+
+/// A verifier: the set of roots, trust lists and status lists it trusts, and verification.
+#[wasm_bindgen]
+#[derive(Debug, Default)]
+pub struct Verifier {
+    trust: TrustStore,
+}
+
+#[wasm_bindgen]
+impl Verifier {
+    /// An empty verifier that trusts nothing yet.
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> Verifier {
+        Verifier::default()
+    }
+
+    /// Trust a root authority's certificate (PEM or DER). Returns its key identifier (hex).
+    #[wasm_bindgen(js_name = addRoot)]
+    pub fn add_root(&mut self, certificate: &[u8]) -> Result<String, JsValue> {
+        self.trust
+            .add_root(certificate)
+            .map(|kid| kid.to_string())
+            .map_err(trust_error)
+    }
+
+    /// Load a root's signed trust list (COSE_Sign1 bytes) at `now_unix_seconds`.
+    #[wasm_bindgen(js_name = loadTrustList)]
+    pub fn load_trust_list(&mut self, signed: &[u8], now_unix_seconds: f64) -> Result<(), JsValue> {
+        let now = instant(now_unix_seconds)?;
+        self.trust
+            .load_trust_list(signed, now)
+            .map(drop)
+            .map_err(trust_error)
+    }
+
+    /// Load a department's signed status list (COSE_Sign1 bytes) at `now_unix_seconds`.
+    #[wasm_bindgen(js_name = loadStatusList)]
+    pub fn load_status_list(
+        &mut self,
+        signed: &[u8],
+        now_unix_seconds: f64,
+    ) -> Result<(), JsValue> {
+        let now = instant(now_unix_seconds)?;
+        self.trust
+            .load_status_list(signed, now)
+            .map(drop)
+            .map_err(trust_error)
+    }
+
+    /// Verify a license text (`EL1...` or a URL carrying one) at `now_unix_seconds`. Returns the
+    /// verdict as a plain object (the core's `VerdictView`); an invalid license is a verdict,
+    /// not an exception.
+    #[wasm_bindgen(unchecked_return_type = "VerdictView")]
+    pub fn verify(&self, text: &str, now_unix_seconds: f64) -> Result<JsValue, JsValue> {
+        let now = instant(now_unix_seconds)?;
+        to_js(&VerdictView::new(&elicense::verify(
+            Input::Text(text),
+            &self.trust,
+            now,
+        )))
+    }
+
+    /// Verify a license file's contents (COSE_Sign1 bytes, or a text file holding `EL1...`).
+    #[wasm_bindgen(js_name = verifyBytes, unchecked_return_type = "VerdictView")]
+    pub fn verify_bytes(&self, bytes: &[u8], now_unix_seconds: f64) -> Result<JsValue, JsValue> {
+        let now = instant(now_unix_seconds)?;
+        to_js(&VerdictView::new(&elicense::verify(
+            Input::sniff(bytes),
+            &self.trust,
+            now,
+        )))
+    }
+
+    /// Check a file (its digest) against an attestation: the detached file's bytes or a stamp's
+    /// text as UTF-8.
+    #[wasm_bindgen(js_name = verifyAttachment, unchecked_return_type = "AttachmentVerdictView")]
+    pub fn verify_attachment(
+        &self,
+        file: &FileDigest,
+        attestation: &[u8],
+        now_unix_seconds: f64,
+    ) -> Result<JsValue, JsValue> {
+        let now = instant(now_unix_seconds)?;
+        let verdict = verify_attachment(&file.inner, Input::sniff(attestation), &self.trust, now);
+        to_js(&AttachmentVerdictView::new(&verdict, &file.inner))
+    }
+
+    /// Check a file (its digest) against the attachments a license lists (the license as text
+    /// or COSE bytes).
+    #[wasm_bindgen(js_name = checkLicenseFile, unchecked_return_type = "LicenseFileView")]
+    pub fn check_license_file(
+        &self,
+        license: &[u8],
+        file: &FileDigest,
+        now_unix_seconds: f64,
+    ) -> Result<JsValue, JsValue> {
+        let now = instant(now_unix_seconds)?;
+        let verdict = elicense::verify(Input::sniff(license), &self.trust, now);
+        to_js(&LicenseFileView::new(&verdict, &file.inner))
+    }
+}
+
+/// Find and decode the QR codes in an RGBA frame of `width × height` pixels.
+#[wasm_bindgen(js_name = decodeQr)]
+pub fn decode_qr(rgba: &[u8], width: u32, height: u32) -> Result<Vec<String>, JsValue> {
+    qr::decode_rgba(width as usize, height as usize, rgba)
+        .map_err(|e| js_error(&e.to_string(), None))
+}
