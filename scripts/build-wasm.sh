@@ -1,9 +1,15 @@
 #!/usr/bin/env bash
 # Build the WebAssembly verifier (wasm/) into wasm/pkg-web (ES module for browsers) and
-# wasm/pkg-node (CommonJS for Node.js), and print their gzipped sizes.
+# wasm/pkg-node (CommonJS for Node.js), assemble the static web verifier in wasm/dist (page,
+# wasm, service worker, trust lists), and print the gzipped sizes.
 #
-#   scripts/build-wasm.sh          install what is missing, build, bind, print sizes
-#   scripts/build-wasm.sh --test   ... then run the Node.js tests (wasm/tests/node)
+#   scripts/build-wasm.sh                 install what is missing, build, bind, assemble, sizes
+#   scripts/build-wasm.sh --test          ... then the Node.js tests (wasm/tests/node) and the
+#                                         headless Chromium tests (wasm/tests/browser)
+#   scripts/build-wasm.sh --bench         ... then the in-browser benchmark against the pure-JS
+#                                         stack (wasm/bench), figures printed
+#   scripts/build-wasm.sh --trust DIR     bundle DIR (manifest.json + files) as the page's trust
+#                                         lists instead of the TEST-ONLY fixtures
 #
 # Idempotent: installs only what is missing. rustup cannot fetch the wasm32 standard library on
 # these machines, so the build uses Debian's Rust (rustc-web, with rust-web-src to rebuild std)
@@ -16,12 +22,17 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
 RUN_TESTS=0
-for arg in "$@"; do
-    case "$arg" in
+RUN_BENCH=0
+TRUST_DIR=""
+while [ $# -gt 0 ]; do
+    case "$1" in
         --test) RUN_TESTS=1 ;;
-        -h | --help) sed -n '2,12p' "$0"; exit 0 ;;
-        *) echo "build-wasm.sh: unknown argument $arg" >&2; exit 2 ;;
+        --bench) RUN_BENCH=1 ;;
+        --trust) TRUST_DIR="${2:?--trust needs a directory}"; shift ;;
+        -h | --help) sed -n '2,20p' "$0"; exit 0 ;;
+        *) echo "build-wasm.sh: unknown argument $1" >&2; exit 2 ;;
     esac
+    shift
 done
 
 # Builds share the machine: stay out of the way of interactive work.
@@ -33,7 +44,7 @@ step() { printf '\n== %s\n' "$*"; }
 
 # --- 1. Debian packages ------------------------------------------------------------------------
 APT_PACKAGES=(rustc-web rust-web-src lld)
-if [ "$RUN_TESTS" = 1 ]; then APT_PACKAGES+=(nodejs npm); fi
+if [ "$RUN_TESTS" = 1 ] || [ "$RUN_BENCH" = 1 ]; then APT_PACKAGES+=(nodejs npm chromium fonts-wqy-microhei); fi
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
     # nodejs/npm may come from elsewhere (an image's own node): a working command is enough.
@@ -69,16 +80,21 @@ echo "wasm-bindgen $WB_VERSION: $WB"
 
 # --- 3. cargo build (Debian toolchain, std rebuilt with panic=abort, size-optimised) -----------
 step "cargo build -p elicense-wasm (wasm32-unknown-unknown, target/wasm)"
+# Size: panics abort without formatting (the core never panics on any input; a panic would be a
+# bug either way), no file/line strings, derived Debug output shortened to type names (Debug of
+# strings, used in error messages, is unchanged).
+WASM_RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=shallow"
 start=$(date +%s)
 env -u RUSTC -u RUSTDOC -u RUSTUP_TOOLCHAIN -u CARGO -u RUSTC_WRAPPER -u CARGO_TARGET_DIR \
     PATH="/usr/bin:$PATH" \
     CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER=/usr/bin/wasm-ld \
     RUSTC_BOOTSTRAP=1 \
-    CARGO_PROFILE_RELEASE_OPT_LEVEL=s \
+    CARGO_PROFILE_RELEASE_OPT_LEVEL=z \
     CARGO_PROFILE_RELEASE_LTO=fat \
     CARGO_PROFILE_RELEASE_CODEGEN_UNITS=1 \
     CARGO_PROFILE_RELEASE_PANIC=abort \
     CARGO_PROFILE_RELEASE_STRIP=debuginfo \
+    RUSTFLAGS="$WASM_RUSTFLAGS" \
     "${NICE[@]}" /usr/bin/cargo build -p elicense-wasm --release --locked \
     --target wasm32-unknown-unknown -Zbuild-std=std,panic_abort --target-dir target/wasm
 echo "cargo build took $(($(date +%s) - start)) s"
@@ -89,31 +105,72 @@ step "wasm-bindgen --target web / nodejs"
 for t in web nodejs; do
     out="wasm/pkg-${t%js}"
     rm -rf "$out"
-    "$WB" --target "$t" --out-dir "$out" "$WASM"
+    "$WB" --target "$t" --remove-name-section --remove-producers-section --out-dir "$out" "$WASM"
 done
 
-# --- 5. sizes ---------------------------------------------------------------------------------
-step "sizes (bytes; gzip -9)"
+# --- 5. the static web verifier: wasm/dist ------------------------------------------------------
+step "assemble wasm/dist (web verifier)"
+DIST=wasm/dist
+rm -rf "$DIST"
+mkdir -p "$DIST/trust"
+cp wasm/web/index.html wasm/web/app.js wasm/web/style.css wasm/web/manifest.webmanifest "$DIST/"
+cp wasm/pkg-web/elicense_wasm.js wasm/pkg-web/elicense_wasm_bg.wasm "$DIST/"
+if [ -n "$TRUST_DIR" ]; then
+    [ -f "$TRUST_DIR/manifest.json" ] || { echo "build-wasm.sh: $TRUST_DIR/manifest.json is missing" >&2; exit 2; }
+    cp -R "$TRUST_DIR/." "$DIST/trust/"
+else
+    # The TEST-ONLY fixture roots and lists (the page shows a test banner for them).
+    mkdir -p "$DIST/trust/roots" "$DIST/trust/lists" "$DIST/trust/status"
+    cp fixtures/trust/roots/fujian-root.cert.pem fixtures/trust/roots/shanghai-root.cert.pem "$DIST/trust/roots/"
+    cp fixtures/trust/lists/fujian-v2.cose fixtures/trust/lists/shanghai-v1.cose "$DIST/trust/lists/"
+    cp fixtures/trust/status/fuzhou-amr.cose "$DIST/trust/status/"
+    cat >"$DIST/trust/manifest.json" <<'JSON'
+{
+  "label": "elicense TEST-ONLY fixtures (fixtures/trust)",
+  "test_only": true,
+  "roots": ["roots/fujian-root.cert.pem", "roots/shanghai-root.cert.pem"],
+  "trust_lists": ["lists/fujian-v2.cose", "lists/shanghai-v1.cose"],
+  "status_lists": ["status/fuzhou-amr.cose"]
+}
+JSON
+fi
+# The service worker caches exactly these files; its version is a hash of them, so a new build
+# replaces the cache.
+assets=$(cd "$DIST" && find . -type f ! -name sw.js | sed 's|^\./||' | LC_ALL=C sort)
+version=$(cd "$DIST" && printf '%s\n' $assets | xargs sha256sum | sha256sum | cut -c1-16)
+asset_list=$(printf '"./"'; for a in $assets; do printf ', "%s"' "$a"; done)
+sed -e "s|__VERSION__|$version|" -e "s|__ASSETS__|[$asset_list]|" wasm/web/sw.js >"$DIST/sw.js"
+echo "wasm/dist: $(echo "$assets" | wc -l) files + sw.js (cache version $version)"
+
+# --- 6. sizes ---------------------------------------------------------------------------------
+step "sizes (bytes; gzip -9): what a browser downloads"
 gz() { gzip -9 -c "$1" | wc -c; }
-printf '%-40s %9s %9s\n' file raw gzip
-printf '%-40s %9s %9s\n' "$WASM" "$(wc -c <"$WASM")" "$(gz "$WASM")"
-for out in wasm/pkg-web wasm/pkg-node; do
-    total=0
-    for f in "$out/elicense_wasm_bg.wasm" "$out/elicense_wasm.js"; do
-        g=$(gz "$f")
-        total=$((total + g))
-        printf '%-40s %9s %9s\n' "$f" "$(wc -c <"$f")" "$g"
-    done
-    printf '%-40s %9s %9s\n' "$out: wasm + JS glue" "" "$total"
+printf '%-36s %9s %9s\n' file raw gzip
+total=0
+for f in elicense_wasm_bg.wasm elicense_wasm.js app.js index.html style.css sw.js; do
+    g=$(gz "$DIST/$f")
+    total=$((total + g))
+    printf '%-36s %9s %9s\n' "$f" "$(wc -c <"$DIST/$f")" "$g"
 done
+printf '%-36s %9s %9s   (target: 256000)\n' "total (page, wasm + JS)" "" "$total"
 
-# --- 6. Node.js tests -------------------------------------------------------------------------
+# --- 7. tests and benchmark --------------------------------------------------------------------
+if [ "$RUN_TESTS" = 1 ] || [ "$RUN_BENCH" = 1 ]; then
+    if [ ! -d wasm/node_modules ] || [ wasm/package-lock.json -nt wasm/node_modules ]; then
+        # `npm install`, not `npm ci`: cbor-x's optional native helpers are platform packages the
+        # lock file cannot list for every platform, which `npm ci` rejects. No install scripts:
+        # nothing here needs to compile.
+        step "npm install (wasm/)"
+        (cd wasm && npm install --no-audit --no-fund --ignore-scripts)
+    fi
+fi
 if [ "$RUN_TESTS" = 1 ]; then
     step "node --test wasm/tests/node"
-    if [ -f wasm/package-lock.json ]; then
-        (cd wasm && npm ci --no-audit --no-fund)
-    else
-        (cd wasm && npm install --no-audit --no-fund)
-    fi
     node --test wasm/tests/node/*.test.mjs
+    step "node --test wasm/tests/browser (headless Chromium)"
+    node --test --test-concurrency=1 wasm/tests/browser/*.test.mjs
+fi
+if [ "$RUN_BENCH" = 1 ]; then
+    step "benchmark in Chromium: elicense wasm vs jsQR + cbor-x + @noble/ed25519"
+    node wasm/bench/run.mjs
 fi

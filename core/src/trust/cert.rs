@@ -122,6 +122,18 @@ fn name_text(name: &X509Name<'_>) -> String {
         .unwrap_or_else(|| name.to_string())
 }
 
+/// The contents of a single PEM block (RFC 7468, strict) labelled `label`.
+fn pem_block(bytes: &[u8], label: &str) -> Result<Vec<u8>, CertError> {
+    let (found, der) =
+        der::pem::decode_vec(bytes).map_err(|e| CertError::Malformed(format!("bad PEM: {e}")))?;
+    if found != label {
+        return Err(CertError::Malformed(format!(
+            "PEM block is {found:?}, expected {label}"
+        )));
+    }
+    Ok(der)
+}
+
 impl Certificate {
     /// Parse a certificate from DER or PEM bytes.
     pub fn parse(bytes: &[u8]) -> Result<Self, CertError> {
@@ -129,15 +141,7 @@ impl Certificate {
             return Err(CertError::TooLarge(bytes.len()));
         }
         if bytes.starts_with(b"-----BEGIN") {
-            let (_, pem) = x509_parser::pem::parse_x509_pem(bytes)
-                .map_err(|e| CertError::Malformed(format!("bad PEM: {e}")))?;
-            if pem.label != "CERTIFICATE" {
-                return Err(CertError::Malformed(format!(
-                    "PEM block is {:?}, expected CERTIFICATE",
-                    pem.label
-                )));
-            }
-            return Self::parse_der(&pem.contents);
+            return Self::parse_der(&pem_block(bytes, "CERTIFICATE")?);
         }
         Self::parse_der(bytes)
     }
@@ -374,15 +378,7 @@ pub fn parse_certification_request(bytes: &[u8]) -> Result<CertificationRequest,
         return Err(CertError::TooLarge(bytes.len()));
     }
     let der = if bytes.starts_with(b"-----BEGIN") {
-        let (_, pem) = x509_parser::pem::parse_x509_pem(bytes)
-            .map_err(|e| CertError::Malformed(format!("bad PEM: {e}")))?;
-        if pem.label != "CERTIFICATE REQUEST" {
-            return Err(CertError::Malformed(format!(
-                "PEM block is {:?}, expected CERTIFICATE REQUEST",
-                pem.label
-            )));
-        }
-        pem.contents
+        pem_block(bytes, "CERTIFICATE REQUEST")?
     } else {
         bytes.to_vec()
     };

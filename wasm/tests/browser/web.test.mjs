@@ -1,0 +1,262 @@
+// The web verifier (wasm/dist, built by scripts/build-wasm.sh) in real headless Chromium, driven
+// by playwright-core, served on 127.0.0.1. Screenshots go to test-artifacts/web/.
+//
+// Run: scripts/build-wasm.sh --test   (or, after a build: node --test wasm/tests/browser/)
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import os from 'node:os';
+import path from 'node:path';
+import { serve } from './serve.mjs';
+
+const require = createRequire(import.meta.url);
+const { chromium } = require('playwright-core');
+const { PNG } = require('pngjs');
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '../../..');
+const fixturePath = (p) => path.join(root, 'fixtures', p);
+const fixture = (p) => readFileSync(fixturePath(p));
+const text = (p) => fixture(p).toString('utf8').trim();
+const artifacts = path.join(root, 'test-artifacts/web');
+mkdirSync(artifacts, { recursive: true });
+const work = path.join(os.tmpdir(), `elicense-web-${process.pid}`);
+mkdirSync(work, { recursive: true });
+
+// The fixtures' verdicts hold at this instant (fixtures/src/lib.rs VERIFY_AT).
+const VERIFY_AT = new Date('2025-06-01T10:00:00+08:00');
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const BASE_ARGS = [
+  '--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+
+let server;
+let browser;
+before(async () => {
+  server = await serve(path.join(root, 'wasm/dist'));
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: BASE_ARGS });
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function openPage(b = browser, { hash = '', width = 360, height = 780 } = {}) {
+  const context = await b.newContext({ viewport: { width, height }, deviceScaleFactor: 1 });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.clock.setFixedTime(VERIFY_AT);
+  await page.goto(`${server.url}/${hash}`);
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 30000 });
+  return { context, page, errors };
+}
+
+async function verdict(page, selector = '#verdict') {
+  await page.waitForFunction((s) => document.querySelector(s)?.dataset.code, selector, { timeout: 30000 });
+  return page.$eval(selector, (el) => ({
+    code: el.dataset.code,
+    word: el.querySelector('.word').textContent,
+    ok: el.classList.contains('ok'),
+  }));
+}
+
+const shot = (page, name) => page.screenshot({ path: path.join(artifacts, `${name}.png`), fullPage: true });
+
+test('a license in the URL fragment is verified on load, with Chinese labels', async () => {
+  const url = text('licenses/driving-permit.url.txt');
+  const { context, page, errors } = await openPage(browser, { hash: url.slice(url.indexOf('#')) });
+  const v = await verdict(page);
+  assert.deepEqual(v, { code: 'valid', word: '有效', ok: true });
+  const body = await page.textContent('#result');
+  assert.match(body, /厦门市公安局交通警察支队/);
+  assert.match(body, /签发机关/);
+  // The test trust banner is shown: the bundled lists are the TEST-ONLY fixtures.
+  assert.equal(await page.isVisible('#test-trust'), true);
+  // Fits a 360 px screen: nothing wider than the viewport.
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 360));
+  await shot(page, 'fragment-valid-zh');
+  // English toggle redraws the verdict and labels.
+  await page.click('#lang');
+  assert.equal((await verdict(page)).word, 'Valid');
+  assert.match(await page.textContent('#result'), /Issued by/);
+  await shot(page, 'fragment-valid-en');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('pasted text: valid, revoked and tampered licenses get the right verdict and reason', async () => {
+  const { context, page, errors } = await openPage();
+  const paste = async (t) => {
+    await page.$eval('#verdict', (el) => delete el.dataset.code);
+    if (!(await page.$eval('#paste-box', (d) => d.open))) await page.click('#paste-box summary');
+    await page.fill('#paste', t);
+    await page.click('#paste-go');
+    return verdict(page);
+  };
+  assert.deepEqual(await paste(text('licenses/business-license.qr.txt')), { code: 'valid', word: '有效', ok: true });
+  assert.match(await page.textContent('#result'), /福州市市场监督管理局/);
+  await shot(page, 'paste-valid');
+
+  const revoked = await paste(text('trust/licenses/revoked-license.qr.txt'));
+  assert.deepEqual(revoked, { code: 'revoked', word: '无效', ok: false });
+  assert.match(await page.textContent('#reason'), /撤销/);
+  await shot(page, 'paste-revoked');
+
+  const tampered = await paste(text('invalid/altered-payload.txt'));
+  assert.deepEqual(tampered, { code: 'bad_signature', word: '无效', ok: false });
+  const reason = await page.textContent('#reason');
+  assert.ok(reason.length > 4, reason);
+  // Unverified content is only behind a warning, never shown as the license.
+  assert.equal(await page.isVisible('#details dl'), false);
+  await shot(page, 'paste-tampered');
+
+  const junk = await paste('hello');
+  assert.equal(junk.code, 'bad_prefix');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+// A "photo": the QR code small on a large, uneven background, as a phone would take it.
+function photoOf(pngPath, out) {
+  const qr = PNG.sync.read(readFileSync(pngPath));
+  const photo = new PNG({ width: 1400, height: 1000 });
+  for (let y = 0; y < photo.height; y++) {
+    for (let x = 0; x < photo.width; x++) {
+      const i = (y * photo.width + x) * 4;
+      const shade = 170 + Math.round(40 * Math.sin(x / 90) * Math.cos(y / 70));
+      photo.data.set([shade, shade - 10, shade - 25, 255], i);
+    }
+  }
+  const [ox, oy] = [610, 380];
+  for (let y = 0; y < qr.height; y++) {
+    for (let x = 0; x < qr.width; x++) {
+      const s = (y * qr.width + x) * 4;
+      const d = ((y + oy) * photo.width + x + ox) * 4;
+      const v = qr.data[s] < 128 ? 30 : 235;
+      photo.data.set([v, v, v, 255], d);
+    }
+  }
+  writeFileSync(out, PNG.sync.write(photo));
+  return out;
+}
+
+test('an uploaded photo of a QR code is decoded in wasm and verified', async () => {
+  const { context, page, errors } = await openPage();
+  const photo = photoOf(fixturePath('licenses/real-estate-with-attachments.qr.png'), path.join(work, 'photo.png'));
+  await page.setInputFiles('#photo', photo);
+  assert.deepEqual(await verdict(page), { code: 'valid', word: '有效', ok: true });
+  const result = await page.textContent('#result');
+  assert.match(result, /上海市不动产登记局/);
+  assert.match(result, /floor-plan\.pdf/);
+  await shot(page, 'photo-valid');
+  // The license lists attachments: a dropped file is checked against them, by content.
+  await page.setInputFiles('#att-file', fixturePath('attachments/floor-plan.pdf'));
+  assert.deepEqual(await verdict(page, '#att-verdict'), { code: 'match', word: '一致', ok: true });
+  await page.$eval('#att-verdict', (el) => delete el.dataset.code);
+  await page.setInputFiles('#att-file', fixturePath('attachments/business-license-scan.jpg'));
+  assert.deepEqual(await verdict(page, '#att-verdict'), { code: 'not_listed', word: '不一致', ok: false });
+  await shot(page, 'license-attachment-not-listed');
+  // An image without a code says so.
+  await page.$eval('#verdict', (el) => delete el.dataset.code);
+  await page.setInputFiles('#photo', fixturePath('attachments/site-photo.png'));
+  assert.equal((await verdict(page)).code, 'input');
+  assert.match(await page.textContent('#reason'), /没有找到二维码/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('an attachment is checked against its attestation: match, one-byte change, stamp photo', async () => {
+  const { context, page, errors } = await openPage();
+  await page.setInputFiles('#att-record', fixturePath('attestations/business-license-scan.jpg.elatt'));
+  await page.waitForFunction(() => document.querySelector('#att-record-name').textContent.length > 0);
+  await page.setInputFiles('#att-file', fixturePath('attachments/business-license-scan.jpg'));
+  assert.deepEqual(await verdict(page, '#att-verdict'), { code: 'match', word: '一致', ok: true });
+  assert.match(await page.textContent('#att-result'), /经与原件核对无误/);
+  await shot(page, 'attachment-match');
+
+  await page.$eval('#att-verdict', (el) => delete el.dataset.code);
+  await page.setInputFiles('#att-file', fixturePath('attachments/business-license-scan-tampered.jpg'));
+  assert.deepEqual(await verdict(page, '#att-verdict'), { code: 'mismatch', word: '不一致', ok: false });
+  const details = await page.textContent('#att-details');
+  // Both hashes are shown, and they differ.
+  const hashes = details.match(/[0-9a-f]{64}/g);
+  assert.equal(hashes.length, 2);
+  assert.notEqual(hashes[0], hashes[1]);
+  await shot(page, 'attachment-mismatch');
+
+  // The printed stamp, photographed, stands for the attestation.
+  await page.setInputFiles('#att-record', fixturePath('attestations/business-license-scan.stamp.png'));
+  await page.waitForFunction(() => /QR|\.png/.test(document.querySelector('#att-record-name').textContent));
+  await page.$eval('#att-verdict', (el) => delete el.dataset.code);
+  await page.setInputFiles('#att-file', fixturePath('attachments/business-license-scan.jpg'));
+  assert.deepEqual(await verdict(page, '#att-verdict'), { code: 'match', word: '一致', ok: true });
+
+  // An attestation signed by a department no trust list vouches for.
+  await page.setInputFiles('#att-record', fixturePath('attestations/rogue-department.elatt'));
+  await page.$eval('#att-verdict', (el) => delete el.dataset.code);
+  await page.setInputFiles('#att-file', fixturePath('attachments/business-license-scan.jpg'));
+  assert.deepEqual(await verdict(page, '#att-verdict'), { code: 'unknown_signer', word: '无效', ok: false });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+// A y4m video (one 4:2:0 frame, looped by Chromium) showing the QR code, for the fake camera.
+function y4mOf(pngPath, out, width = 640, height = 480) {
+  const qr = PNG.sync.read(readFileSync(pngPath));
+  const y = Buffer.alloc(width * height, 200);
+  const [ox, oy] = [(width - qr.width) >> 1, (height - qr.height) >> 1];
+  for (let r = 0; r < qr.height; r++) {
+    for (let c = 0; c < qr.width; c++) y[(r + oy) * width + c + ox] = qr.data[(r * qr.width + c) * 4];
+  }
+  const chroma = Buffer.alloc((width / 2) * (height / 2), 128);
+  const header = Buffer.from(`YUV4MPEG2 W${width} H${height} F10:1 Ip A1:1 C420jpeg\nFRAME\n`);
+  writeFileSync(out, Buffer.concat([header, y, chroma, chroma]));
+  return out;
+}
+
+test('the fake camera shows a QR code: scanning verifies it and stops the camera', async () => {
+  const video = y4mOf(fixturePath('licenses/driving-permit.qr.png'), path.join(work, 'qr.y4m'));
+  const camBrowser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [...BASE_ARGS, '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream',
+      `--use-file-for-fake-video-capture=${video}`],
+  });
+  try {
+    const { page, errors } = await openPage(camBrowser);
+    await page.click('#scan');
+    assert.deepEqual(await verdict(page), { code: 'valid', word: '有效', ok: true });
+    assert.match(await page.textContent('#result'), /厦门市公安局交通警察支队/);
+    // Scanning stopped on success: the camera is released.
+    assert.equal(await page.isVisible('#camera'), false);
+    assert.equal(await page.$eval('#video', (v) => v.srcObject), null);
+    await shot(page, 'camera-valid');
+    assert.deepEqual(errors, []);
+  } finally {
+    await camBrowser.close();
+  }
+});
+
+test('after the first visit the page works offline (service worker)', async () => {
+  const { context, page, errors } = await openPage();
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+    if (!navigator.serviceWorker.controller) {
+      await new Promise((resolve) => navigator.serviceWorker.addEventListener('controllerchange', resolve));
+    }
+  });
+  await context.setOffline(true);
+  const url = text('licenses/business-license.url.txt');
+  await page.goto(`${server.url}/${url.slice(url.indexOf('#'))}`);
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 30000 });
+  assert.deepEqual(await verdict(page), { code: 'valid', word: '有效', ok: true });
+  await shot(page, 'offline-valid');
+  // Really offline: the server cannot be reached from this context.
+  const reached = await page.evaluate((u) => fetch(`${u}/no-such-file-${Date.now()}`).then(() => true, () => false), server.url);
+  assert.equal(reached, false);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -1,0 +1,441 @@
+// The web verifier: wires the page to the WebAssembly build of elicense-core. Every check (QR
+// decoding, signatures, trust, revocation, attachment hashes) runs in the core library; this
+// file only moves bytes between the page and it, and shows its results. Nothing is uploaded.
+import init, { Verifier, FileHasher, decodeQr, documentKind } from './elicense_wasm.js';
+
+const $ = (id) => document.getElementById(id);
+const utf8 = new TextEncoder();
+
+// ---------------------------------------------------------------------------------------------
+// Words on the page, in Chinese and English.
+const WORDS = {
+  zh: {
+    title: '电子证照核验', loading: '正在加载…', inputsTitle: '核验方式', scan: '📷 扫码核验',
+    cameraHint: '请将二维码对准取景框', stop: '停止扫码', photo: '🖼 选择二维码图片',
+    pasteTitle: '粘贴证照文本或链接', pasteGo: '核验', dropHint: '也可以把证照文件或二维码图片拖到本页',
+    attTitle: '核对扫描件',
+    attHint: '选择扫描件，与核验记录（.elatt 文件或核验章二维码）或上面证照所附的文件比对。文件只在本机计算，不会上传。',
+    attRecord: '选择核验记录或核验章图片', attFile: '选择扫描件', trustTitle: '信任列表',
+    trustAdd: '添加信任文件（根证书、信任列表、撤销列表）', trustReset: '恢复随页面提供的信任列表',
+    privacy: '全部在本机核验，不上传任何数据；首次打开后可离线使用。',
+    testTrust: '测试用信任列表：仅用于演示，不可用于真实核验',
+    valid: '有效', invalid: '无效', validReason: '证照真实有效，由以下机关签发', match: '一致', mismatch: '不一致',
+    license: '证照', type: '证照类型', id: '证照编号', issuer: '签发机关', root: '信任来源',
+    revocation: '撤销状态', revChecked: '已核对，未撤销', revNA: '不适用', revUnknown: '无法核对（缺少撤销列表）',
+    attachments: '附件', unverified: '以下内容未经验证，不能作为依据', showUnverified: '查看未经验证的内容',
+    noQr: '图片中没有找到二维码，请换一张更清晰的照片', cameraError: '无法打开摄像头：',
+    noCamera: '此设备或浏览器不支持摄像头扫码，请选择图片或粘贴文本', empty: '请先输入内容',
+    hashing: '正在计算…', needRecord: '请先选择核验记录，或先核验一张列有附件的证照',
+    recordLoaded: '已读取核验记录：', notRecord: '这不是核验记录（也不是核验章二维码）',
+    attested: '核验内容', statement: '核验说明', officer: '核验人员', attestedAt: '核验时间',
+    fileName: '文件名', attestedHash: '核验记录中的 SHA-256', actualHash: '本文件的 SHA-256', size: '大小（字节）',
+    trustSummary: (n) => `已信任：${n.roots} 个根证书，${n.lists} 个信任列表，${n.status} 个撤销列表`,
+    trustAdded: (n) => `已添加 ${n} 个文件`, trustReset2: '已恢复随页面提供的信任列表',
+    trustBad: (f, m) => `${f}：无法使用（${m}）`,
+    lang: 'English', langLabel: 'English',
+  },
+  en: {
+    title: 'E-License Verifier', loading: 'Loading…', inputsTitle: 'How to verify', scan: '📷 Scan a QR code',
+    cameraHint: 'Point the camera at the QR code', stop: 'Stop scanning', photo: '🖼 Choose a QR photo',
+    pasteTitle: 'Paste a license text or link', pasteGo: 'Verify', dropHint: 'You can also drop a license file or QR image on this page',
+    attTitle: 'Check a scanned file',
+    attHint: 'Choose a scan to compare with its attestation (.elatt file or stamp QR) or with the files the license above lists. The file is processed on this device only, never uploaded.',
+    attRecord: 'Choose the attestation or a stamp photo', attFile: 'Choose the scanned file', trustTitle: 'Trust lists',
+    trustAdd: 'Add trust files (root certificates, trust lists, status lists)', trustReset: 'Restore the bundled trust lists',
+    privacy: 'Everything is checked on this device; nothing is uploaded. Works offline after the first visit.',
+    testTrust: 'TEST trust list: for demonstration only, not for real verification',
+    valid: 'Valid', invalid: 'Not valid', validReason: 'Genuine and in force, issued by', match: 'Matches', mismatch: 'Does not match',
+    license: 'License', type: 'Type', id: 'License number', issuer: 'Issued by', root: 'Trusted through',
+    revocation: 'Revocation', revChecked: 'checked, not revoked', revNA: 'not applicable', revUnknown: 'not checked (no status list)',
+    attachments: 'Attachments', unverified: 'NOT verified: do not rely on the following', showUnverified: 'Show the unverified content',
+    noQr: 'No QR code found in the image; try a sharper photo', cameraError: 'Cannot open the camera: ',
+    noCamera: 'This device or browser cannot scan with the camera; choose a photo or paste the text', empty: 'Nothing to verify yet',
+    hashing: 'Computing…', needRecord: 'Choose an attestation first, or verify a license that lists attachments',
+    recordLoaded: 'Attestation loaded: ', notRecord: 'This is not an attestation (nor an attestation stamp QR)',
+    attested: 'Attestation', statement: 'Statement', officer: 'Officer', attestedAt: 'Attested at',
+    fileName: 'File name', attestedHash: 'Attested SHA-256', actualHash: 'SHA-256 of this file', size: 'Size (bytes)',
+    trustSummary: (n) => `Trusted: ${n.roots} root certificate(s), ${n.lists} trust list(s), ${n.status} status list(s)`,
+    trustAdded: (n) => `${n} file(s) added`, trustReset2: 'The bundled trust lists are restored',
+    trustBad: (f, m) => `${f}: not usable (${m})`,
+    lang: '中文', langLabel: '中文',
+  },
+};
+let lang = localStorage.getItem('elicense.lang') === 'en' ? 'en' : 'zh';
+const t = (key) => WORDS[lang][key];
+
+// What is on screen, so a language switch can redraw it.
+let shown = { verdict: null, attachment: null };
+
+function applyLanguage() {
+  document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
+  for (const el of document.querySelectorAll('[data-t]')) el.textContent = t(el.dataset.t);
+  $('lang').textContent = t('lang');
+  $('lang').setAttribute('aria-label', t('langLabel'));
+  document.title = `${t('title')} · ${lang === 'zh' ? 'E-License Verifier' : '电子证照核验'}`;
+  showTrustSummary();
+  if (shown.verdict) showVerdict(shown.verdict);
+  if (shown.attachment) showAttachment(shown.attachment);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Trust: the bundled files (trust/manifest.json) plus any the user added (kept in this browser).
+let verifier = null;
+let trustCounts = { roots: 0, lists: 0, status: 0 };
+const ADDED_KEY = 'elicense.trust.added';
+const now = () => Date.now() / 1000;
+
+async function fetchBytes(url) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+// Add one trust file to `v`, by what it is: a certificate (PEM or DER) or a signed list.
+function addTrustFile(v, bytes) {
+  const kind = documentKind(bytes);
+  if (kind === 'trust_list') { v.loadTrustList(bytes, now()); trustCounts.lists++; }
+  else if (kind === 'status_list') { v.loadStatusList(bytes, now()); trustCounts.status++; }
+  else { v.addRoot(bytes); trustCounts.roots++; }
+}
+
+const toBase64 = (bytes) => btoa(Array.from(bytes, (b) => String.fromCharCode(b)).join(''));
+const fromBase64 = (s) => Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
+const addedFiles = () => JSON.parse(localStorage.getItem(ADDED_KEY) || '[]');
+
+async function loadTrust() {
+  const v = new Verifier();
+  trustCounts = { roots: 0, lists: 0, status: 0 };
+  const manifest = await (await fetch('trust/manifest.json')).json();
+  $('test-trust').hidden = !manifest.test_only;
+  // Roots first, then lists in the manifest's order (each list is checked against the roots).
+  for (const file of [...manifest.roots, ...manifest.trust_lists, ...manifest.status_lists]) {
+    try { addTrustFile(v, await fetchBytes(`trust/${file}`)); }
+    catch (e) { console.warn(`trust/${file}: ${e.message}`); }
+  }
+  for (const { name, data } of addedFiles()) {
+    try { addTrustFile(v, fromBase64(data)); } catch (e) { console.warn(`${name}: ${e.message}`); }
+  }
+  verifier = v;
+  showTrustSummary();
+}
+
+function showTrustSummary() { $('trust-summary').textContent = t('trustSummary')(trustCounts); }
+
+async function onTrustAdd(event) {
+  const messages = [];
+  const added = addedFiles();
+  let n = 0;
+  for (const file of event.target.files) {
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    try {
+      addTrustFile(verifier, bytes);
+      added.push({ name: file.name, data: toBase64(bytes) });
+      n++;
+    } catch (e) { messages.push(t('trustBad')(file.name, e.message)); }
+  }
+  localStorage.setItem(ADDED_KEY, JSON.stringify(added));
+  messages.unshift(t('trustAdded')(n));
+  $('trust-message').textContent = messages.join('；');
+  showTrustSummary();
+  event.target.value = '';
+}
+
+async function onTrustReset() {
+  localStorage.removeItem(ADDED_KEY);
+  await loadTrust();
+  $('trust-message').textContent = t('trustReset2');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Showing results.
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+  for (const c of children) node.append(c);
+  return node;
+}
+
+function fieldList(rows) {
+  const dl = el('dl', { class: 'fields' });
+  for (const [label, value, mono] of rows) {
+    if (value === null || value === undefined || value === '') continue;
+    dl.append(el('div', {}, el('dt', {}, label), el('dd', mono ? { class: 'mono' } : {}, String(value))));
+  }
+  return dl;
+}
+
+function licenseRows(license) {
+  const rows = [
+    [t('type'), lang === 'en' && license.type_name_en ? license.type_name_en : license.type_name],
+    [t('id'), license.id],
+  ];
+  for (const f of license.fields) rows.push([lang === 'zh' ? f.label_zh : f.label_en, f.value]);
+  return rows;
+}
+
+function attachmentList(license) {
+  if (!license.attachments.length) return '';
+  const ul = el('ul');
+  for (const a of license.attachments) ul.append(el('li', {}, `${a.file_name} (${a.media_type}, ${a.size})`));
+  return el('div', {}, el('h3', {}, t('attachments')), ul);
+}
+
+function setVerdict(box, ok, word) {
+  box.className = `verdict ${ok ? 'ok' : 'bad'}`;
+  box.querySelector('.mark').textContent = ok ? '✓' : '✗';
+  box.querySelector('.word').textContent = word;
+}
+
+function showVerdict(v) {
+  shown.verdict = v;
+  $('result').hidden = false;
+  setVerdict($('verdict'), v.valid, v.valid ? t('valid') : t('invalid'));
+  $('verdict').dataset.code = v.valid ? 'valid' : v.code;
+  const details = $('details');
+  details.replaceChildren();
+  if (v.valid) {
+    $('reason').textContent = `${t('validReason')} ${v.signer}`;
+    const revocation = { checked: t('revChecked'), not_applicable: t('revNA'), unknown: t('revUnknown') }[v.revocation];
+    details.append(
+      fieldList([...licenseRows(v.license), [t('issuer'), v.signer], [t('root'), v.root], [t('revocation'), revocation]]),
+      attachmentList(v.license),
+    );
+  } else {
+    $('reason').textContent = lang === 'zh' ? v.reason_zh : v.reason_en;
+    if (v.license) {
+      const box = el('details', { class: 'unverified' }, el('summary', {}, t('showUnverified')));
+      box.append(el('p', {}, el('strong', {}, t('unverified'))), fieldList(licenseRows(v.license)));
+      details.append(box);
+    }
+  }
+  $('result').scrollIntoView({ behavior: 'smooth', block: 'start' });
+}
+
+// A message in the verdict area for input that is not a license at all (no QR found ...).
+function showProblem(message) {
+  showVerdict({ valid: false, code: 'input', reason_zh: message, reason_en: message, license: null });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Licenses and attestations from any input: text, file bytes, or a QR code in an image.
+let currentLicense = null; // bytes of the last license verified
+let currentRecord = null; // bytes of the chosen attestation (detached file or stamp text)
+
+function handleText(text) {
+  text = text.trim();
+  if (!text) return showProblem(t('empty'));
+  handleBytes(utf8.encode(text));
+}
+
+function handleBytes(bytes) {
+  if (documentKind(bytes) === 'attestation') return setRecord(bytes, '');
+  currentLicense = bytes;
+  showVerdict(verifier.verifyBytes(bytes, now()));
+}
+
+// Decode the QR codes of an image file (a photo, a screenshot, a scan).
+async function qrFromImage(file) {
+  const bitmap = await createImageBitmap(file);
+  try {
+    // Phones take 12+ megapixel photos: try a moderate size first, then a larger one.
+    let lastError = null;
+    for (const side of [1600, 3200]) {
+      const scale = Math.min(1, side / Math.max(bitmap.width, bitmap.height));
+      const w = Math.max(1, Math.round(bitmap.width * scale));
+      const h = Math.max(1, Math.round(bitmap.height * scale));
+      const canvas = new OffscreenCanvas(w, h);
+      const ctx = canvas.getContext('2d', { willReadFrequently: true });
+      ctx.drawImage(bitmap, 0, 0, w, h);
+      try { return decodeQr(ctx.getImageData(0, 0, w, h).data, w, h); }
+      catch (e) { lastError = e; }
+      if (scale === 1) break;
+    }
+    throw lastError;
+  } finally { bitmap.close(); }
+}
+
+async function handleFile(file) {
+  if (file.type.startsWith('image/')) {
+    try { handleText((await qrFromImage(file))[0]); }
+    catch (e) { showProblem(`${t('noQr')}（${e.message}）`); }
+    return;
+  }
+  // A license or attestation file is small; read at most 64 KiB of anything else.
+  handleBytes(new Uint8Array(await file.slice(0, 65536).arrayBuffer()));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Camera: continuous scanning of the rear camera's frames until a code decodes.
+let stream = null;
+let scanTimer = 0;
+
+async function startCamera() {
+  if (!navigator.mediaDevices?.getUserMedia) return showProblem(t('noCamera'));
+  try {
+    stream = await navigator.mediaDevices.getUserMedia({
+      video: { facingMode: { ideal: 'environment' }, width: { ideal: 1280 }, height: { ideal: 720 } },
+      audio: false,
+    });
+  } catch (e) { return showProblem(t('cameraError') + e.message); }
+  const video = $('video');
+  video.srcObject = stream;
+  $('camera').hidden = false;
+  $('scan').hidden = true;
+  await video.play();
+  const canvas = document.createElement('canvas');
+  const ctx = canvas.getContext('2d', { willReadFrequently: true });
+  const tick = () => {
+    if (!stream) return;
+    const w = video.videoWidth;
+    const h = video.videoHeight;
+    if (w && h) {
+      canvas.width = w;
+      canvas.height = h;
+      ctx.drawImage(video, 0, 0, w, h);
+      let texts = null;
+      try { texts = decodeQr(ctx.getImageData(0, 0, w, h).data, w, h); } catch { /* no code in this frame */ }
+      if (texts) { stopCamera(); return handleText(texts[0]); }
+    }
+    scanTimer = setTimeout(tick, 150);
+  };
+  tick();
+}
+
+function stopCamera() {
+  clearTimeout(scanTimer);
+  if (stream) for (const track of stream.getTracks()) track.stop();
+  stream = null;
+  $('video').srcObject = null;
+  $('camera').hidden = true;
+  $('scan').hidden = false;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Attachments: the attestation, then the scan, hashed slice by slice (never read whole).
+const SLICE = 4 * 1024 * 1024;
+
+function setRecord(bytes, name) {
+  if (documentKind(bytes) !== 'attestation') {
+    currentRecord = null;
+    $('att-record-name').textContent = t('notRecord');
+    return;
+  }
+  currentRecord = bytes;
+  $('att-record-name').textContent = t('recordLoaded') + (name || 'QR');
+  $('attachment').scrollIntoView({ behavior: 'smooth', block: 'start' });
+}
+
+async function onRecord(event) {
+  const file = event.target.files[0];
+  if (!file) return;
+  if (file.type.startsWith('image/')) {
+    try { setRecord(utf8.encode((await qrFromImage(file))[0].trim()), file.name); }
+    catch (e) { currentRecord = null; $('att-record-name').textContent = `${t('noQr')}（${e.message}）`; }
+  } else {
+    setRecord(new Uint8Array(await file.slice(0, 65536).arrayBuffer()), file.name);
+  }
+}
+
+async function onScanFile(event) {
+  const file = event.target.files[0];
+  if (!file) return;
+  const progress = $('att-progress');
+  progress.hidden = false;
+  progress.value = 0;
+  const hasher = new FileHasher();
+  for (let at = 0; at < file.size; at += SLICE) {
+    hasher.update(new Uint8Array(await file.slice(at, at + SLICE).arrayBuffer()));
+    progress.value = Math.min(1, (at + SLICE) / file.size);
+  }
+  const digest = hasher.finish();
+  progress.hidden = true;
+  if (currentRecord) {
+    showAttachment({ kind: 'attestation', r: verifier.verifyAttachment(digest, currentRecord, now()) });
+  } else if (currentLicense) {
+    showAttachment({ kind: 'license', r: verifier.checkLicenseFile(currentLicense, digest, now()) });
+  } else {
+    showAttachment({ kind: 'none', size: digest.size, sha256: digest.sha256 });
+  }
+  event.target.value = '';
+}
+
+function showAttachment(a) {
+  shown.attachment = a;
+  $('att-result').hidden = false;
+  const details = $('att-details');
+  details.replaceChildren();
+  if (a.kind === 'none') {
+    setVerdict($('att-verdict'), false, '?');
+    $('att-verdict').dataset.code = 'none';
+    $('att-reason').textContent = t('needRecord');
+    details.append(fieldList([[t('actualHash'), a.sha256, true], [t('size'), a.size]]));
+    return;
+  }
+  const r = a.r;
+  const ok = r.outcome === 'match';
+  const word = ok ? t('match') : r.outcome === 'invalid' || r.outcome === 'license_invalid' ? t('invalid') : t('mismatch');
+  setVerdict($('att-verdict'), ok, word);
+  $('att-verdict').dataset.code = r.outcome === 'invalid' ? r.code : r.outcome;
+  if (a.kind === 'attestation') {
+    $('att-reason').textContent = ok ? `${r.statement} · ${r.signer}` : (lang === 'zh' ? r.reason_zh : r.reason_en);
+    details.append(fieldList([
+      [t('issuer'), r.signer], [t('statement'), r.statement],
+      [t('officer'), [r.officer_name, r.officer_id].filter(Boolean).join(' ')], [t('attestedAt'), r.attested_at],
+      [t('fileName'), r.file_name], [t('license'), r.license],
+      [t('attestedHash'), r.attested_sha256, true], [t('actualHash'), r.actual_sha256, true], [t('size'), r.actual_size],
+    ]));
+  } else {
+    $('att-reason').textContent = lang === 'zh' ? r.reason_zh : r.reason_en;
+    details.append(fieldList([
+      [t('license'), r.license], [t('fileName'), r.attachment?.file_name],
+      [t('actualHash'), r.actual_sha256, true], [t('size'), r.actual_size],
+    ]));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Start: load the wasm and the trust lists, then take the URL fragment if the QR opened us.
+async function main() {
+  applyLanguage();
+  $('lang').addEventListener('click', () => {
+    lang = lang === 'zh' ? 'en' : 'zh';
+    localStorage.setItem('elicense.lang', lang);
+    applyLanguage();
+  });
+  await init();
+  await loadTrust();
+  $('loading').hidden = true;
+  $('scan').disabled = false;
+  $('scan').addEventListener('click', startCamera);
+  $('stop').addEventListener('click', stopCamera);
+  $('photo').addEventListener('change', (e) => { if (e.target.files[0]) handleFile(e.target.files[0]); e.target.value = ''; });
+  $('paste-go').addEventListener('click', () => handleText($('paste').value));
+  $('att-record').addEventListener('change', onRecord);
+  $('att-file').addEventListener('change', onScanFile);
+  $('trust-add').addEventListener('change', onTrustAdd);
+  $('trust-reset').addEventListener('click', onTrustReset);
+  document.addEventListener('dragover', (e) => e.preventDefault());
+  document.addEventListener('drop', (e) => {
+    e.preventDefault();
+    const file = e.dataTransfer?.files?.[0];
+    if (file) handleFile(file);
+  });
+  document.addEventListener('paste', (e) => {
+    if (e.target === $('paste')) return;
+    const file = [...(e.clipboardData?.files || [])][0];
+    if (file) handleFile(file);
+    else handleText(e.clipboardData?.getData('text') || '');
+  });
+  const fromUrl = () => { if (location.hash.length > 1) handleText(location.href); };
+  window.addEventListener('hashchange', fromUrl);
+  fromUrl();
+  document.body.dataset.ready = 'true';
+  if ('serviceWorker' in navigator) {
+    navigator.serviceWorker.register('sw.js').catch((e) => console.warn(`service worker: ${e.message}`));
+  }
+}
+
+main().catch((e) => {
+  $('loading').textContent = `${e.message}`;
+  console.error(e);
+});
