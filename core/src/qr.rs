@@ -405,6 +405,38 @@ mod tests {
     }
 
     #[test]
+    fn damaged_codes_are_corrected() {
+        // Modules flipped in the data area (away from finder, timing and alignment patterns):
+        // Reed–Solomon decoding must repair them, which exercises the GF(256) arithmetic of
+        // rqrr's field crate (patched in vendor/g2gen).
+        let text = format!("EL1:{}", "ABCDEFGHIJ0123456789".repeat(4));
+        let m = QrMatrix::new(&text, ErrorCorrection::Medium).unwrap();
+        let w = m.width();
+        let module_px = 4;
+        let (side, mut pixels) = m.to_luma8(module_px);
+        let flips = [(9, 12), (11, 17), (13, 10), (10, 22), (14, 14), (12, 9)];
+        for &(mx, my) in &flips {
+            assert!(
+                mx > 8 && my > 8 && mx < w - 9 && my < w - 9,
+                "inside the data area"
+            );
+            for dy in 0..module_px as usize {
+                for dx in 0..module_px as usize {
+                    let x = (QUIET_ZONE + mx) * module_px as usize + dx;
+                    let y = (QUIET_ZONE + my) * module_px as usize + dy;
+                    let p = &mut pixels[y * side as usize + x];
+                    *p = 255 - *p;
+                }
+            }
+        }
+        assert_ne!(pixels, m.to_luma8(module_px).1);
+        assert_eq!(
+            decode_luma(side as usize, side as usize, &pixels).unwrap(),
+            vec![text]
+        );
+    }
+
+    #[test]
     fn codes_at_three_pixels_per_module_decode_after_upscaling() {
         // A code rendered at 4 pixels per module, then shrunk to 3 with bilinear filtering, as
         // a small code in a photo: rqrr alone cannot read it, the upscaled retry can. The text is
