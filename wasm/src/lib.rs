@@ -23,7 +23,8 @@
 //! - `verifier.checkLicenseFile(license, digest, nowUnixSeconds)`: the file against the
 //!   attachments a license lists: the core's `LicenseFileView`.
 //! - `decodeQr(rgba, width, height)`: the texts of the QR codes in an RGBA frame (as a canvas's
-//!   `ImageData` gives it); throws when none decodes.
+//!   `ImageData` gives it); throws when none decodes. `decodeQrLuma(gray, width, height)` for
+//!   8-bit grayscale frames.
 //!
 //! The result objects are described by TypeScript interfaces in the generated `.d.ts`.
 
@@ -253,5 +254,12 @@ impl Verifier {
 #[wasm_bindgen(js_name = decodeQr)]
 pub fn decode_qr(rgba: &[u8], width: u32, height: u32) -> Result<Vec<String>, JsValue> {
     qr::decode_rgba(width as usize, height as usize, rgba)
+        .map_err(|e| js_error(&e.to_string(), None))
+}
+
+/// Find and decode the QR codes in an 8-bit grayscale frame of `width × height` pixels.
+#[wasm_bindgen(js_name = decodeQrLuma)]
+pub fn decode_qr_luma(luma: &[u8], width: u32, height: u32) -> Result<Vec<String>, JsValue> {
+    qr::decode_luma(width as usize, height as usize, luma)
         .map_err(|e| js_error(&e.to_string(), None))
 }

@@ -426,7 +426,22 @@ async function main() {
     if (file) handleFile(file);
     else handleText(e.clipboardData?.getData('text') || '');
   });
-  const fromUrl = () => { if (location.hash.length > 1) handleText(location.href); };
+  const fromUrl = () => {
+    const fragment = location.hash.slice(1);
+    if (!fragment) return;
+    // A base45 text (`#EL1:` / `#EL1Z:`) has spaces, which the browser shows as %20 in the
+    // fragment; the base64url forms are taken with the whole URL, as FORMAT.md §5 specifies.
+    if (/^EL1Z?:/.test(fragment)) {
+      const verdict = verifier.verify(fragment, now());
+      const spaced = fragment.replaceAll('%20', ' ');
+      // '%20' is also valid base45, so the literal reading is tried first.
+      if (!verdict.valid && spaced !== fragment && verifier.verify(spaced, now()).code !== 'bad_base45') {
+        return handleText(spaced);
+      }
+      return handleText(fragment);
+    }
+    handleText(location.href);
+  };
   window.addEventListener('hashchange', fromUrl);
   fromUrl();
   document.body.dataset.ready = 'true';

@@ -88,6 +88,17 @@ test('a license in the URL fragment is verified on load, with Chinese labels', a
   await context.close();
 });
 
+test('a base45 text in the fragment (#EL1Z:..., spaces as %20) is verified too', async () => {
+  const t = text('licenses/business-license.qr.txt');
+  assert.match(t, /^EL1Z?:.* /, 'a base45 text with spaces');
+  const { context, page, errors } = await openPage(browser, { hash: `#${t}` });
+  assert.ok((await page.evaluate(() => location.hash)).includes('%20'), 'the browser encodes spaces');
+  assert.deepEqual(await verdict(page), { code: 'valid', word: '有效', ok: true });
+  assert.match(await page.textContent('#result'), /福州市市场监督管理局/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('pasted text: valid, revoked and tampered licenses get the right verdict and reason', async () => {
   const { context, page, errors } = await openPage();
   const paste = async (t) => {

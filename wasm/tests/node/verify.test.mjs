@@ -108,6 +108,10 @@ test('decodeQr reads the driving permit QR code from its PNG', () => {
   const texts = wasm.decodeQr(png.data, png.width, png.height);
   const want = fixture('licenses/driving-permit.qr.txt').toString('utf8').trim();
   assert.deepEqual(texts, [want]);
+  // The same frame as 8-bit grayscale.
+  const gray = png.data.filter((_, i) => i % 4 === 0);
+  assert.deepEqual(wasm.decodeQrLuma(gray, png.width, png.height), [want]);
+  assert.throws(() => wasm.decodeQrLuma(gray.subarray(1), png.width, png.height), /not a valid frame/);
 });
 
 test('decodeQr throws on a frame without a code or of the wrong size', () => {
