@@ -204,6 +204,33 @@ pub fn public_key_from_bytes(bytes: &[u8]) -> Result<VerifyingKey, CoseError> {
     Ok(key)
 }
 
+/// Verify an Ed25519 signature over `message` with a raw public key, by the rules every
+/// COSE_Sign1 signature is verified with (`docs/FORMAT.md` §4): the key must pass
+/// [`public_key_from_bytes`] (32 bytes, canonical, not of small order), the signature must be 64
+/// bytes, and verification is strict (S < L, R canonical and not of small order, and
+/// `[S]B = R + [k]A`). For test vectors and callers that hold raw bytes.
+pub fn verify_signature(
+    public_key: &[u8],
+    message: &[u8],
+    signature: &[u8],
+) -> Result<(), CoseError> {
+    let key = public_key_from_bytes(public_key)?;
+    let signature: &[u8; 64] = signature
+        .try_into()
+        .map_err(|_| CoseError::BadSignatureLength(signature.len()))?;
+    verify_strict(&key, message, signature)
+}
+
+/// The one place signatures are checked: ed25519-dalek's strict verification.
+fn verify_strict(
+    key: &VerifyingKey,
+    message: &[u8],
+    signature: &[u8; 64],
+) -> Result<(), CoseError> {
+    key.verify_strict(message, &Signature::from_bytes(signature))
+        .map_err(|_| CoseError::BadSignature)
+}
+
 fn protected_header(kid: Kid, content_type: ContentType) -> Vec<u8> {
     let map = [
         (label::ALG, Value::Integer(ALG_EDDSA)),
@@ -353,11 +380,10 @@ impl CoseSign1 {
         sig_structure(&self.protected, &self.payload)
     }
 
-    /// Check the signature with `key` (strict Ed25519 verification).
+    /// Check the signature with `key` (strict Ed25519 verification, [`verify_signature`]'s
+    /// rules).
     pub fn verify(&self, key: &VerifyingKey) -> Result<(), CoseError> {
-        let signature = Signature::from_bytes(&self.signature);
-        key.verify_strict(&self.to_be_signed(), &signature)
-            .map_err(|_| CoseError::BadSignature)
+        verify_strict(key, &self.to_be_signed(), &self.signature)
     }
 }
 
