@@ -479,8 +479,23 @@ fn batchable(
     let s_canonical = <[u8; 32]>::try_from(s)
         .ok()
         .is_some_and(|s| bool::from(curve25519_dalek::Scalar::from_canonical_bytes(s).is_some()));
-    // R must meet exactly the conditions of a public key: canonical, not of small order.
-    torsion_free && s_canonical && crate::cose::public_key_from_bytes(r).is_ok()
+    torsion_free && s_canonical && r_acceptable(r)
+}
+
+/// Whether R is the canonical encoding of a point not of small order, as strict verification
+/// requires. An encoding is canonical when its y coordinate is below p = 2^255 - 19 (the only
+/// other non-canonical encodings, x = 0 with the sign bit set, are of the small-order points
+/// (0, ±1)); this avoids re-compressing the point (a field inversion).
+fn r_acceptable(r: &[u8]) -> bool {
+    let Ok(raw) = <[u8; 32]>::try_from(r) else {
+        return false;
+    };
+    let y_at_least_p =
+        raw[0] >= 0xed && raw[1..31].iter().all(|&b| b == 0xff) && raw[31] & 0x7f == 0x7f;
+    !y_at_least_p
+        && curve25519_dalek::edwards::CompressedEdwardsY(raw)
+            .decompress()
+            .is_some_and(|point| !point.is_small_order())
 }
 
 /// The COSE_Sign1 bytes of an input, and the transport form when it was text.
