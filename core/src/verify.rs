@@ -388,7 +388,7 @@ fn finish(
 }
 
 /// Documents verified together by one batch equation in [`verify_many`].
-pub const BATCH_CHUNK: usize = 64;
+pub const BATCH_CHUNK: usize = 256;
 
 /// Verify many licenses at once: the same verdicts as calling [`verify`] on each input in turn,
 /// in the same order, with the signatures checked together by Ed25519 batch verification
@@ -483,19 +483,30 @@ fn batchable(
 }
 
 /// Whether R is the canonical encoding of a point not of small order, as strict verification
-/// requires. An encoding is canonical when its y coordinate is below p = 2^255 - 19 (the only
-/// other non-canonical encodings, x = 0 with the sign bit set, are of the small-order points
-/// (0, ±1)); this avoids re-compressing the point (a field inversion).
+/// requires, judged from the encoding alone (no point decompression, which the batch equation
+/// does anyway): y must be below p = 2^255 - 19, and y must not be that of one of the eight
+/// small-order points (this also rejects their encodings with a wrong sign bit, such as
+/// (0, 1) with the sign bit set). An R that is not a point at all fails the batch, and the
+/// document is then verified on its own.
 fn r_acceptable(r: &[u8]) -> bool {
-    let Ok(raw) = <[u8; 32]>::try_from(r) else {
+    let Ok(mut y) = <[u8; 32]>::try_from(r) else {
         return false;
     };
-    let y_at_least_p =
-        raw[0] >= 0xed && raw[1..31].iter().all(|&b| b == 0xff) && raw[31] & 0x7f == 0x7f;
-    !y_at_least_p
-        && curve25519_dalek::edwards::CompressedEdwardsY(raw)
-            .decompress()
-            .is_some_and(|point| !point.is_small_order())
+    y[31] &= 0x7f;
+    let at_least_p = y[0] >= 0xed && y[1..31].iter().all(|&b| b == 0xff) && y[31] == 0x7f;
+    !at_least_p && !small_order_ys().contains(&y)
+}
+
+/// The y coordinates (encodings without the sign bit) of the eight small-order points.
+fn small_order_ys() -> &'static [[u8; 32]; 8] {
+    static YS: std::sync::OnceLock<[[u8; 32]; 8]> = std::sync::OnceLock::new();
+    YS.get_or_init(|| {
+        curve25519_dalek::constants::EIGHT_TORSION.map(|point| {
+            let mut y = point.compress().to_bytes();
+            y[31] &= 0x7f;
+            y
+        })
+    })
 }
 
 /// The COSE_Sign1 bytes of an input, and the transport form when it was text.
