@@ -211,6 +211,33 @@ pub fn public_key_from_bytes(bytes: &[u8]) -> Result<VerifyingKey, CoseError> {
     Ok(key)
 }
 
+/// Verify an Ed25519 signature over `message` with a raw public key, by the rules every
+/// COSE_Sign1 signature is verified with (`docs/FORMAT.md` §4): the key must pass
+/// [`public_key_from_bytes`] (32 bytes, canonical, not of small order), the signature must be 64
+/// bytes, and verification is strict (S < L, R canonical and not of small order, and
+/// `[S]B = R + [k]A`). For test vectors and callers that hold raw bytes.
+pub fn verify_signature(
+    public_key: &[u8],
+    message: &[u8],
+    signature: &[u8],
+) -> Result<(), CoseError> {
+    let key = public_key_from_bytes(public_key)?;
+    let signature: &[u8; 64] = signature
+        .try_into()
+        .map_err(|_| CoseError::BadSignatureLength(signature.len()))?;
+    verify_strict(&key, message, signature)
+}
+
+/// The one place signatures are checked: ed25519-dalek's strict verification.
+fn verify_strict(
+    key: &VerifyingKey,
+    message: &[u8],
+    signature: &[u8; 64],
+) -> Result<(), CoseError> {
+    key.verify_strict(message, &Signature::from_bytes(signature))
+        .map_err(|_| CoseError::BadSignature)
+}
+
 fn protected_header(kid: Kid, content_type: ContentType) -> Vec<u8> {
     let map = [
         (label::ALG, Value::Integer(ALG_EDDSA)),
@@ -226,13 +253,40 @@ fn protected_header(kid: Kid, content_type: ContentType) -> Vec<u8> {
     cbor::encode(&Value::Map(map))
 }
 
+/// `Sig_structure = ["Signature1", protected, h'', payload]` in deterministic CBOR, written
+/// directly (no intermediate `Value`, one copy of the payload).
 fn sig_structure(protected: &[u8], payload: &[u8]) -> Vec<u8> {
-    cbor::encode(&Value::Array(vec![
-        Value::Text("Signature1".into()),
-        Value::Bytes(protected.to_vec()),
-        Value::Bytes(Vec::new()),
-        Value::Bytes(payload.to_vec()),
-    ]))
+    const CONTEXT: &[u8] = b"Signature1";
+    let mut out = Vec::with_capacity(protected.len() + payload.len() + 32);
+    out.push(0x84); // array of 4
+    cbor_head(&mut out, 3, CONTEXT.len());
+    out.extend_from_slice(CONTEXT);
+    cbor_head(&mut out, 2, protected.len());
+    out.extend_from_slice(protected);
+    out.push(0x40); // empty byte string (external_aad)
+    cbor_head(&mut out, 2, payload.len());
+    out.extend_from_slice(payload);
+    out
+}
+
+/// The shortest CBOR head of major type `major` with argument `len` (RFC 8949 §3, §4.2.1).
+fn cbor_head(out: &mut Vec<u8>, major: u8, len: usize) {
+    let major = major << 5;
+    let len = len as u64;
+    if len < 24 {
+        out.push(major | len as u8);
+    } else if len <= 0xff {
+        out.extend_from_slice(&[major | 24, len as u8]);
+    } else if len <= 0xffff {
+        out.push(major | 25);
+        out.extend_from_slice(&(len as u16).to_be_bytes());
+    } else if len <= 0xffff_ffff {
+        out.push(major | 26);
+        out.extend_from_slice(&(len as u32).to_be_bytes());
+    } else {
+        out.push(major | 27);
+        out.extend_from_slice(&len.to_be_bytes());
+    }
 }
 
 /// Sign `payload` as a tagged COSE_Sign1 of the given content type.
@@ -360,11 +414,10 @@ impl CoseSign1 {
         sig_structure(&self.protected, &self.payload)
     }
 
-    /// Check the signature with `key` (strict Ed25519 verification).
+    /// Check the signature with `key` (strict Ed25519 verification, [`verify_signature`]'s
+    /// rules).
     pub fn verify(&self, key: &VerifyingKey) -> Result<(), CoseError> {
-        let signature = Signature::from_bytes(&self.signature);
-        key.verify_strict(&self.to_be_signed(), &signature)
-            .map_err(|_| CoseError::BadSignature)
+        verify_strict(key, &self.to_be_signed(), &self.signature)
     }
 }
 
@@ -431,6 +484,33 @@ fn describe(value: &Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sig_structure_is_the_deterministic_cbor_encoding() {
+        for (protected_len, payload_len) in [
+            (0, 0),
+            (17, 23),
+            (17, 24),
+            (17, 255),
+            (24, 256),
+            (17, 65_535),
+            (17, 65_536),
+        ] {
+            let protected = vec![0xa3; protected_len];
+            let payload = vec![0x5a; payload_len];
+            let expected = cbor::encode(&Value::Array(vec![
+                Value::Text("Signature1".into()),
+                Value::Bytes(protected.clone()),
+                Value::Bytes(Vec::new()),
+                Value::Bytes(payload.clone()),
+            ]));
+            assert_eq!(
+                sig_structure(&protected, &payload),
+                expected,
+                "{protected_len} {payload_len}"
+            );
+        }
+    }
 
     fn key() -> SigningKey {
         SigningKey::from_bytes(&[7u8; 32])

@@ -86,7 +86,8 @@ pub use trust::{
     CertError, Certificate, StatusList, TrustError, TrustList, TrustStore, TrustedKey,
 };
 pub use verify::{
-    inspect, verify, Input, Inspection, Reason, Rejected, Revocation, Verdict, Verified,
+    inspect, verify, verify_many, Input, Inspection, Reason, Rejected, Revocation, Verdict,
+    Verified,
 };
 pub use view::{AttachmentVerdictView, Lang, LicenseFileView, LicenseView, VerdictView};
 

@@ -298,27 +298,56 @@ impl Verdict {
 /// department's revocation status list (if loaded), and the validity dates (China Standard Time,
 /// with [`MAX_CLOCK_SKEW`]). Never panics.
 pub fn verify(input: Input<'_>, trust: &TrustStore, now: OffsetDateTime) -> Verdict {
-    let reject = |reason: Reason, kid: Option<Kid>, unverified: Option<License>| {
-        Verdict::Invalid(Box::new(Rejected {
-            reason,
-            kid,
-            unverified,
-        }))
-    };
+    match prepare(input) {
+        Ok(prepared) => finish(prepared, trust, now, None),
+        Err(rejected) => rejected,
+    }
+}
+
+fn reject(reason: Reason, kid: Option<Kid>, unverified: Option<License>) -> Verdict {
+    Verdict::Invalid(Box::new(Rejected {
+        reason,
+        kid,
+        unverified,
+    }))
+}
+
+/// A document read up to its signature: the envelope, and the payload decoded (unverified).
+struct Prepared {
+    cose: CoseSign1,
+    license: Result<License, LicenseError>,
+}
+
+/// The steps of [`verify`] before the signature: transport text, envelope, content type, and
+/// decoding the payload (kept for the verdict even when the signature fails).
+fn prepare(input: Input<'_>) -> Result<Prepared, Verdict> {
     let signed = match signed_bytes(input) {
         Ok((signed, _)) => signed,
-        Err(e) => return reject(e.into(), None, None),
+        Err(e) => return Err(reject(e.into(), None, None)),
     };
     let cose = match CoseSign1::parse(&signed) {
         Ok(c) => c,
-        Err(e) => return reject(e.into(), None, None),
+        Err(e) => return Err(reject(e.into(), None, None)),
     };
-    let kid = Some(cose.kid());
     if let Err(e) = cose.expect_content_type(ContentType::License) {
-        return reject(e.into(), kid, None);
+        return Err(reject(e.into(), Some(cose.kid()), None));
     }
     let license = License::from_cbor(cose.payload());
-    let signer = match resolve_signer(&cose, trust) {
+    Ok(Prepared { cose, license })
+}
+
+/// The steps of [`verify`] from the signature on. `verified_by`, when given, is a key already
+/// known to verify the signature, and the only trusted key with the document's kid (so
+/// [`resolve_signer`] would return it).
+fn finish(
+    prepared: Prepared,
+    trust: &TrustStore,
+    now: OffsetDateTime,
+    verified_by: Option<&TrustedKey>,
+) -> Verdict {
+    let Prepared { cose, license } = prepared;
+    let kid = Some(cose.kid());
+    let signer = match verified_by.map_or_else(|| resolve_signer(&cose, trust), Ok) {
         Ok(k) => k,
         Err(reason) => return reject(reason, kid, license.ok()),
     };
@@ -371,6 +400,128 @@ pub fn verify(input: Input<'_>, trust: &TrustStore, now: OffsetDateTime) -> Verd
         signer: signer.clone(),
         revocation,
     }))
+}
+
+/// Documents verified together by one batch equation in [`verify_many`].
+pub const BATCH_CHUNK: usize = 256;
+
+/// Verify many licenses at once: the same verdicts as calling [`verify`] on each input in turn,
+/// in the same order, with the signatures checked together by Ed25519 batch verification
+/// (ed25519-dalek's `verify_batch`, deterministic: its random coefficients come from a merlin
+/// transcript of the inputs, so no random number generator is needed).
+///
+/// Each input is read up to its signature as [`verify`] does. The signatures of the documents
+/// that can take the batch path are checked in chunks of [`BATCH_CHUNK`]; when a chunk's batch
+/// equation fails, each document in it is verified on its own, so a bad signature costs its
+/// chunk the batch saving but never changes a verdict. A document takes the batch path only when
+/// exactly one trusted key has its kid, that key has no small-order component, its S is below the
+/// group order and its R is a canonical encoding of a point not of small order; every other
+/// document is verified on its own.
+///
+/// Batch verification checks the cofactorless equation `[S]B = R + [k]A` for all documents at
+/// once. The one difference it cannot see is a signature whose R the *signer* built with a
+/// small-order component (only the key holder can; altering a valid signature this way breaks
+/// it for the batch as well): strict single verification rejects it, the batch equation may
+/// accept it. Detecting it would need a subgroup check of each R, which costs as much as a
+/// verification. See `docs/BENCHMARKS.md`.
+pub fn verify_many(inputs: &[Input<'_>], trust: &TrustStore, now: OffsetDateTime) -> Vec<Verdict> {
+    enum Slot<'t> {
+        Done(Verdict),
+        Single(Prepared),
+        Batch(Prepared, &'t TrustedKey),
+    }
+    let mut key_ok: std::collections::BTreeMap<[u8; 32], bool> = Default::default();
+    let mut slots: Vec<Slot<'_>> = inputs
+        .iter()
+        .map(|input| match prepare(*input) {
+            Err(verdict) => Slot::Done(verdict),
+            Ok(prepared) => match trust.candidates(prepared.cose.kid()) {
+                [key] if batchable(&prepared.cose, key, &mut key_ok) => Slot::Batch(prepared, key),
+                _ => Slot::Single(prepared),
+            },
+        })
+        .collect();
+    let batched: Vec<usize> = (0..slots.len())
+        .filter(|&i| matches!(slots[i], Slot::Batch(..)))
+        .collect();
+    for chunk in batched.chunks(BATCH_CHUNK) {
+        let mut messages = Vec::with_capacity(chunk.len());
+        let mut signatures = Vec::with_capacity(chunk.len());
+        let mut keys = Vec::with_capacity(chunk.len());
+        for &i in chunk {
+            if let Slot::Batch(p, key) = &slots[i] {
+                messages.push(p.cose.to_be_signed());
+                signatures.push(ed25519_dalek::Signature::from_bytes(p.cose.signature()));
+                keys.push(key.key);
+            }
+        }
+        let refs: Vec<&[u8]> = messages.iter().map(Vec::as_slice).collect();
+        let all_good = ed25519_dalek::verify_batch(&refs, &signatures, &keys).is_ok();
+        for &i in chunk {
+            let slot = std::mem::replace(
+                &mut slots[i],
+                Slot::Done(reject(Reason::BadSignature, None, None)),
+            );
+            slots[i] = match slot {
+                Slot::Batch(p, key) if all_good => Slot::Done(finish(p, trust, now, Some(key))),
+                Slot::Batch(p, _) => Slot::Single(p),
+                other => other,
+            };
+        }
+    }
+    slots
+        .into_iter()
+        .map(|slot| match slot {
+            Slot::Done(verdict) => verdict,
+            Slot::Single(p) | Slot::Batch(p, _) => finish(p, trust, now, None),
+        })
+        .collect()
+}
+
+/// Whether a document signed (per its kid) by `key` can take the batch path of [`verify_many`]:
+/// S canonical, R canonical and not of small order (the checks strict verification makes that
+/// the batch equation does not), and the key free of small-order components (checked once per
+/// key; trusted keys are already canonical and not of small order).
+fn batchable(
+    cose: &CoseSign1,
+    key: &TrustedKey,
+    key_ok: &mut std::collections::BTreeMap<[u8; 32], bool>,
+) -> bool {
+    let torsion_free = *key_ok
+        .entry(key.key.to_bytes())
+        .or_insert_with(|| key.key.to_edwards().is_torsion_free());
+    let (r, s) = cose.signature().split_at(32);
+    let s_canonical = <[u8; 32]>::try_from(s)
+        .ok()
+        .is_some_and(|s| bool::from(curve25519_dalek::Scalar::from_canonical_bytes(s).is_some()));
+    torsion_free && s_canonical && r_acceptable(r)
+}
+
+/// Whether R is the canonical encoding of a point not of small order, as strict verification
+/// requires, judged from the encoding alone (no point decompression, which the batch equation
+/// does anyway): y must be below p = 2^255 - 19, and y must not be that of one of the eight
+/// small-order points (this also rejects their encodings with a wrong sign bit, such as
+/// (0, 1) with the sign bit set). An R that is not a point at all fails the batch, and the
+/// document is then verified on its own.
+fn r_acceptable(r: &[u8]) -> bool {
+    let Ok(mut y) = <[u8; 32]>::try_from(r) else {
+        return false;
+    };
+    y[31] &= 0x7f;
+    let at_least_p = y[0] >= 0xed && y[1..31].iter().all(|&b| b == 0xff) && y[31] == 0x7f;
+    !at_least_p && !small_order_ys().contains(&y)
+}
+
+/// The y coordinates (encodings without the sign bit) of the eight small-order points.
+fn small_order_ys() -> &'static [[u8; 32]; 8] {
+    static YS: std::sync::OnceLock<[[u8; 32]; 8]> = std::sync::OnceLock::new();
+    YS.get_or_init(|| {
+        curve25519_dalek::constants::EIGHT_TORSION.map(|point| {
+            let mut y = point.compress().to_bytes();
+            y[31] &= 0x7f;
+            y
+        })
+    })
 }
 
 /// The COSE_Sign1 bytes of an input, and the transport form when it was text.

@@ -44,3 +44,16 @@ pub fn transport_text(input: &str) -> Option<&str> {
         Some(text)
     }
 }
+
+/// The trust fixtures' verifier (`elicense_fixtures::trust::verifier`): the 福建 and 上海 roots,
+/// the trust lists of `LOAD_ORDER` and the fuzhou-amr status list, loaded at `VERIFY_AT`. Built
+/// once per process; targets that load lists clone it.
+pub fn verifier() -> &'static TrustStore {
+    static STORE: OnceLock<TrustStore> = OnceLock::new();
+    STORE.get_or_init(elicense_fixtures::trust::verifier)
+}
+
+/// Split off the first byte of a fuzz input as a mode selector (`None` for an empty input).
+pub fn mode(data: &[u8], modes: u8) -> Option<(u8, &[u8])> {
+    data.split_first().map(|(m, rest)| (m % modes, rest))
+}
