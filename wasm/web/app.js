@@ -14,7 +14,7 @@ const WORDS = {
     cameraHint: '请将二维码对准取景框', stop: '停止扫码', photo: '🖼 选择二维码图片',
     pasteTitle: '粘贴证照文本或链接', pasteGo: '核验', dropHint: '也可以把证照文件或二维码图片拖到本页',
     attTitle: '核对扫描件',
-    attHint: '选择扫描件，与核验记录（.elatt 文件或核验章二维码）或上面证照所附的文件比对。文件只在本机计算，不会上传。',
+    attHint: '选择扫描件（或拖到这里），与核验记录（.elatt 文件或核验章二维码）或上面证照所附的文件比对。文件只在本机计算，不会上传。',
     attRecord: '选择核验记录或核验章图片', attFile: '选择扫描件', trustTitle: '信任列表',
     trustAdd: '添加信任文件（根证书、信任列表、撤销列表）', trustReset: '恢复随页面提供的信任列表',
     privacy: '全部在本机核验，不上传任何数据；首次打开后可离线使用。',
@@ -39,7 +39,7 @@ const WORDS = {
     cameraHint: 'Point the camera at the QR code', stop: 'Stop scanning', photo: '🖼 Choose a QR photo',
     pasteTitle: 'Paste a license text or link', pasteGo: 'Verify', dropHint: 'You can also drop a license file or QR image on this page',
     attTitle: 'Check a scanned file',
-    attHint: 'Choose a scan to compare with its attestation (.elatt file or stamp QR) or with the files the license above lists. The file is processed on this device only, never uploaded.',
+    attHint: 'Choose (or drop here) a scan to compare with its attestation (.elatt file or stamp QR) or with the files the license above lists. The file is processed on this device only, never uploaded.',
     attRecord: 'Choose the attestation or a stamp photo', attFile: 'Choose the scanned file', trustTitle: 'Trust lists',
     trustAdd: 'Add trust files (root certificates, trust lists, status lists)', trustReset: 'Restore the bundled trust lists',
     privacy: 'Everything is checked on this device; nothing is uploaded. Works offline after the first visit.',
@@ -338,7 +338,21 @@ async function onRecord(event) {
 
 async function onScanFile(event) {
   const file = event.target.files[0];
-  if (!file) return;
+  event.target.value = '';
+  if (file) await checkScan(file);
+}
+
+// A file dropped on the attachment area: an attestation (small, and it says so) is taken as the
+// record; anything else is the scan to check.
+async function onAttachmentDrop(file) {
+  if (file.size <= 65536 && !file.type.startsWith('image/')) {
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    if (documentKind(bytes) === 'attestation') return setRecord(bytes, file.name);
+  }
+  await checkScan(file);
+}
+
+async function checkScan(file) {
   const progress = $('att-progress');
   progress.hidden = false;
   progress.value = 0;
@@ -356,7 +370,6 @@ async function onScanFile(event) {
   } else {
     showAttachment({ kind: 'none', size: digest.size, sha256: digest.sha256 });
   }
-  event.target.value = '';
 }
 
 function showAttachment(a) {
@@ -418,7 +431,9 @@ async function main() {
   document.addEventListener('drop', (e) => {
     e.preventDefault();
     const file = e.dataTransfer?.files?.[0];
-    if (file) handleFile(file);
+    if (!file) return;
+    if (e.target instanceof Node && $('attachment').contains(e.target)) onAttachmentDrop(file);
+    else handleFile(file);
   });
   document.addEventListener('paste', (e) => {
     if (e.target === $('paste')) return;

@@ -215,6 +215,36 @@ test('an attachment is checked against its attestation: match, one-byte change, 
   await context.close();
 });
 
+// Drop files on an element, as a user dragging them from the desktop does.
+async function dropFiles(page, selector, files) {
+  const payload = files.map((f) => ({ name: path.basename(f), data: [...readFileSync(f)] }));
+  await page.evaluate(({ selector, payload }) => {
+    const dt = new DataTransfer();
+    for (const { name, data } of payload) dt.items.add(new File([new Uint8Array(data)], name));
+    const target = document.querySelector(selector);
+    target.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    target.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, { selector, payload });
+}
+
+test('attestation and scan dropped on the attachment area: match, then a one-byte change', async () => {
+  const { context, page, errors } = await openPage();
+  await dropFiles(page, '#att-title', [fixturePath('attestations/floor-plan.pdf.elatt')]);
+  await page.waitForFunction(() => /floor-plan\.pdf\.elatt/.test(document.querySelector('#att-record-name').textContent));
+  await dropFiles(page, '#att-title', [fixturePath('attachments/floor-plan.pdf')]);
+  assert.deepEqual(await verdict(page, '#att-verdict'), { code: 'match', word: '一致', ok: true });
+  assert.match(await page.textContent('#att-result'), /上海市不动产登记局/);
+  await page.$eval('#att-verdict', (el) => delete el.dataset.code);
+  await dropFiles(page, '#att-title', [fixturePath('attachments/site-photo.png')]);
+  assert.deepEqual(await verdict(page, '#att-verdict'), { code: 'mismatch', word: '不一致', ok: false });
+  // A license file dropped elsewhere on the page is verified as a license.
+  await dropFiles(page, 'h1', [fixturePath('licenses/driving-permit.cose')]);
+  assert.deepEqual(await verdict(page), { code: 'valid', word: '有效', ok: true });
+  await shot(page, 'attachment-drop');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 // A y4m video (one 4:2:0 frame, looped by Chromium) showing the QR code, for the fake camera.
 function y4mOf(pngPath, out, width = 640, height = 480) {
   const qr = PNG.sync.read(readFileSync(pngPath));
