@@ -329,7 +329,7 @@ pub struct AttachmentVerdictView {
     pub file_name: Option<String>,
     /// The attested file's media type (absent in stamps).
     pub media_type: Option<String>,
-    /// When it was attested (RFC 3339).
+    /// When it was attested (RFC 3339, in UTC+8).
     pub attested_at: Option<String>,
     /// The license the file belongs to, if named.
     pub license: Option<String>,
@@ -394,8 +394,12 @@ impl AttachmentVerdictView {
         view.officer_name = att.officer_name.clone();
         view.file_name = att.file_name.clone();
         view.media_type = att.media_type.clone();
+        // In China Standard Time, like license dates, so it reads as the local time of the desk.
+        let cst = time::UtcOffset::from_hms(crate::verify::LICENSE_UTC_OFFSET_HOURS, 0, 0)
+            .unwrap_or(time::UtcOffset::UTC);
         view.attested_at = att
             .attested_at
+            .to_offset(cst)
             .format(&time::format_description::well_known::Rfc3339)
             .ok();
         view.license = att.license.as_ref().map(|l| l.to_string());

@@ -155,6 +155,8 @@ test('every attestation fixture gets its expected outcome', () => {
     assert.equal(got, want, `${att} against ${file}: ${r.reason_en}`);
     assert.equal(r.actual_sha256, d.sha256);
     if (r.outcome !== 'invalid') assert.ok(r.attested_sha256 && r.signer && r.statement, att);
+    // Attested 2025-05-30 15:04:05 in Beijing (fixtures/src/attest.rs), shown in UTC+8.
+    if (r.outcome !== 'invalid') assert.equal(r.attested_at, '2025-05-30T15:04:05+08:00', att);
     if (r.outcome === 'match') assert.equal(r.attested_sha256, r.actual_sha256);
     if (r.outcome === 'mismatch') assert.notEqual(r.attested_sha256, r.actual_sha256);
   }
