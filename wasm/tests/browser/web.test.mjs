@@ -131,6 +131,39 @@ test('pasted text: valid, revoked and tampered licenses get the right verdict an
   await context.close();
 });
 
+test('trust files added in the page are used and kept; reset restores the bundled lists', async () => {
+  const { context, page, errors } = await openPage();
+  const wrongRoot = text('trust/licenses/wrong-root.qr.txt');
+  const check = async () => {
+    await page.$eval('#verdict', (el) => delete el.dataset.code);
+    if (!(await page.$eval('#paste-box', (d) => d.open))) await page.click('#paste-box summary');
+    await page.fill('#paste', wrongRoot);
+    await page.click('#paste-go');
+    return (await verdict(page)).code;
+  };
+  assert.equal(await check(), 'unknown_signer');
+  await page.click('#trust summary');
+  // A trust list whose root is not trusted is refused, with the reason.
+  await page.setInputFiles('#trust-add', fixturePath('trust/lists/rogue-v1.cose'));
+  await page.waitForFunction(() => /无法使用/.test(document.querySelector('#trust-message').textContent));
+  // Its root first, then the list: licenses under that root now verify.
+  await page.setInputFiles('#trust-add', [fixturePath('trust/roots/rogue-root.cert.pem'), fixturePath('trust/lists/rogue-v1.cose')]);
+  await page.waitForFunction(() => /已添加 2 个文件/.test(document.querySelector('#trust-message').textContent));
+  assert.equal(await check(), 'valid');
+  assert.match(await page.textContent('#result'), /伪造的根CA/);
+  // Kept in this browser across visits.
+  await page.reload();
+  await page.waitForSelector('body[data-ready="true"]');
+  assert.equal(await check(), 'valid');
+  await shot(page, 'trust-added');
+  await page.click('#trust summary');
+  await page.click('#trust-reset');
+  await page.waitForFunction(() => /恢复/.test(document.querySelector('#trust-message').textContent));
+  assert.equal(await check(), 'unknown_signer');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 // A "photo": the QR code small on a large, uneven background, as a phone would take it.
 function photoOf(pngPath, out) {
   const qr = PNG.sync.read(readFileSync(pngPath));
