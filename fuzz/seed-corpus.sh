@@ -103,12 +103,12 @@ for f in "$fixtures"/trust/roots/*.pem "$fixtures"/trust/departments/*.pem; do
   seed_mode x509_certificate 0 "$n.der" "$tmp/$n.der"
   seed_mode x509_certificate 1 "$n.der" "$tmp/$n.der"
 done
-elatt=$fixtures/attachments/floor-plan.pdf.elatt
+elatt=$fixtures/attestations/floor-plan.pdf.elatt
 cose_payload "$elatt" "$tmp/attestation.payload"
 seed_mode attestation 0 floor-plan "$tmp/attestation.payload"
 seed_mode attestation 1 floor-plan "$elatt"
 seed_mode attestation 1 business-license "$fixtures/licenses/business-license.cose"
-seed_mode attestation 2 floor-plan-stamp "$fixtures/attachments/floor-plan.pdf.stamp.txt"
+seed_mode attestation 2 floor-plan-stamp "$fixtures/attestations/floor-plan.pdf.stamp.txt"
 seed_mode attestation 3 floor-plan "$tmp/attestation.payload"
 # qr_image reads no fixture file: mode 2 decodes QR images of fixture texts that the target
 # renders at start-up, picked by the second byte and then noised by pairs of bytes. Seeds: each
