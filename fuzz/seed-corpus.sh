@@ -122,6 +122,14 @@ done
 printf '\x00\x2f\x2f\xff' > corpus/qr_image/seed-0-white
 printf '\x01\x2f\x2f\xff\xff\xff\xff\x00\x00\x00\xff' > corpus/qr_image/seed-1-stripes
 
+# Every input that once crashed a target (fuzz/regressions/<target>/, committed) is replayed
+# first on each run, so a fixed crash stays fixed.
+for d in regressions/*/; do
+  t=$(basename "$d")
+  mkdir -p "corpus/$t"
+  cp "$d"* "corpus/$t/"
+done
+
 for d in corpus/*/; do
   printf '%-20s %s files\n' "$(basename "$d")" "$(find "$d" -type f | wc -l)"
 done

@@ -52,6 +52,12 @@ pub enum CertError {
     /// Signed or keyed with something other than Ed25519.
     #[error("certificate uses algorithm {0}; only Ed25519 (1.3.101.112) is accepted")]
     NotEd25519(String),
+    /// The signed part parses, but what surrounds it (the signature algorithm, the signature bit
+    /// string, the outer sequence) or the subject key is not in the one DER form RFC 8410 allows.
+    /// Certificates are revoked by the SHA-256 of their DER, so a second encoding of the same
+    /// signed certificate must not be accepted.
+    #[error("{0} is not in the DER form RFC 8410 requires for Ed25519 (algorithm identifier 30 05 06 03 2B 65 70 without parameters, a 32-byte key, a 64-byte signature, nothing else)")]
+    NonCanonical(&'static str),
     /// The subject key is not a valid Ed25519 public key.
     #[error("certificate public key: {0}")]
     BadKey(String),
@@ -165,6 +171,12 @@ impl Certificate {
         if key_alg != OID_ED25519 {
             return Err(CertError::NotEd25519(key_alg));
         }
+        if cert.tbs_certificate.signature.parameters.is_some() {
+            return Err(CertError::NonCanonical(
+                "the signature algorithm in the signed part",
+            ));
+        }
+        check_ed25519_key_info(spki.raw)?;
         let key = public_key_from_bytes(&spki.subject_public_key.data)
             .map_err(|e| CertError::BadKey(e.to_string()))?;
         let signature: [u8; 64] = cert
@@ -173,6 +185,12 @@ impl Certificate {
             .as_ref()
             .try_into()
             .map_err(|_| CertError::Malformed("Ed25519 signature is not 64 bytes".into()))?;
+        check_signed_envelope(
+            der,
+            cert.tbs_certificate.as_ref(),
+            &signature,
+            "the certificate",
+        )?;
         let mut is_ca = false;
         let (mut can_sign_certs, mut can_sign_documents) = (true, true);
         let mut license_types = Vec::new();
@@ -647,6 +665,62 @@ mod build {
         Certificate::parse(&der)?.verify_issued_by(root)?;
         Ok(der)
     }
+}
+
+/// DER of the Ed25519 AlgorithmIdentifier: `SEQUENCE { OID 1.3.101.112 }`, parameters absent
+/// (RFC 8410 §3).
+const ED25519_ALGORITHM_DER: [u8; 7] = [0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70];
+
+/// Require `der` to be exactly `SEQUENCE { signed, ED25519_ALGORITHM_DER, BIT STRING signature }`
+/// in DER, `signed` being the part the signature covers. The parser accepts other encodings of
+/// the unsigned parts (another tag for the algorithm, parameters, another length form), which
+/// would give one signed certificate several byte forms and so several fingerprints.
+fn check_signed_envelope(
+    der: &[u8],
+    signed: &[u8],
+    signature: &[u8; 64],
+    what: &'static str,
+) -> Result<(), CertError> {
+    let mut body = Vec::with_capacity(signed.len() + ED25519_ALGORITHM_DER.len() + 67);
+    body.extend_from_slice(signed);
+    body.extend_from_slice(&ED25519_ALGORITHM_DER);
+    body.extend_from_slice(&[0x03, 0x41, 0x00]);
+    body.extend_from_slice(signature);
+    let mut expected = Vec::with_capacity(body.len() + 5);
+    expected.push(0x30);
+    push_der_length(&mut expected, body.len());
+    expected.extend_from_slice(&body);
+    if der == expected.as_slice() {
+        Ok(())
+    } else {
+        Err(CertError::NonCanonical(what))
+    }
+}
+
+/// Require a SubjectPublicKeyInfo to be exactly `SEQUENCE { ED25519_ALGORITHM_DER, BIT STRING
+/// (32 bytes, no unused bits) }`.
+fn check_ed25519_key_info(raw: &[u8]) -> Result<(), CertError> {
+    let ok = raw.len() == 44
+        && raw[..2] == [0x30, 0x2a]
+        && raw[2..9] == ED25519_ALGORITHM_DER
+        && raw[9..12] == [0x03, 0x21, 0x00];
+    if ok {
+        Ok(())
+    } else {
+        Err(CertError::NonCanonical("the subject public key"))
+    }
+}
+
+/// Append a DER length (short form below 128, else the shortest long form).
+fn push_der_length(out: &mut Vec<u8>, len: usize) {
+    if len < 0x80 {
+        out.push(len as u8);
+        return;
+    }
+    let bytes = len.to_be_bytes();
+    let skip = bytes.iter().take_while(|&&b| b == 0).count();
+    out.push(0x80 | (bytes.len() - skip) as u8);
+    out.extend_from_slice(&bytes[skip..]);
 }
 
 #[cfg(test)]
