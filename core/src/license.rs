@@ -5,7 +5,8 @@
 //! rest. Dates are whole days since 1970-01-01. The same license always encodes to the same bytes,
 //! and decoding accepts only that encoding.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
 
 use ed25519_dalek::SigningKey;
 use serde_cbor::Value;
@@ -365,7 +366,7 @@ impl License {
                 max: MAX_FIELDS,
             });
         }
-        let mut seen = HashSet::new();
+        let mut seen = BTreeSet::new();
         for field in &self.fields {
             let key = &field.key;
             let key_ok = key.len() <= MAX_FIELD_KEY_LEN
@@ -380,8 +381,8 @@ impl License {
                 return Err(LicenseError::DuplicateFieldKey(key.clone()));
             }
             match &field.value {
-                FieldValue::Text(t) => check_text(&format!("field {key}"), t, MAX_TEXT_BYTES)?,
-                FieldValue::Date(d) => check_date(&format!("field {key}"), *d)?,
+                FieldValue::Text(t) => check_text(format_args!("field {key}"), t, MAX_TEXT_BYTES)?,
+                FieldValue::Date(d) => check_date(format_args!("field {key}"), *d)?,
                 FieldValue::Integer(_) => {}
                 FieldValue::Bytes(b) if b.len() > MAX_BYTES_FIELD => {
                     return Err(LicenseError::TooLong {
@@ -645,13 +646,17 @@ impl License {
 }
 
 /// Check a text entry: non-empty, at most `max` bytes, no control or bidi formatting characters.
-pub(crate) fn check_text(field: &str, text: &str, max: usize) -> Result<(), LicenseError> {
+pub(crate) fn check_text(
+    field: impl fmt::Display,
+    text: &str,
+    max: usize,
+) -> Result<(), LicenseError> {
     if text.is_empty() {
-        return Err(LicenseError::EmptyText(field.to_owned()));
+        return Err(LicenseError::EmptyText(field.to_string()));
     }
     if text.len() > max {
         return Err(LicenseError::TooLong {
-            field: field.to_owned(),
+            field: field.to_string(),
             len: text.len(),
             max,
         });
@@ -662,7 +667,7 @@ pub(crate) fn check_text(field: &str, text: &str, max: usize) -> Result<(), Lice
     };
     if let Some((i, c)) = text.chars().enumerate().find(|&(_, c)| forbidden(c)) {
         return Err(LicenseError::ForbiddenChar {
-            field: field.to_owned(),
+            field: field.to_string(),
             code: c as u32,
             position: i + 1,
         });
@@ -670,12 +675,12 @@ pub(crate) fn check_text(field: &str, text: &str, max: usize) -> Result<(), Lice
     Ok(())
 }
 
-fn check_date(field: &str, date: Date) -> Result<(), LicenseError> {
+fn check_date(field: impl fmt::Display, date: Date) -> Result<(), LicenseError> {
     if (MIN_YEAR..=MAX_YEAR).contains(&date.year()) {
         Ok(())
     } else {
         Err(LicenseError::DateOutOfRange {
-            field: field.to_owned(),
+            field: field.to_string(),
             days: date_to_days(date).into(),
         })
     }
@@ -690,9 +695,9 @@ fn days_value(date: Date) -> Value {
     Value::Integer(date_to_days(date).into())
 }
 
-fn days_to_date(field: &str, days: i128) -> Result<Date, LicenseError> {
+fn days_to_date(field: impl fmt::Display, days: i128) -> Result<Date, LicenseError> {
     let out_of_range = || LicenseError::DateOutOfRange {
-        field: field.to_owned(),
+        field: field.to_string(),
         days,
     };
     let jd = i32::try_from(days)
@@ -700,11 +705,11 @@ fn days_to_date(field: &str, days: i128) -> Result<Date, LicenseError> {
         .and_then(|d| d.checked_add(UNIX_EPOCH_JULIAN_DAY))
         .ok_or_else(out_of_range)?;
     let date = Date::from_julian_day(jd).map_err(|_| out_of_range())?;
-    check_date(field, date)?;
+    check_date(&field, date)?;
     Ok(date)
 }
 
-fn as_int(value: Value, field: &str) -> Result<i128, LicenseError> {
+fn as_int(value: Value, field: impl fmt::Display) -> Result<i128, LicenseError> {
     match value {
         Value::Integer(n) => Ok(n),
         other => Err(wrong_type(field, "an integer", &other)),
@@ -716,7 +721,7 @@ fn as_days(value: Value, field: &str) -> Result<Date, LicenseError> {
     days_to_date(field, n)
 }
 
-fn as_text(value: Value, field: &str) -> Result<String, LicenseError> {
+fn as_text(value: Value, field: impl fmt::Display) -> Result<String, LicenseError> {
     match value {
         Value::Text(s) => Ok(s),
         other => Err(wrong_type(field, "a text string", &other)),
@@ -731,9 +736,9 @@ fn as_list(value: Value, field: &'static str) -> Result<Vec<Value>, LicenseError
     }
 }
 
-fn wrong_type(field: &str, expected: &'static str, found: &Value) -> LicenseError {
+fn wrong_type(field: impl fmt::Display, expected: &'static str, found: &Value) -> LicenseError {
     LicenseError::WrongType {
-        field: field.to_owned(),
+        field: field.to_string(),
         expected,
         found: cbor::kind(found),
     }
@@ -751,7 +756,7 @@ fn field_value_to_cbor(value: &FieldValue) -> Value {
 fn field_from_cbor(index: usize, item: Value) -> Result<Field, LicenseError> {
     let Value::Array(pair) = item else {
         return Err(wrong_type(
-            &format!("fields[{index}]"),
+            format_args!("fields[{index}]"),
             "a [key, value] array",
             &item,
         ));
@@ -763,17 +768,27 @@ fn field_from_cbor(index: usize, item: Value) -> Result<Field, LicenseError> {
             found: "an array of another length",
         });
     };
-    let key = as_text(key, &format!("fields[{index}] key"))?;
-    let field = format!("field {key}");
+    let key = as_text(key, format_args!("fields[{index}] key"))?;
     let value = match value {
         Value::Text(t) => FieldValue::Text(t),
-        Value::Integer(n) => FieldValue::Integer(
-            i64::try_from(n).map_err(|_| LicenseError::IntegerOutOfRange { field, value: n })?,
-        ),
+        Value::Integer(n) => {
+            FieldValue::Integer(
+                i64::try_from(n).map_err(|_| LicenseError::IntegerOutOfRange {
+                    field: format!("field {key}"),
+                    value: n,
+                })?,
+            )
+        }
         Value::Bytes(b) => FieldValue::Bytes(b),
         Value::Tag(TAG_DAYS_SINCE_EPOCH, inner) => match *inner {
-            Value::Integer(n) => FieldValue::Date(days_to_date(&field, n)?),
-            other => return Err(wrong_type(&field, "a day number inside tag 100", &other)),
+            Value::Integer(n) => FieldValue::Date(days_to_date(format_args!("field {key}"), n)?),
+            other => {
+                return Err(wrong_type(
+                    format_args!("field {key}"),
+                    "a day number inside tag 100",
+                    &other,
+                ))
+            }
         },
         other => {
             return Err(LicenseError::BadFieldValue {
