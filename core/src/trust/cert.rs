@@ -12,6 +12,7 @@
 use ::time::OffsetDateTime;
 use ed25519_dalek::{Signature, VerifyingKey};
 use sha2::{Digest, Sha256};
+use std::sync::Arc;
 use thiserror::Error;
 use x509_parser::prelude::{ASN1Time, FromDer, ParsedExtension, X509Certificate, X509Name};
 
@@ -94,8 +95,15 @@ pub enum CertError {
 
 /// A parsed certificate whose structure has been checked (its issuer's signature is checked by
 /// [`Certificate::verify_issued_by`]).
+///
+/// Cloning is cheap (the parsed fields are shared), so every verdict can carry its signer's
+/// certificate.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Certificate {
+pub struct Certificate(Arc<Parsed>);
+
+/// The fields of a parsed certificate.
+#[derive(Debug, PartialEq, Eq)]
+struct Parsed {
     der: Vec<u8>,
     fingerprint: [u8; 32],
     name: String,
@@ -237,7 +245,7 @@ impl Certificate {
             })
             .transpose()?;
         let validity = cert.validity();
-        Ok(Certificate {
+        Ok(Certificate(Arc::new(Parsed {
             der: der.to_vec(),
             fingerprint: Sha256::digest(der).into(),
             name: name_text(subject),
@@ -255,93 +263,94 @@ impl Certificate {
             issuer_raw: cert.issuer().as_raw().to_vec(),
             tbs: cert.tbs_certificate.as_ref().to_vec(),
             signature,
-        })
+        })))
     }
 
     /// The DER bytes.
     pub fn der(&self) -> &[u8] {
-        &self.der
+        &self.0.der
     }
 
     /// SHA-256 of the DER bytes.
     pub fn fingerprint(&self) -> [u8; 32] {
-        self.fingerprint
+        self.0.fingerprint
     }
 
     /// The subject's name (common name, else organisation).
     pub fn name(&self) -> &str {
-        &self.name
+        &self.0.name
     }
 
     /// The issuer's name.
     pub fn issuer_name(&self) -> &str {
-        &self.issuer_name
+        &self.0.issuer_name
     }
 
     /// The subject's organisation code, if the certificate carries one.
     pub fn org_code(&self) -> Option<&OrgCode> {
-        self.org_code.as_ref()
+        self.0.org_code.as_ref()
     }
 
     /// The subject's public key.
     pub fn key(&self) -> &VerifyingKey {
-        &self.key
+        &self.0.key
     }
 
     /// Start of validity.
     pub fn not_before(&self) -> OffsetDateTime {
-        self.not_before
+        self.0.not_before
     }
 
     /// End of validity.
     pub fn not_after(&self) -> OffsetDateTime {
-        self.not_after
+        self.0.not_after
     }
 
     /// Whether basic constraints mark it as a CA.
     pub fn is_ca(&self) -> bool {
-        self.is_ca
+        self.0.is_ca
     }
 
     /// The license types a department certificate permits.
     pub fn license_types(&self) -> &[LicenseTypeCode] {
-        &self.license_types
+        &self.0.license_types
     }
 
     /// The serial number in upper-case hex.
     pub fn serial(&self) -> &str {
-        &self.serial
+        &self.0.serial
     }
 
     /// Check that `issuer` issued this certificate: names match, `issuer` is a CA allowed to
     /// sign certificates, and its key verifies the signature (strictly).
     pub fn verify_issued_by(&self, issuer: &Certificate) -> Result<(), CertError> {
-        if self.issuer_raw != issuer.subject_raw {
+        if self.0.issuer_raw != issuer.0.subject_raw {
             return Err(CertError::WrongIssuer {
-                expected: issuer.name.clone(),
-                found: self.issuer_name.clone(),
+                expected: issuer.0.name.clone(),
+                found: self.0.issuer_name.clone(),
             });
         }
-        if !issuer.is_ca || !issuer.can_sign_certs {
+        if !issuer.0.is_ca || !issuer.0.can_sign_certs {
             return Err(CertError::NotRoot(
                 "the issuer is not a CA allowed to sign certificates",
             ));
         }
         issuer
+            .0
             .key
-            .verify_strict(&self.tbs, &Signature::from_bytes(&self.signature))
-            .map_err(|_| CertError::BadSignature(issuer.name.clone()))
+            .verify_strict(&self.0.tbs, &Signature::from_bytes(&self.0.signature))
+            .map_err(|_| CertError::BadSignature(issuer.0.name.clone()))
     }
 
     /// Check that this is a usable root: a self-signed CA certificate allowed to sign
     /// certificates.
     pub fn check_root(&self) -> Result<(), CertError> {
-        if !self.is_ca {
+        if !self.0.is_ca {
             return Err(CertError::NotRoot(
                 "basic constraints do not mark it as a CA",
             ));
         }
-        if self.issuer_raw != self.subject_raw {
+        if self.0.issuer_raw != self.0.subject_raw {
             return Err(CertError::NotRoot("it is not self-issued"));
         }
         self.verify_issued_by(self)
@@ -351,20 +360,20 @@ impl Certificate {
     /// Check that this is a usable department certificate: not a CA, allowed to sign documents,
     /// with an organisation code and at least one license type.
     pub fn check_department(&self) -> Result<(), CertError> {
-        if self.is_ca {
+        if self.0.is_ca {
             return Err(CertError::NotDepartment("it is a CA certificate".into()));
         }
-        if !self.can_sign_documents {
+        if !self.0.can_sign_documents {
             return Err(CertError::NotDepartment(
                 "key usage does not include digitalSignature".into(),
             ));
         }
-        if self.org_code.is_none() {
+        if self.0.org_code.is_none() {
             return Err(CertError::NotDepartment(format!(
                 "no organizationIdentifier ({ORG_ID_PREFIX}<organisation code>) in the subject"
             )));
         }
-        if self.license_types.is_empty() {
+        if self.0.license_types.is_empty() {
             return Err(CertError::NotDepartment(format!(
                 "no permitted license types (extension {OID_LICENSE_TYPES})"
             )));
