@@ -157,3 +157,32 @@ fn a_trust_list_from_an_untrusted_root_is_refused() {
         .unwrap_err();
     assert_eq!(err.code(), "bad_cose");
 }
+
+/// Found by the `status_list` fuzz target (kept in `fuzz/regressions/status_list/`): a list of
+/// 10 entries whose bitstring's second byte had a padding bit set decoded, and then counted a
+/// revocation it does not have. Padding bits after the last entry must be zero.
+#[test]
+fn status_bitstring_padding_must_be_zero() {
+    use serde_cbor::Value;
+    let list = StatusList::new(org(), 1, datetime!(2025-05-01 0:00 UTC), 10).unwrap();
+    let Value::Map(good) = serde_cbor::from_slice(&list.to_cbor()).unwrap() else {
+        panic!("a status list is a map");
+    };
+    // Entries 8 and 9 are the two most significant bits of the second byte.
+    for (second, revoked) in [(0x00, Some(0)), (0x40, Some(1)), (0xc0, Some(2))]
+        .into_iter()
+        .chain([0x20, 0x01, 0x3f].map(|b| (b, None)))
+    {
+        let mut map = good.clone();
+        map.insert(
+            Value::Integer(5),
+            Value::Bytes(miniz_oxide_compress(&[0, second])),
+        );
+        let cbor = serde_cbor::to_vec(&Value::Map(map)).unwrap();
+        match (StatusList::from_cbor(&cbor), revoked) {
+            (Ok(back), Some(n)) => assert_eq!(back.revoked_count(), n),
+            (Err(e), None) => assert!(e.to_string().contains("padding bits"), "{e}"),
+            (other, _) => panic!("second byte {second:#04x}: {other:?}"),
+        }
+    }
+}

@@ -94,7 +94,7 @@ impl StatusList {
     }
 
     /// Decode, accepting only the deterministic encoding and a bitstring of exactly the declared
-    /// length (inflating stops there).
+    /// length (inflating stops there) whose padding bits after the last entry are zero.
     pub fn from_cbor(bytes: &[u8]) -> Result<Self, TrustError> {
         let value = cbor::decode(bytes).map_err(|e| TrustError::Malformed(e.to_string()))?;
         let mut map = int_keyed(value, "status list")?;
@@ -129,6 +129,14 @@ impl StatusList {
                 "status bitstring is {} bytes, {entries} entries need {}",
                 bits.len(),
                 list.bits.len()
+            )));
+        }
+        // The last byte's bits past the final entry are padding: they must be zero, or the list
+        // would count revocations it does not have and have more than one encoding.
+        let used = entries % 8;
+        if used != 0 && bits.last().is_some_and(|&b| b & (0xff >> used) != 0) {
+            return Err(TrustError::Malformed(format!(
+                "status bitstring has padding bits set after its {entries} entries"
             )));
         }
         list.bits = bits;
