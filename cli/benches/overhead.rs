@@ -1,0 +1,98 @@
+//! Verification overhead, measured interleaved: raw Ed25519 `verify_strict` of a license's
+//! Sig_structure, `elicense::verify` of its COSE bytes and of its QR text, and the steps before
+//! the signature on their own (transport text → bytes, envelope, payload).
+//!
+//! On a shared machine, sequential benchmarks (criterion measures one function for seconds, then
+//! the next) see different background load; here every round times a short burst of each
+//! function in turn, and the figure kept per function is its fastest round, so all functions are
+//! compared under the same, least disturbed conditions. Prints figures; asserts nothing about
+//! time. Run: cargo bench -p elicense-cli --bench overhead
+//! (ELICENSE_BENCH_QUICK=1 for fewer rounds.)
+
+use std::hint::black_box;
+use std::time::Instant;
+
+use ed25519_dalek::Signature;
+use elicense::transport;
+use elicense::{verify, CoseSign1, Input, License};
+use elicense_fixtures::{samples, trust_store, VERIFY_AT};
+
+/// Fastest mean time per call, in µs, over `rounds` bursts of `burst` calls of each function,
+/// the functions taking turns.
+fn interleaved(rounds: usize, burst: usize, fs: &mut [(&str, &mut dyn FnMut())]) -> Vec<f64> {
+    let mut best = vec![f64::INFINITY; fs.len()];
+    for _ in 0..rounds {
+        for (i, (_, f)) in fs.iter_mut().enumerate() {
+            let t = Instant::now();
+            for _ in 0..burst {
+                f();
+            }
+            let per_call = t.elapsed().as_secs_f64() * 1e6 / burst as f64;
+            best[i] = best[i].min(per_call);
+        }
+    }
+    best
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; `cargo test --benches` passes nothing: run briefly then.
+    let benching = std::env::args().any(|a| a == "--bench");
+    let quick = !benching || std::env::var_os("ELICENSE_BENCH_QUICK").is_some();
+    let (rounds, burst) = if quick { (20, 50) } else { (200, 200) };
+
+    let sample = &samples()[0];
+    let signed = sample.signed();
+    let text = sample.qr_text();
+    let trust = trust_store();
+    let cose = CoseSign1::parse(&signed).expect("fixture parses");
+    let tbs = cose.to_be_signed();
+    let signature = Signature::from_bytes(cose.signature());
+    let public = sample.signer.signing_key().verifying_key();
+    assert!(verify(Input::Text(&text), &trust, VERIFY_AT).is_valid());
+    assert!(verify(Input::Bytes(&signed), &trust, VERIFY_AT).is_valid());
+
+    let mut raw = || public.verify_strict(black_box(&tbs), &signature).unwrap();
+    let mut bytes = || {
+        black_box(verify(Input::Bytes(black_box(&signed)), &trust, VERIFY_AT));
+    };
+    let mut qr_text = || {
+        black_box(verify(Input::Text(black_box(&text)), &trust, VERIFY_AT));
+    };
+    let mut decode = || {
+        black_box(transport::decode(black_box(&text)).unwrap());
+    };
+    let mut envelope = || {
+        black_box(CoseSign1::parse(black_box(&signed)).unwrap());
+    };
+    let mut payload = || {
+        black_box(License::from_cbor(black_box(cose.payload())).unwrap());
+    };
+    let mut fs: [(&str, &mut dyn FnMut()); 6] = [
+        ("raw ed25519 verify_strict (its Sig_structure)", &mut raw),
+        ("elicense::verify (COSE bytes)", &mut bytes),
+        ("elicense::verify (QR text)", &mut qr_text),
+        ("  transport::decode (QR text -> bytes)", &mut decode),
+        ("  CoseSign1::parse (envelope)", &mut envelope),
+        ("  License::from_cbor (payload)", &mut payload),
+    ];
+    let best = interleaved(rounds, burst, &mut fs);
+    println!(
+        "verification overhead, business license ({} COSE bytes, {} text characters), \
+         fastest of {rounds} interleaved rounds of {burst} calls:",
+        signed.len(),
+        text.len()
+    );
+    for ((name, _), t) in fs.iter().zip(&best) {
+        let vs_raw = (t / best[0] - 1.0) * 100.0;
+        if name.starts_with(' ') {
+            println!(
+                "{name:<48} {t:>8.2} µs  ({:>5.1} % of raw)",
+                t / best[0] * 100.0
+            );
+        } else if *t == best[0] {
+            println!("{name:<48} {t:>8.2} µs");
+        } else {
+            println!("{name:<48} {t:>8.2} µs  (overhead {vs_raw:+.1} %)");
+        }
+    }
+}
