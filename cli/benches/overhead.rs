@@ -1,6 +1,7 @@
-//! Verification overhead, measured interleaved: raw Ed25519 `verify_strict` of a license's
-//! Sig_structure, `elicense::verify` of its COSE bytes and of its QR text, and the steps before
-//! the signature on their own (transport text → bytes, envelope, payload).
+//! Verification overhead and batch speed-up, measured interleaved: raw Ed25519 `verify_strict`
+//! of a license's Sig_structure, `elicense::verify` of its COSE bytes and of its QR text, the
+//! steps before the signature on their own (transport text → bytes, envelope, payload); and
+//! `verify_many` against `verify` one by one for 64 and 1 024 licenses.
 //!
 //! On a shared machine, sequential benchmarks (criterion measures one function for seconds, then
 //! the next) see different background load; here every round times a short burst of each
@@ -13,9 +14,9 @@ use std::hint::black_box;
 use std::time::Instant;
 
 use ed25519_dalek::Signature;
-use elicense::transport;
-use elicense::{verify, CoseSign1, Input, License};
-use elicense_fixtures::{samples, trust_store, VERIFY_AT};
+use elicense::transport::{self, Compression, Encoding};
+use elicense::{verify, verify_many, CoseSign1, Input, License};
+use elicense_fixtures::{numbered_licenses, samples, trust_store, VERIFY_AT};
 
 /// Fastest mean time per call, in µs, over `rounds` bursts of `burst` calls of each function,
 /// the functions taking turns.
@@ -93,6 +94,47 @@ fn main() {
             println!("{name:<48} {t:>8.2} µs");
         } else {
             println!("{name:<48} {t:>8.2} µs  (overhead {vs_raw:+.1} %)");
+        }
+    }
+
+    println!();
+    let trust = &trust;
+    for n in [64u64, 1024] {
+        let signed = numbered_licenses(n);
+        let texts: Vec<String> = signed
+            .iter()
+            .map(|s| transport::encode(s, Encoding::Base45, Compression::Auto))
+            .collect();
+        let bytes: Vec<Input<'_>> = signed.iter().map(|s| Input::Bytes(s)).collect();
+        let text: Vec<Input<'_>> = texts.iter().map(|t| Input::Text(t)).collect();
+        assert!(verify_many(&text, trust, VERIFY_AT)
+            .iter()
+            .all(|v| v.is_valid()));
+        let (rounds, burst) = if quick {
+            (5, 1)
+        } else {
+            (60 * 64 / n as usize, 1)
+        };
+        for (form, inputs) in [("COSE bytes", &bytes), ("QR texts", &text)] {
+            let mut one_by_one = || {
+                for i in inputs.iter() {
+                    black_box(verify(*i, trust, VERIFY_AT));
+                }
+            };
+            let mut batch = || {
+                black_box(verify_many(black_box(inputs), trust, VERIFY_AT));
+            };
+            let mut fs: [(&str, &mut dyn FnMut()); 2] =
+                [("one by one", &mut one_by_one), ("verify_many", &mut batch)];
+            let best = interleaved(rounds, burst, &mut fs);
+            let per = |t: f64| t / n as f64;
+            println!(
+                "{n:>5} licenses, {form:<10}: one by one {:>7.1} µs/license, verify_many {:>7.1} \
+                 µs/license, speed-up {:.2}x (fastest of {rounds} interleaved rounds)",
+                per(best[0]),
+                per(best[1]),
+                best[0] / best[1]
+            );
         }
     }
 }

@@ -11,10 +11,8 @@ use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Through
 use ed25519_dalek::Signature;
 use elicense::qr::decode_luma;
 use elicense::transport::{encode, Compression, Encoding};
-use elicense::{
-    verify, verify_many, CoseSign1, ErrorCorrection, Input, LicenseId, QrMatrix, Verdict,
-};
-use elicense_fixtures::{key, samples, trust_store, VERIFY_AT};
+use elicense::{verify, verify_many, CoseSign1, ErrorCorrection, Input, QrMatrix, Verdict};
+use elicense_fixtures::{numbered_licenses, samples, trust_store, VERIFY_AT};
 
 fn config() -> Criterion {
     let c = Criterion::default();
@@ -55,15 +53,7 @@ fn single(c: &mut Criterion) {
 /// `n` distinct valid licenses (the business-license sample with sequence numbers 1..=n), signed
 /// by its department: (COSE bytes, QR texts).
 fn licenses(n: u64) -> (Vec<Vec<u8>>, Vec<String>) {
-    let sample = &samples()[0];
-    let signer = key(sample.signer.name).signing_key();
-    let signed: Vec<Vec<u8>> = (1..=n)
-        .map(|seq| {
-            let mut l = sample.license.clone();
-            l.id = LicenseId::new(l.type_code().clone(), l.issuer_code().clone(), seq).unwrap();
-            l.sign(&signer).unwrap()
-        })
-        .collect();
+    let signed = numbered_licenses(n);
     let texts = signed
         .iter()
         .map(|s| encode(s, Encoding::Base45, Compression::Auto))
