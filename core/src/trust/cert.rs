@@ -690,15 +690,20 @@ fn check_signed_envelope(
     signature: &[u8; 64],
     what: &'static str,
 ) -> Result<(), CertError> {
-    let mut body = Vec::with_capacity(signed.len() + ED25519_ALGORITHM_DER.len() + 67);
-    body.extend_from_slice(signed);
-    body.extend_from_slice(&ED25519_ALGORITHM_DER);
-    body.extend_from_slice(&[0x03, 0x41, 0x00]);
-    body.extend_from_slice(signature);
-    let mut expected = Vec::with_capacity(body.len() + 5);
-    expected.push(0x30);
-    push_der_length(&mut expected, body.len());
-    expected.extend_from_slice(&body);
+    const SIGNATURE_HEAD: [u8; 3] = [0x03, 0x41, 0x00]; // BIT STRING, 65 bytes, 0 unused bits
+    let mut header = vec![0x30];
+    push_der_length(
+        &mut header,
+        signed.len() + ED25519_ALGORITHM_DER.len() + SIGNATURE_HEAD.len() + signature.len(),
+    );
+    let expected = [
+        &header[..],
+        signed,
+        &ED25519_ALGORITHM_DER,
+        &SIGNATURE_HEAD,
+        signature,
+    ]
+    .concat();
     if der == expected.as_slice() {
         Ok(())
     } else {
