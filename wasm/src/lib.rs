@@ -202,23 +202,13 @@ impl Verifier {
     /// not an exception.
     #[wasm_bindgen(unchecked_return_type = "VerdictView")]
     pub fn verify(&self, text: &str, now_unix_seconds: f64) -> Result<JsValue, JsValue> {
-        let now = instant(now_unix_seconds)?;
-        to_js(&VerdictView::new(&elicense::verify(
-            Input::Text(text),
-            &self.trust,
-            now,
-        )))
+        self.verdict(Input::Text(text), now_unix_seconds)
     }
 
     /// Verify a license file's contents (COSE_Sign1 bytes, or a text file holding `EL1...`).
     #[wasm_bindgen(js_name = verifyBytes, unchecked_return_type = "VerdictView")]
     pub fn verify_bytes(&self, bytes: &[u8], now_unix_seconds: f64) -> Result<JsValue, JsValue> {
-        let now = instant(now_unix_seconds)?;
-        to_js(&VerdictView::new(&elicense::verify(
-            Input::sniff(bytes),
-            &self.trust,
-            now,
-        )))
+        self.verdict(Input::sniff(bytes), now_unix_seconds)
     }
 
     /// Check a file (its digest) against an attestation: the detached file's bytes or a stamp's
@@ -247,6 +237,18 @@ impl Verifier {
         let now = instant(now_unix_seconds)?;
         let verdict = elicense::verify(Input::sniff(license), &self.trust, now);
         to_js(&LicenseFileView::new(&verdict, &file.inner))
+    }
+}
+
+impl Verifier {
+    /// The verdict on `input` at `now_unix_seconds`, as a plain `VerdictView` object.
+    fn verdict(&self, input: Input<'_>, now_unix_seconds: f64) -> Result<JsValue, JsValue> {
+        let now = instant(now_unix_seconds)?;
+        to_js(&VerdictView::new(&elicense::verify(
+            input,
+            &self.trust,
+            now,
+        )))
     }
 }
 
