@@ -1,5 +1,6 @@
 //! Verification overhead and batch speed-up, measured interleaved: raw Ed25519 `verify_strict`
-//! of a license's Sig_structure, `elicense::verify` of its COSE bytes and of its QR text, the
+//! of a license's Sig_structure, `elicense::verify` of its COSE bytes and of its QR text (as
+//! issued, zlib-compressed, and the same bytes without zlib), the
 //! steps before the signature on their own (transport text → bytes, envelope, payload); and
 //! `verify_many` against `verify` one by one for 64 and 1 024 licenses.
 //!
@@ -44,6 +45,9 @@ fn main() {
     let sample = &samples()[0];
     let signed = sample.signed();
     let text = sample.qr_text();
+    // The same license as an uncompressed base45 text (`EL1:`), as issued for licenses that zlib
+    // does not shorten: the text path without the inflate step.
+    let plain = transport::encode(&signed, Encoding::Base45, Compression::Never);
     let trust = trust_store();
     let cose = CoseSign1::parse(&signed).expect("fixture parses");
     let tbs = cose.to_be_signed();
@@ -51,6 +55,8 @@ fn main() {
     let public = sample.signer.signing_key().verifying_key();
     assert!(verify(Input::Text(&text), &trust, VERIFY_AT).is_valid());
     assert!(verify(Input::Bytes(&signed), &trust, VERIFY_AT).is_valid());
+    assert!(text.starts_with("EL1Z:") && plain.starts_with("EL1:"));
+    assert!(verify(Input::Text(&plain), &trust, VERIFY_AT).is_valid());
 
     let mut raw = || public.verify_strict(black_box(&tbs), &signature).unwrap();
     let mut bytes = || {
@@ -58,6 +64,9 @@ fn main() {
     };
     let mut qr_text = || {
         black_box(verify(Input::Text(black_box(&text)), &trust, VERIFY_AT));
+    };
+    let mut plain_text = || {
+        black_box(verify(Input::Text(black_box(&plain)), &trust, VERIFY_AT));
     };
     let mut decode = || {
         black_box(transport::decode(black_box(&text)).unwrap());
@@ -68,20 +77,22 @@ fn main() {
     let mut payload = || {
         black_box(License::from_cbor(black_box(cose.payload())).unwrap());
     };
-    let mut fs: [(&str, &mut dyn FnMut()); 6] = [
+    let mut fs: [(&str, &mut dyn FnMut()); 7] = [
         ("raw ed25519 verify_strict (its Sig_structure)", &mut raw),
         ("elicense::verify (COSE bytes)", &mut bytes),
-        ("elicense::verify (QR text)", &mut qr_text),
+        ("elicense::verify (QR text, EL1Z: zlib)", &mut qr_text),
+        ("elicense::verify (same, EL1: no zlib)", &mut plain_text),
         ("  transport::decode (QR text -> bytes)", &mut decode),
         ("  CoseSign1::parse (envelope)", &mut envelope),
         ("  License::from_cbor (payload)", &mut payload),
     ];
     let best = interleaved(rounds, burst, &mut fs);
     println!(
-        "verification overhead, business license ({} COSE bytes, {} text characters), \
-         fastest of {rounds} interleaved rounds of {burst} calls:",
+        "verification overhead, business license ({} COSE bytes; QR text {} characters with \
+         zlib, {} without), fastest of {rounds} interleaved rounds of {burst} calls:",
         signed.len(),
-        text.len()
+        text.len(),
+        plain.len()
     );
     // Row 0 is the raw check; the indented rows are parts of the text path.
     for (i, ((name, _), t)) in fs.iter().zip(&best).enumerate() {
