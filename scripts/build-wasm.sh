@@ -43,7 +43,9 @@ if [ "$(id -u)" != 0 ] && command -v sudo >/dev/null; then SUDO=(sudo); fi
 step() { printf '\n== %s\n' "$*"; }
 
 # --- 1. Debian packages ------------------------------------------------------------------------
-APT_PACKAGES=(rustc-web rust-web-src lld)
+# cargo-web (Debian's /usr/bin/cargo) is only a Recommends of rustc-web and this script installs
+# without recommends: a fresh machine (2026-12-02, rustc-web 1.96) had no /usr/bin/cargo without it.
+APT_PACKAGES=(rustc-web cargo-web rust-web-src lld)
 if [ "$RUN_TESTS" = 1 ] || [ "$RUN_BENCH" = 1 ]; then APT_PACKAGES+=(nodejs npm chromium fonts-wqy-microhei); fi
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
