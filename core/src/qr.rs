@@ -35,6 +35,11 @@ impl From<ErrorCorrection> for EcLevel {
 /// Largest image accepted by [`decode_luma`], in pixels (a 24-megapixel photo).
 pub const MAX_DECODE_PIXELS: usize = 24_000_000;
 
+/// Longest side accepted by [`decode_luma`], in pixels. The patched rqrr (`vendor/rqrr`) clamps
+/// the points its perspective fitting computes to ±16 384 instead of panicking on points outside
+/// the i32 range; with no side longer than this, a clamped point is always outside the image.
+pub const MAX_DECODE_SIDE: usize = 16_384;
+
 /// Why a QR code could not be made or read.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum QrError {
@@ -49,7 +54,7 @@ pub enum QrError {
         ec: ErrorCorrection,
     },
     /// The pixel buffer does not match the stated size, or the image is too large.
-    #[error("image of {width}×{height} with {len} pixels is not a valid frame (at most {MAX_DECODE_PIXELS} pixels)")]
+    #[error("image of {width}×{height} with {len} pixels is not a valid frame (at most {MAX_DECODE_PIXELS} pixels and {MAX_DECODE_SIDE} pixels a side)")]
     BadFrame {
         /// Stated width.
         width: usize,
@@ -81,12 +86,16 @@ pub fn decode_luma(width: usize, height: usize, pixels: &[u8]) -> Result<Vec<Str
         len: pixels.len(),
     };
     let area = width.checked_mul(height).ok_or_else(bad)?;
-    if area == 0 || area != pixels.len() || area > MAX_DECODE_PIXELS {
+    if area == 0
+        || area != pixels.len()
+        || area > MAX_DECODE_PIXELS
+        || width.max(height) > MAX_DECODE_SIDE
+    {
         return Err(bad());
     }
     match decode_once(width, height, pixels) {
         Ok(texts) => Ok(texts),
-        Err(first) if area * 4 <= MAX_DECODE_PIXELS => {
+        Err(first) if area * 4 <= MAX_DECODE_PIXELS && 2 * width.max(height) <= MAX_DECODE_SIDE => {
             let big = upscale2(width, height, pixels);
             decode_once(2 * width, 2 * height, &big).map_err(|_| first)
         }
@@ -387,6 +396,21 @@ mod tests {
             Err(QrError::BadFrame { .. })
         ));
         assert_eq!(decode_luma(10, 10, &[255; 100]), Err(QrError::NotFound));
+        // A side above MAX_DECODE_SIDE is refused even when the area is allowed; at the limit
+        // the frame is read.
+        let long = vec![255; MAX_DECODE_SIDE + 1];
+        assert!(matches!(
+            decode_luma(MAX_DECODE_SIDE + 1, 1, &long),
+            Err(QrError::BadFrame { .. })
+        ));
+        assert!(matches!(
+            decode_luma(1, MAX_DECODE_SIDE + 1, &long),
+            Err(QrError::BadFrame { .. })
+        ));
+        assert_eq!(
+            decode_luma(MAX_DECODE_SIDE, 1, &long[1..]),
+            Err(QrError::NotFound)
+        );
         assert_eq!(decode_rgba(10, 10, &[255; 400]), Err(QrError::NotFound));
         for (w, h, len) in [
             (10, 10, 399),
@@ -402,6 +426,23 @@ mod tests {
                 "{w}×{h} with {len} bytes"
             );
         }
+    }
+
+    #[test]
+    fn degenerate_perspective_is_not_a_panic() {
+        // Found by the `qr_image` fuzz target (fuzz/regressions/qr_image/): a version-1 code at
+        // 1 px per module with three pixels inverted made rqrr fit a perspective whose mapped
+        // coordinates left the i32 range, and rqrr 0.11 asserted on it (upstream
+        // WanzenBug/rqrr#54). Patched in vendor/rqrr: the coordinates are clamped instead.
+        let m = QrMatrix::new("EL1Z:NCF $CG", ErrorCorrection::Medium).unwrap();
+        let (side, mut pixels) = m.to_luma8(1);
+        let side = side as usize;
+        for at in [0x9f2f, 0x0e00, 0x007e] {
+            let at = at % pixels.len();
+            pixels[at] = !pixels[at];
+        }
+        // Not readable at 1 px per module (nor 2 after the enlargement): an error, not a panic.
+        assert!(decode_luma(side, side, &pixels).is_err());
     }
 
     #[test]
