@@ -446,6 +446,24 @@ mod tests {
     }
 
     #[test]
+    fn degenerate_capstone_rotation_is_not_a_panic() {
+        // Found by the `qr_image` fuzz target once the case above was patched: nine pixels
+        // inverted in a version-2 code at 1 px per module gave a capstone whose corners, rotated
+        // to the grid, make no perspective, and rqrr 0.11 expected "rotated perspective can't
+        // fail". Patched in vendor/rqrr: the candidate is dropped.
+        let m = QrMatrix::new("https://verify.elice", ErrorCorrection::Medium).unwrap();
+        let (side, mut pixels) = m.to_luma8(1);
+        let side = side as usize;
+        for at in [
+            0x00ff, 0xffff, 0xfffd, 0x00fd, 0x0000, 0x003f, 0xf400, 0xac00, 0x0081,
+        ] {
+            let at = at % pixels.len();
+            pixels[at] = !pixels[at];
+        }
+        assert!(decode_luma(side, side, &pixels).is_err());
+    }
+
+    #[test]
     fn damaged_codes_are_corrected() {
         // Modules flipped in the data area (away from finder, timing and alignment patterns):
         // Reed–Solomon decoding must repair them, which exercises the GF(256) arithmetic of
