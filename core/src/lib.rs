@@ -2,7 +2,7 @@
 //!
 //! A department signs a [`License`] with its Ed25519 key; the result is a COSE_Sign1 document
 //! (RFC 9052) carried as a short text that fits in a QR code. Anyone holding the department's
-//! public key (through a [`TrustStore`]) verifies it with one call to [`verify`], which returns a
+//! public key (through a [`TrustStore`]) verifies it with one call to [`verify()`], which returns a
 //! [`Verdict`]: valid, or invalid with a precise [`Reason`].
 //!
 //! The byte-level format is specified in `docs/FORMAT.md`; test vectors in `fixtures/` pin it.

@@ -58,3 +58,12 @@ pub const MAX_STATUS_LIST_LEN: usize = 256 * 1024;
 
 /// Most entries (licenses) one status list may cover: 16 Mi, a 2 MiB bitstring.
 pub const MAX_STATUS_ENTRIES: u64 = 1 << 24;
+
+/// Largest image accepted by [`crate::qr::decode_luma`], in pixels (a 24-megapixel photo).
+pub const MAX_DECODE_PIXELS: usize = 24_000_000;
+
+/// Longest side accepted by [`crate::qr::decode_luma`], in pixels. The patched rqrr
+/// (`vendor/rqrr`) clamps the points its perspective fitting computes to ±16 384 instead of
+/// panicking on points outside the i32 range; with no side longer than this, a clamped point is
+/// always outside the image.
+pub const MAX_DECODE_SIDE: usize = 16_384;

@@ -7,6 +7,8 @@ use qrcode::render::unicode;
 use qrcode::{EcLevel, QrCode, Version};
 use thiserror::Error;
 
+pub use crate::limits::{MAX_DECODE_PIXELS, MAX_DECODE_SIDE};
+
 /// QR error-correction level.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum ErrorCorrection {
@@ -31,14 +33,6 @@ impl From<ErrorCorrection> for EcLevel {
         }
     }
 }
-
-/// Largest image accepted by [`decode_luma`], in pixels (a 24-megapixel photo).
-pub const MAX_DECODE_PIXELS: usize = 24_000_000;
-
-/// Longest side accepted by [`decode_luma`], in pixels. The patched rqrr (`vendor/rqrr`) clamps
-/// the points its perspective fitting computes to ±16 384 instead of panicking on points outside
-/// the i32 range; with no side longer than this, a clamped point is always outside the image.
-pub const MAX_DECODE_SIDE: usize = 16_384;
 
 /// Why a QR code could not be made or read.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
