@@ -80,16 +80,17 @@ pub fn decode_luma(width: usize, height: usize, pixels: &[u8]) -> Result<Vec<Str
         len: pixels.len(),
     };
     let area = width.checked_mul(height).ok_or_else(bad)?;
+    let longest_side = width.max(height);
     if area == 0
         || area != pixels.len()
         || area > MAX_DECODE_PIXELS
-        || width.max(height) > MAX_DECODE_SIDE
+        || longest_side > MAX_DECODE_SIDE
     {
         return Err(bad());
     }
     match decode_once(width, height, pixels) {
         Ok(texts) => Ok(texts),
-        Err(first) if area * 4 <= MAX_DECODE_PIXELS && 2 * width.max(height) <= MAX_DECODE_SIDE => {
+        Err(first) if area * 4 <= MAX_DECODE_PIXELS && 2 * longest_side <= MAX_DECODE_SIDE => {
             let big = upscale2(width, height, pixels);
             decode_once(2 * width, 2 * height, &big).map_err(|_| first)
         }
@@ -422,19 +423,25 @@ mod tests {
         }
     }
 
+    /// `text` rendered at level M, 1 px per module, with the pixel at each of `flips` (taken
+    /// modulo the pixel count) inverted: how the `qr_image` fuzz target builds its mode-2 images.
+    fn noisy_rendering(text: &str, flips: &[usize]) -> (usize, Vec<u8>) {
+        let m = QrMatrix::new(text, ErrorCorrection::Medium).unwrap();
+        let (side, mut pixels) = m.to_luma8(1);
+        for &at in flips {
+            let at = at % pixels.len();
+            pixels[at] = !pixels[at];
+        }
+        (side as usize, pixels)
+    }
+
     #[test]
     fn degenerate_perspective_is_not_a_panic() {
         // Found by the `qr_image` fuzz target (fuzz/regressions/qr_image/): a version-1 code at
         // 1 px per module with three pixels inverted made rqrr fit a perspective whose mapped
         // coordinates left the i32 range, and rqrr 0.11 asserted on it (upstream
         // WanzenBug/rqrr#54). Patched in vendor/rqrr: the coordinates are clamped instead.
-        let m = QrMatrix::new("EL1Z:NCF $CG", ErrorCorrection::Medium).unwrap();
-        let (side, mut pixels) = m.to_luma8(1);
-        let side = side as usize;
-        for at in [0x9f2f, 0x0e00, 0x007e] {
-            let at = at % pixels.len();
-            pixels[at] = !pixels[at];
-        }
+        let (side, pixels) = noisy_rendering("EL1Z:NCF $CG", &[0x9f2f, 0x0e00, 0x007e]);
         // Not readable at 1 px per module (nor 2 after the enlargement): an error, not a panic.
         assert!(decode_luma(side, side, &pixels).is_err());
     }
@@ -445,15 +452,12 @@ mod tests {
         // inverted in a version-2 code at 1 px per module gave a capstone whose corners, rotated
         // to the grid, make no perspective, and rqrr 0.11 expected "rotated perspective can't
         // fail". Patched in vendor/rqrr: the candidate is dropped.
-        let m = QrMatrix::new("https://verify.elice", ErrorCorrection::Medium).unwrap();
-        let (side, mut pixels) = m.to_luma8(1);
-        let side = side as usize;
-        for at in [
-            0x00ff, 0xffff, 0xfffd, 0x00fd, 0x0000, 0x003f, 0xf400, 0xac00, 0x0081,
-        ] {
-            let at = at % pixels.len();
-            pixels[at] = !pixels[at];
-        }
+        let (side, pixels) = noisy_rendering(
+            "https://verify.elice",
+            &[
+                0x00ff, 0xffff, 0xfffd, 0x00fd, 0x0000, 0x003f, 0xf400, 0xac00, 0x0081,
+            ],
+        );
         assert!(decode_luma(side, side, &pixels).is_err());
     }
 
