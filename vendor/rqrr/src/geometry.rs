@@ -56,8 +56,9 @@ impl Perspective {
         // elicense patch (vendor/README.md): a degenerate perspective (den near 0) maps far
         // outside any image; upstream asserted here (WanzenBug/rqrr#54), a panic on untrusted
         // images. Clamp instead: a point beyond MAX_COORD is outside every image rqrr is given
-        // (elicense refuses sides above MAX_COORD), so it stays outside, and differences and
-        // products of two clamped coordinates still fit in i32. NaN becomes 0 (`as` cast).
+        // (elicense refuses sides above MAX_COORD), so it stays outside; and the i32 products
+        // of differences of mapped points in `rotate_capstone` cannot overflow (at most
+        // 32 767 x 32 768, twice). NaN becomes 0 (`as` cast).
         let x = x.round().clamp(-MAX_COORD, MAX_COORD);
         let y = y.round().clamp(-MAX_COORD, MAX_COORD);
         Point {

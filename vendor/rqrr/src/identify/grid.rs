@@ -267,8 +267,9 @@ where
     // elicense patch (vendor/README.md): a degenerate estimate can make the spiral run for
     // seconds (12 s on a 47 x 46 frame found by fuzzing) over positions outside the image, which
     // the loop skips. Once the spiral has gone round the whole image (its half-width exceeds the
-    // farthest image edge from the start), no later position can match: stop there. Same
-    // results, bounded time.
+    // farthest image edge from the start), no later position can match: stop there. (A walk
+    // that stopped moving, held by `continue` at an already claimed region, cannot match
+    // either.) Same results, bounded time.
     let reach = [
         i64::from(align_seed.x),
         img.width() as i64 - i64::from(align_seed.x),
