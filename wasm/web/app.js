@@ -1,8 +1,6 @@
 // The web verifier: wires the page to the WebAssembly build of elicense-core. Every check (QR
 // decoding, signatures, trust, revocation, attachment hashes) runs in the core library; this
 // file only moves bytes between the page and it, and shows its results. Nothing is uploaded.
-import init, { Verifier, FileHasher, decodeQr, documentKind } from './elicense_wasm.js';
-
 const $ = (id) => document.getElementById(id);
 const utf8 = new TextEncoder();
 
@@ -32,6 +30,8 @@ const WORDS = {
     trustSummary: (n) => `已信任：${n.roots} 个根证书，${n.lists} 个信任列表，${n.status} 个撤销列表`,
     trustAdded: (n) => `已添加 ${n} 个文件`, trustReset2: '已恢复随页面提供的信任列表',
     trustBad: (f, m) => `${f}：无法使用（${m}）`,
+    coreTrapped: '核验程序处理这项内容时出错，已自动重新启动；这项内容无法核验',
+    coreRestarting: '核验程序正在重新启动，请稍候再试', coreBroken: '核验程序多次出错，请刷新页面',
     lang: 'English', langLabel: 'English',
   },
   en: {
@@ -57,6 +57,9 @@ const WORDS = {
     trustSummary: (n) => `Trusted: ${n.roots} root certificate(s), ${n.lists} trust list(s), ${n.status} status list(s)`,
     trustAdded: (n) => `${n} file(s) added`, trustReset2: 'The bundled trust lists are restored',
     trustBad: (f, m) => `${f}: not usable (${m})`,
+    coreTrapped: 'The verifier failed on this input and has restarted; this input cannot be verified',
+    coreRestarting: 'The verifier is restarting; please try again in a moment',
+    coreBroken: 'The verifier failed repeatedly; please reload the page',
     lang: '中文', langLabel: '中文',
   },
 };
@@ -78,6 +81,52 @@ function applyLanguage() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// The core library, compiled to WebAssembly. A Rust panic in it is a WebAssembly trap (the build
+// aborts on panic): the call throws a WebAssembly.RuntimeError and leaves the instance as the
+// trap found it, its stack pointer and heap in the middle of the call, so the page never calls
+// that instance again. It loads a fresh one instead (a new URL for the glue module makes the
+// browser instantiate the module again; the service worker answers it from its cache, which
+// ignores the query) and rebuilds the trust from the same files; the input that trapped gets a
+// verdict that says so. No input is known to trap (that is what fuzz/ is for); this is so that a
+// future bug costs one verdict, not a page that silently gives wrong answers.
+let core = null; // the glue module of the current instance; null while a fresh one loads
+let coreLoads = 0;
+const MAX_CORE_RESTARTS = 3;
+
+/** An error from `callCore` itself (the core trapped, or is not available): `key` in WORDS. */
+class CoreError extends Error {
+  constructor(key) { super(t(key)); this.key = key; }
+}
+
+async function loadCore() {
+  coreLoads++;
+  const module = await import(coreLoads === 1 ? './elicense_wasm.js' : `./elicense_wasm.js?instance=${coreLoads}`);
+  await module.default();
+  const v = await loadTrust(module);
+  core = module;
+  verifier = v;
+  showTrustSummary();
+  document.body.dataset.coreLoads = String(coreLoads);
+}
+
+// Run `f(core)`. A trap drops the instance, starts loading a fresh one and throws a CoreError.
+// `instance`: the module that objects `f` uses belong to, when they outlive one call (a hasher).
+function callCore(f, instance = core) {
+  if (!core) throw new CoreError(coreLoads > MAX_CORE_RESTARTS ? 'coreBroken' : 'coreRestarting');
+  if (instance !== core) throw new CoreError('coreRestarting');
+  try {
+    return f(core);
+  } catch (e) {
+    if (!(e instanceof WebAssembly.RuntimeError)) throw e;
+    console.error('elicense core trapped:', e);
+    core = null;
+    verifier = null;
+    if (coreLoads <= MAX_CORE_RESTARTS) loadCore().catch((e2) => console.error('elicense core restart:', e2));
+    throw new CoreError('coreTrapped');
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Trust: the bundled files (trust/manifest.json) plus any the user added (kept in this browser).
 let verifier = null;
 let trustCounts = { roots: 0, lists: 0, status: 0 };
@@ -91,8 +140,8 @@ async function fetchBytes(url) {
 }
 
 // Add one trust file to `v`, by what it is: a certificate (PEM or DER) or a signed list.
-function addTrustFile(v, bytes) {
-  const kind = documentKind(bytes);
+function addTrustFile(module, v, bytes) {
+  const kind = module.documentKind(bytes);
   if (kind === 'trust_list') { v.loadTrustList(bytes, now()); trustCounts.lists++; }
   else if (kind === 'status_list') { v.loadStatusList(bytes, now()); trustCounts.status++; }
   else { v.addRoot(bytes); trustCounts.roots++; }
@@ -102,21 +151,21 @@ const toBase64 = (bytes) => btoa(Array.from(bytes, (b) => String.fromCharCode(b)
 const fromBase64 = (s) => Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
 const addedFiles = () => JSON.parse(localStorage.getItem(ADDED_KEY) || '[]');
 
-async function loadTrust() {
-  const v = new Verifier();
+// A verifier of `module` holding the bundled trust files and those the user added.
+async function loadTrust(module) {
+  const v = new module.Verifier();
   trustCounts = { roots: 0, lists: 0, status: 0 };
   const manifest = await (await fetch('trust/manifest.json')).json();
   $('test-trust').hidden = !manifest.test_only;
   // Roots first, then lists in the manifest's order (each list is checked against the roots).
   for (const file of [...manifest.roots, ...manifest.trust_lists, ...manifest.status_lists]) {
-    try { addTrustFile(v, await fetchBytes(`trust/${file}`)); }
+    try { addTrustFile(module, v, await fetchBytes(`trust/${file}`)); }
     catch (e) { console.warn(`trust/${file}: ${e.message}`); }
   }
   for (const { name, data } of addedFiles()) {
-    try { addTrustFile(v, fromBase64(data)); } catch (e) { console.warn(`${name}: ${e.message}`); }
+    try { addTrustFile(module, v, fromBase64(data)); } catch (e) { console.warn(`${name}: ${e.message}`); }
   }
-  verifier = v;
-  showTrustSummary();
+  return v;
 }
 
 function showTrustSummary() { $('trust-summary').textContent = t('trustSummary')(trustCounts); }
@@ -128,7 +177,7 @@ async function onTrustAdd(event) {
   for (const file of event.target.files) {
     const bytes = new Uint8Array(await file.arrayBuffer());
     try {
-      addTrustFile(verifier, bytes);
+      callCore((c) => addTrustFile(c, verifier, bytes));
       added.push({ name: file.name, data: toBase64(bytes) });
       n++;
     } catch (e) { messages.push(t('trustBad')(file.name, e.message)); }
@@ -142,7 +191,11 @@ async function onTrustAdd(event) {
 
 async function onTrustReset() {
   localStorage.removeItem(ADDED_KEY);
-  await loadTrust();
+  let module;
+  try { module = callCore((c) => c); } catch (e) { $('trust-message').textContent = e.message; return; }
+  const v = await loadTrust(module);
+  // (A restart meanwhile has loaded the same files into the fresh instance.)
+  if (core === module) { verifier = v; showTrustSummary(); }
   $('trust-message').textContent = t('trustReset2');
 }
 
@@ -216,6 +269,11 @@ function showProblem(message) {
   showVerdict({ valid: false, code: 'input', reason_zh: message, reason_en: message, license: null });
 }
 
+// The verdict for an input the core could not take (a CoreError), in both languages.
+function showCoreProblem(e) {
+  showVerdict({ valid: false, code: 'core', reason_zh: WORDS.zh[e.key], reason_en: WORDS.en[e.key], license: null });
+}
+
 // ---------------------------------------------------------------------------------------------
 // Licenses and attestations from any input: text, file bytes, or a QR code in an image.
 let currentLicense = null; // bytes of the last license verified
@@ -228,9 +286,14 @@ function handleText(text) {
 }
 
 function handleBytes(bytes) {
-  if (documentKind(bytes) === 'attestation') return setRecord(bytes, '');
-  currentLicense = bytes;
-  showVerdict(verifier.verifyBytes(bytes, now()));
+  try {
+    if (callCore((c) => c.documentKind(bytes)) === 'attestation') return setRecord(bytes, '');
+    currentLicense = bytes;
+    showVerdict(callCore(() => verifier.verifyBytes(bytes, now())));
+  } catch (e) {
+    if (!(e instanceof CoreError)) throw e;
+    showCoreProblem(e);
+  }
 }
 
 // Decode the QR codes of an image file (a photo, a screenshot, a scan).
@@ -246,8 +309,9 @@ async function qrFromImage(file) {
       const canvas = new OffscreenCanvas(w, h);
       const ctx = canvas.getContext('2d', { willReadFrequently: true });
       ctx.drawImage(bitmap, 0, 0, w, h);
-      try { return decodeQr(ctx.getImageData(0, 0, w, h).data, w, h); }
-      catch (e) { lastError = e; }
+      const pixels = ctx.getImageData(0, 0, w, h).data;
+      try { return callCore((c) => c.decodeQr(pixels, w, h)); }
+      catch (e) { if (e instanceof CoreError) throw e; lastError = e; }
       if (scale === 1) break;
     }
     throw lastError;
@@ -257,7 +321,7 @@ async function qrFromImage(file) {
 async function handleFile(file) {
   if (file.type.startsWith('image/')) {
     try { handleText((await qrFromImage(file))[0]); }
-    catch (e) { showProblem(`${t('noQr')}（${e.message}）`); }
+    catch (e) { if (e instanceof CoreError) showCoreProblem(e); else showProblem(`${t('noQr')}（${e.message}）`); }
     return;
   }
   // A license or attestation file is small; read at most 64 KiB of anything else.
@@ -292,8 +356,13 @@ async function startCamera() {
       canvas.width = w;
       canvas.height = h;
       ctx.drawImage(video, 0, 0, w, h);
+      const pixels = ctx.getImageData(0, 0, w, h).data;
       let texts = null;
-      try { texts = decodeQr(ctx.getImageData(0, 0, w, h).data, w, h); } catch { /* no code in this frame */ }
+      try { texts = callCore((c) => c.decodeQr(pixels, w, h)); }
+      catch (e) {
+        // No code in this frame; if the core trapped, say so and keep scanning once it is back.
+        if (e instanceof CoreError && e.key === 'coreTrapped') showCoreProblem(e);
+      }
       if (texts) { stopCamera(); return handleText(texts[0]); }
     }
     scanTimer = setTimeout(tick, 150);
@@ -315,7 +384,7 @@ function stopCamera() {
 const SLICE = 4 * 1024 * 1024;
 
 function setRecord(bytes, name) {
-  if (documentKind(bytes) !== 'attestation') {
+  if (callCore((c) => c.documentKind(bytes)) !== 'attestation') {
     currentRecord = null;
     $('att-record-name').textContent = t('notRecord');
     return;
@@ -328,11 +397,12 @@ function setRecord(bytes, name) {
 async function onRecord(event) {
   const file = event.target.files[0];
   if (!file) return;
-  if (file.type.startsWith('image/')) {
-    try { setRecord(utf8.encode((await qrFromImage(file))[0].trim()), file.name); }
-    catch (e) { currentRecord = null; $('att-record-name').textContent = `${t('noQr')}（${e.message}）`; }
-  } else {
-    setRecord(new Uint8Array(await file.slice(0, 65536).arrayBuffer()), file.name);
+  try {
+    if (file.type.startsWith('image/')) setRecord(utf8.encode((await qrFromImage(file))[0].trim()), file.name);
+    else setRecord(new Uint8Array(await file.slice(0, 65536).arrayBuffer()), file.name);
+  } catch (e) {
+    currentRecord = null;
+    $('att-record-name').textContent = e instanceof CoreError ? e.message : `${t('noQr')}（${e.message}）`;
   }
 }
 
@@ -347,7 +417,12 @@ async function onScanFile(event) {
 async function onAttachmentDrop(file) {
   if (file.size <= 65536 && !file.type.startsWith('image/')) {
     const bytes = new Uint8Array(await file.arrayBuffer());
-    if (documentKind(bytes) === 'attestation') return setRecord(bytes, file.name);
+    try {
+      if (callCore((c) => c.documentKind(bytes)) === 'attestation') return setRecord(bytes, file.name);
+    } catch (e) {
+      if (!(e instanceof CoreError)) throw e;
+      return showAttachment({ kind: 'problem', key: e.key });
+    }
   }
   await checkScan(file);
 }
@@ -356,19 +431,28 @@ async function checkScan(file) {
   const progress = $('att-progress');
   progress.hidden = false;
   progress.value = 0;
-  const hasher = new FileHasher();
-  for (let at = 0; at < file.size; at += SLICE) {
-    hasher.update(new Uint8Array(await file.slice(at, at + SLICE).arrayBuffer()));
-    progress.value = Math.min(1, (at + SLICE) / file.size);
-  }
-  const digest = hasher.finish();
-  progress.hidden = true;
-  if (currentRecord) {
-    showAttachment({ kind: 'attestation', r: verifier.verifyAttachment(digest, currentRecord, now()) });
-  } else if (currentLicense) {
-    showAttachment({ kind: 'license', r: verifier.checkLicenseFile(currentLicense, digest, now()) });
-  } else {
-    showAttachment({ kind: 'none', size: digest.size, sha256: digest.sha256 });
+  try {
+    // The hasher lives in one instance: if the core restarts between two slices, start over.
+    const module = callCore((c) => c);
+    const hasher = callCore((c) => new c.FileHasher(), module);
+    for (let at = 0; at < file.size; at += SLICE) {
+      const slice = new Uint8Array(await file.slice(at, at + SLICE).arrayBuffer());
+      callCore(() => hasher.update(slice), module);
+      progress.value = Math.min(1, (at + SLICE) / file.size);
+    }
+    const digest = callCore(() => hasher.finish(), module);
+    if (currentRecord) {
+      showAttachment({ kind: 'attestation', r: callCore(() => verifier.verifyAttachment(digest, currentRecord, now())) });
+    } else if (currentLicense) {
+      showAttachment({ kind: 'license', r: callCore(() => verifier.checkLicenseFile(currentLicense, digest, now())) });
+    } else {
+      showAttachment({ kind: 'none', size: digest.size, sha256: digest.sha256 });
+    }
+  } catch (e) {
+    if (!(e instanceof CoreError)) throw e;
+    showAttachment({ kind: 'problem', key: e.key });
+  } finally {
+    progress.hidden = true;
   }
 }
 
@@ -382,6 +466,12 @@ function showAttachment(a) {
     $('att-verdict').dataset.code = 'none';
     $('att-reason').textContent = t('needRecord');
     details.append(fieldList([[t('actualHash'), a.sha256, true], [t('size'), a.size]]));
+    return;
+  }
+  if (a.kind === 'problem') {
+    setVerdict($('att-verdict'), false, t('invalid'));
+    $('att-verdict').dataset.code = 'core';
+    $('att-reason').textContent = t(a.key);
     return;
   }
   const r = a.r;
@@ -415,8 +505,7 @@ async function main() {
     localStorage.setItem('elicense.lang', lang);
     applyLanguage();
   });
-  await init();
-  await loadTrust();
+  await loadCore();
   $('loading').hidden = true;
   $('scan').disabled = false;
   $('scan').addEventListener('click', startCamera);
@@ -447,11 +536,16 @@ async function main() {
     // A base45 text (`#EL1:` / `#EL1Z:`) has spaces, which the browser shows as %20 in the
     // fragment; the base64url forms are taken with the whole URL, as FORMAT.md §5 specifies.
     if (/^EL1Z?:/.test(fragment)) {
-      const verdict = verifier.verify(fragment, now());
       const spaced = fragment.replaceAll('%20', ' ');
       // '%20' is also valid base45, so the literal reading is tried first.
-      if (!verdict.valid && spaced !== fragment && verifier.verify(spaced, now()).code !== 'bad_base45') {
-        return handleText(spaced);
+      try {
+        if (spaced !== fragment && !callCore(() => verifier.verify(fragment, now())).valid
+          && callCore(() => verifier.verify(spaced, now())).code !== 'bad_base45') {
+          return handleText(spaced);
+        }
+      } catch (e) {
+        if (!(e instanceof CoreError)) throw e;
+        return showCoreProblem(e);
       }
       return handleText(fragment);
     }

@@ -44,8 +44,9 @@ after(async () => {
   await server?.close();
 });
 
-async function openPage(b = browser, { hash = '', width = 360, height = 780 } = {}) {
-  const context = await b.newContext({ viewport: { width, height }, deviceScaleFactor: 1 });
+async function openPage(b = browser, { hash = '', width = 360, height = 780, before = null, serviceWorkers = 'allow' } = {}) {
+  const context = await b.newContext({ viewport: { width, height }, deviceScaleFactor: 1, serviceWorkers });
+  if (before) await before(context);
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
@@ -99,15 +100,18 @@ test('a base45 text in the fragment (#EL1Z:..., spaces as %20) is verified too',
   await context.close();
 });
 
+// Paste `t` into the page's text box, press the button and read the verdict.
+async function pasteText(page, t) {
+  await page.$eval('#verdict', (el) => delete el.dataset.code);
+  if (!(await page.$eval('#paste-box', (d) => d.open))) await page.click('#paste-box summary');
+  await page.fill('#paste', t);
+  await page.click('#paste-go');
+  return verdict(page);
+}
+
 test('pasted text: valid, revoked and tampered licenses get the right verdict and reason', async () => {
   const { context, page, errors } = await openPage();
-  const paste = async (t) => {
-    await page.$eval('#verdict', (el) => delete el.dataset.code);
-    if (!(await page.$eval('#paste-box', (d) => d.open))) await page.click('#paste-box summary');
-    await page.fill('#paste', t);
-    await page.click('#paste-go');
-    return verdict(page);
-  };
+  const paste = (t) => pasteText(page, t);
   assert.deepEqual(await paste(text('licenses/business-license.qr.txt')), { code: 'valid', word: '有效', ok: true });
   assert.match(await page.textContent('#result'), /福州市市场监督管理局/);
   await shot(page, 'paste-valid');
@@ -312,6 +316,53 @@ test('the fake camera shows a QR code: scanning verifies it and stops the camera
   } finally {
     await camBrowser.close();
   }
+});
+
+// The glue module of the core's first instance (no query; later instances are imported with
+// `?instance=N`), served with `verifyBytes` replaced by what a trap throws. No input is known to
+// make the core trap (fuzz/ looks for them), so the test makes one. `every`: all instances.
+function trapOnVerify({ every = false } = {}) {
+  return (context) => context.route(
+    (url) => url.pathname.endsWith('/elicense_wasm.js') && (every || url.search === ''),
+    async (route) => {
+      const glue = await (await route.fetch()).text();
+      assert.match(glue, /^export class Verifier \{/m);
+      const trap = "Verifier.prototype.verifyBytes = function () { throw new WebAssembly.RuntimeError('unreachable'); };";
+      await route.fulfill({ contentType: 'text/javascript; charset=utf-8', body: `${glue}\n${trap}\n` });
+    },
+  );
+}
+
+test('a trap in the core costs one verdict: the page loads a fresh instance and goes on', async () => {
+  const { context, page, errors } = await openPage(browser, { before: trapOnVerify(), serviceWorkers: 'block' });
+  assert.equal(await page.$eval('body', (b) => b.dataset.coreLoads), '1');
+  const license = text('licenses/business-license.qr.txt');
+  assert.deepEqual(await pasteText(page, license), { code: 'core', word: '无效', ok: false });
+  assert.match(await page.textContent('#reason'), /出错.*重新启动/);
+  await shot(page, 'core-trapped');
+  // The fresh instance, with the bundled trust rebuilt (the revoked license needs its status list).
+  await page.waitForSelector('body[data-core-loads="2"]', { timeout: 30000 });
+  assert.deepEqual(await pasteText(page, license), { code: 'valid', word: '有效', ok: true });
+  assert.deepEqual(await pasteText(page, text('trust/licenses/revoked-license.qr.txt')), { code: 'revoked', word: '无效', ok: false });
+  assert.match(await page.textContent('#trust-summary'), /根证书/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a core that keeps trapping is restarted three times, then the page asks for a reload', async () => {
+  const { context, page, errors } = await openPage(browser, { before: trapOnVerify({ every: true }), serviceWorkers: 'block' });
+  const license = text('licenses/business-license.qr.txt');
+  for (let loads = 2; loads <= 4; loads++) {
+    assert.equal((await pasteText(page, license)).code, 'core');
+    await page.waitForSelector(`body[data-core-loads="${loads}"]`, { timeout: 30000 });
+  }
+  assert.equal((await pasteText(page, license)).code, 'core');
+  assert.match(await page.textContent('#reason'), /出错/);
+  assert.equal((await pasteText(page, license)).code, 'core');
+  assert.match(await page.textContent('#reason'), /刷新页面/);
+  assert.equal(await page.$eval('body', (b) => b.dataset.coreLoads), '4');
+  assert.deepEqual(errors, []);
+  await context.close();
 });
 
 test('after the first visit the page works offline (service worker)', async () => {
