@@ -360,7 +360,9 @@ async function startCamera() {
       let texts = null;
       try { texts = callCore((c) => c.decodeQr(pixels, w, h)); }
       catch (e) {
-        // No code in this frame; if the core trapped, say so and keep scanning once it is back.
+        // No code in this frame. A trap is shown and scanning goes on once a fresh instance is
+        // up; a core that is not coming back (too many restarts) stops the camera.
+        if (e instanceof CoreError && e.key === 'coreBroken') { stopCamera(); return showCoreProblem(e); }
         if (e instanceof CoreError && e.key === 'coreTrapped') showCoreProblem(e);
       }
       if (texts) { stopCamera(); return handleText(texts[0]); }

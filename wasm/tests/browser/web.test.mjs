@@ -319,22 +319,23 @@ test('the fake camera shows a QR code: scanning verifies it and stops the camera
 });
 
 // The glue module of the core's first instance (no query; later instances are imported with
-// `?instance=N`), served with `verifyBytes` replaced by what a trap throws. No input is known to
-// make the core trap (fuzz/ looks for them), so the test makes one. `every`: all instances.
-function trapOnVerify({ every = false } = {}) {
+// `?instance=N`), served with `target` (an export, or a method of an exported class) replaced by
+// a function that throws what a trap throws. No input is known to make the core trap (fuzz/
+// looks for them), so the test makes one. `every`: all instances.
+function trapIn(target, { every = false } = {}) {
   return (context) => context.route(
     (url) => url.pathname.endsWith('/elicense_wasm.js') && (every || url.search === ''),
     async (route) => {
       const glue = await (await route.fetch()).text();
-      assert.match(glue, /^export class Verifier \{/m);
-      const trap = "Verifier.prototype.verifyBytes = function () { throw new WebAssembly.RuntimeError('unreachable'); };";
+      assert.match(glue, new RegExp(`^export (class|function) ${target.split('.')[0]}\\b`, 'm'));
+      const trap = `${target} = function () { throw new WebAssembly.RuntimeError('unreachable'); };`;
       await route.fulfill({ contentType: 'text/javascript; charset=utf-8', body: `${glue}\n${trap}\n` });
     },
   );
 }
 
 test('a trap in the core costs one verdict: the page loads a fresh instance and goes on', async () => {
-  const { context, page, errors } = await openPage(browser, { before: trapOnVerify(), serviceWorkers: 'block' });
+  const { context, page, errors } = await openPage(browser, { before: trapIn('Verifier.prototype.verifyBytes'), serviceWorkers: 'block' });
   assert.equal(await page.$eval('body', (b) => b.dataset.coreLoads), '1');
   const license = text('licenses/business-license.qr.txt');
   assert.deepEqual(await pasteText(page, license), { code: 'core', word: '无效', ok: false });
@@ -350,7 +351,7 @@ test('a trap in the core costs one verdict: the page loads a fresh instance and 
 });
 
 test('a core that keeps trapping is restarted three times, then the page asks for a reload', async () => {
-  const { context, page, errors } = await openPage(browser, { before: trapOnVerify({ every: true }), serviceWorkers: 'block' });
+  const { context, page, errors } = await openPage(browser, { before: trapIn('Verifier.prototype.verifyBytes', { every: true }), serviceWorkers: 'block' });
   const license = text('licenses/business-license.qr.txt');
   for (let loads = 2; loads <= 4; loads++) {
     assert.equal((await pasteText(page, license)).code, 'core');
@@ -363,6 +364,28 @@ test('a core that keeps trapping is restarted three times, then the page asks fo
   assert.equal(await page.$eval('body', (b) => b.dataset.coreLoads), '4');
   assert.deepEqual(errors, []);
   await context.close();
+});
+
+test('the camera keeps scanning through a trap, and stops when the core is not coming back', async () => {
+  const video = y4mOf(fixturePath('licenses/driving-permit.qr.png'), path.join(work, 'qr-trap.y4m'));
+  const camBrowser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [...BASE_ARGS, '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream',
+      `--use-file-for-fake-video-capture=${video}`],
+  });
+  try {
+    const { page, errors } = await openPage(camBrowser, { before: trapIn('decodeQr', { every: true }), serviceWorkers: 'block' });
+    await page.click('#scan');
+    // Every frame traps: three restarts while the camera runs, then the page asks for a reload.
+    await page.waitForFunction(() => /刷新页面/.test(document.querySelector('#reason')?.textContent), null, { timeout: 60000 });
+    assert.equal(await page.$eval('body', (b) => b.dataset.coreLoads), '4');
+    assert.deepEqual(await verdict(page), { code: 'core', word: '无效', ok: false });
+    assert.equal(await page.isVisible('#camera'), false);
+    assert.equal(await page.$eval('#video', (v) => v.srcObject), null);
+    assert.deepEqual(errors, []);
+  } finally {
+    await camBrowser.close();
+  }
 });
 
 test('after the first visit the page works offline (service worker)', async () => {
