@@ -296,13 +296,18 @@ function y4mOf(pngPath, out, width = 640, height = 480) {
   return out;
 }
 
-test('the fake camera shows a QR code: scanning verifies it and stops the camera', async () => {
-  const video = y4mOf(fixturePath('licenses/driving-permit.qr.png'), path.join(work, 'qr.y4m'));
-  const camBrowser = await chromium.launch({
+// A Chromium whose fake camera shows the driving permit's QR code (a y4m video named `name`).
+function cameraBrowser(name) {
+  const video = y4mOf(fixturePath('licenses/driving-permit.qr.png'), path.join(work, name));
+  return chromium.launch({
     executablePath: CHROMIUM,
     args: [...BASE_ARGS, '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream',
       `--use-file-for-fake-video-capture=${video}`],
   });
+}
+
+test('the fake camera shows a QR code: scanning verifies it and stops the camera', async () => {
+  const camBrowser = await cameraBrowser('qr.y4m');
   try {
     const { page, errors } = await openPage(camBrowser);
     await page.click('#scan');
@@ -367,12 +372,7 @@ test('a core that keeps trapping is restarted three times, then the page asks fo
 });
 
 test('the camera keeps scanning through a trap, and stops when the core is not coming back', async () => {
-  const video = y4mOf(fixturePath('licenses/driving-permit.qr.png'), path.join(work, 'qr-trap.y4m'));
-  const camBrowser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [...BASE_ARGS, '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream',
-      `--use-file-for-fake-video-capture=${video}`],
-  });
+  const camBrowser = await cameraBrowser('qr-trap.y4m');
   try {
     const { page, errors } = await openPage(camBrowser, { before: trapIn('decodeQr', { every: true }), serviceWorkers: 'block' });
     await page.click('#scan');
