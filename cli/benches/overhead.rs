@@ -19,21 +19,43 @@ use elicense::transport::{self, Compression, Encoding};
 use elicense::{verify, verify_many, CoseSign1, Input, License};
 use elicense_fixtures::{numbered_licenses, samples, trust_store, VERIFY_AT};
 
-/// Fastest mean time per call, in µs, over `rounds` bursts of `burst` calls of each function,
-/// the functions taking turns.
-fn interleaved(rounds: usize, burst: usize, fs: &mut [(&str, &mut dyn FnMut())]) -> Vec<f64> {
-    let mut best = vec![f64::INFINITY; fs.len()];
+/// Mean time per call, in µs, of every burst: `times[f][r]` for function `f` in round `r`, over
+/// `rounds` bursts of `burst` calls of each function, the functions taking turns.
+fn interleaved(rounds: usize, burst: usize, fs: &mut [(&str, &mut dyn FnMut())]) -> Vec<Vec<f64>> {
+    let mut times = vec![Vec::with_capacity(rounds); fs.len()];
     for _ in 0..rounds {
         for (i, (_, f)) in fs.iter_mut().enumerate() {
             let t = Instant::now();
             for _ in 0..burst {
                 f();
             }
-            let per_call = t.elapsed().as_secs_f64() * 1e6 / burst as f64;
-            best[i] = best[i].min(per_call);
+            times[i].push(t.elapsed().as_secs_f64() * 1e6 / burst as f64);
         }
     }
-    best
+    times
+}
+
+/// The fastest burst of each function.
+fn fastest(times: &[Vec<f64>]) -> Vec<f64> {
+    times
+        .iter()
+        .map(|t| t.iter().copied().fold(f64::INFINITY, f64::min))
+        .collect()
+}
+
+/// The median over rounds of `a`'s time divided by `b`'s in the same round. Both ran within
+/// milliseconds of each other, so a change in the host's speed between rounds cancels out, where
+/// the ratio of two fastest rounds can pair a lucky round of one with an ordinary round of the
+/// other.
+fn median_ratio(a: &[f64], b: &[f64]) -> f64 {
+    let mut ratios: Vec<f64> = a.iter().zip(b).map(|(x, y)| x / y).collect();
+    ratios.sort_by(f64::total_cmp);
+    let n = ratios.len();
+    if n % 2 == 1 {
+        ratios[n / 2]
+    } else {
+        (ratios[n / 2 - 1] + ratios[n / 2]) / 2.0
+    }
 }
 
 fn main() {
@@ -86,10 +108,12 @@ fn main() {
         ("  CoseSign1::parse (envelope)", &mut envelope),
         ("  License::from_cbor (payload)", &mut payload),
     ];
-    let best = interleaved(rounds, burst, &mut fs);
+    let times = interleaved(rounds, burst, &mut fs);
+    let best = fastest(&times);
     println!(
         "verification overhead, business license ({} COSE bytes; QR text {} characters with \
-         zlib, {} without), fastest of {rounds} interleaved rounds of {burst} calls:",
+         zlib, {} without), {rounds} interleaved rounds of {burst} calls; the fastest round, \
+         and the median over rounds of the ratio to the raw check in the same round:",
         signed.len(),
         text.len(),
         plain.len()
@@ -97,14 +121,16 @@ fn main() {
     // Row 0 is the raw check; the indented rows are parts of the text path.
     for (i, ((name, _), t)) in fs.iter().zip(&best).enumerate() {
         let of_raw = t / best[0] * 100.0;
+        let median = median_ratio(&times[i], &times[0]) * 100.0;
         if i == 0 {
             println!("{name:<48} {t:>8.2} µs");
         } else if name.starts_with(' ') {
-            println!("{name:<48} {t:>8.2} µs  ({of_raw:>5.1} % of raw)");
+            println!("{name:<48} {t:>8.2} µs  ({of_raw:>5.1} % of raw; median {median:>5.1} %)");
         } else {
             println!(
-                "{name:<48} {t:>8.2} µs  (overhead {:+.1} %)",
-                of_raw - 100.0
+                "{name:<48} {t:>8.2} µs  (overhead {:+.1} %; median {:+.1} %)",
+                of_raw - 100.0,
+                median - 100.0
             );
         }
     }
@@ -138,7 +164,7 @@ fn main() {
             };
             let mut fs: [(&str, &mut dyn FnMut()); 2] =
                 [("one by one", &mut one_by_one), ("verify_many", &mut batch)];
-            let best = interleaved(rounds, burst, &mut fs);
+            let best = fastest(&interleaved(rounds, burst, &mut fs));
             let per = |t: f64| t / n as f64;
             println!(
                 "{n:>5} licenses, {form:<10}: one by one {:>7.1} µs/license, verify_many {:>7.1} \
