@@ -1,14 +1,16 @@
 //! Verification overhead and batch speed-up, measured interleaved: raw Ed25519 `verify_strict`
 //! of a license's Sig_structure, `elicense::verify` of its COSE bytes and of its QR text (as
-//! issued, zlib-compressed, and the same bytes without zlib), the
-//! steps before the signature on their own (transport text → bytes, envelope, payload); and
-//! `verify_many` against `verify` one by one for 64 and 1 024 licenses.
+//! issued, zlib-compressed, and the same bytes without zlib), the steps before the signature on
+//! their own (transport text → bytes, envelope, payload), the signature step as `verify` takes
+//! it, and the raw check again as a measure of noise; and `verify_many` against `verify` one by
+//! one for 64 and 1 024 licenses.
 //!
 //! On a shared machine, sequential benchmarks (criterion measures one function for seconds, then
 //! the next) see different background load; here every round times a short burst of each
-//! function in turn, and the figure kept per function is its fastest round, so all functions are
-//! compared under the same, least disturbed conditions. Prints figures; asserts nothing about
-//! time. Run: cargo bench -p elicense-cli --bench overhead
+//! function in turn. Each function's figure is its fastest round, and its ratio to the raw check
+//! is given twice: fastest against fastest, and the median over rounds of the ratio within one
+//! round (robust to the host's speed changing between rounds). Prints figures; asserts nothing
+//! about time. Run: cargo bench -p elicense-cli --bench overhead
 //! (ELICENSE_BENCH_QUICK=1 for fewer rounds.)
 
 use std::hint::black_box;
@@ -99,7 +101,12 @@ fn main() {
     let mut payload = || {
         black_box(License::from_cbor(black_box(cose.payload())).unwrap());
     };
-    let mut fs: [(&str, &mut dyn FnMut()); 7] = [
+    // The raw check once more, last in each round: two runs of one function should read 0 %, so
+    // this row shows how far the figures of this run can be trusted.
+    let mut raw_again = || public.verify_strict(black_box(&tbs), &signature).unwrap();
+    // elicense's own signature step (Sig_structure written out, then the same strict check).
+    let mut signature_step = || cose.verify(black_box(&public)).unwrap();
+    let mut fs: [(&str, &mut dyn FnMut()); 9] = [
         ("raw ed25519 verify_strict (its Sig_structure)", &mut raw),
         ("elicense::verify (COSE bytes)", &mut bytes),
         ("elicense::verify (QR text, EL1Z: zlib)", &mut qr_text),
@@ -107,6 +114,8 @@ fn main() {
         ("  transport::decode (QR text -> bytes)", &mut decode),
         ("  CoseSign1::parse (envelope)", &mut envelope),
         ("  License::from_cbor (payload)", &mut payload),
+        ("  CoseSign1::verify (signature step)", &mut signature_step),
+        ("raw check again (noise: should read 0 %)", &mut raw_again),
     ];
     let times = interleaved(rounds, burst, &mut fs);
     let best = fastest(&times);
