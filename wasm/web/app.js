@@ -287,7 +287,7 @@ function handleText(text) {
 
 function handleBytes(bytes) {
   try {
-    if (callCore((c) => c.documentKind(bytes)) === 'attestation') return setRecord(bytes, '');
+    if (callCore((c) => c.documentKind(bytes)) === 'attestation') return useRecord(bytes, '');
     currentLicense = bytes;
     showVerdict(callCore(() => verifier.verifyBytes(bytes, now())));
   } catch (e) {
@@ -385,12 +385,18 @@ function stopCamera() {
 // Attachments: the attestation, then the scan, hashed slice by slice (never read whole).
 const SLICE = 4 * 1024 * 1024;
 
+// Take `bytes` as the attestation record if the core says it is one.
 function setRecord(bytes, name) {
   if (callCore((c) => c.documentKind(bytes)) !== 'attestation') {
     currentRecord = null;
     $('att-record-name').textContent = t('notRecord');
     return;
   }
+  useRecord(bytes, name);
+}
+
+// Take `bytes`, already known to be an attestation record, as the record.
+function useRecord(bytes, name) {
   currentRecord = bytes;
   $('att-record-name').textContent = t('recordLoaded') + (name || 'QR');
   $('attachment').scrollIntoView({ behavior: 'smooth', block: 'start' });
@@ -420,7 +426,7 @@ async function onAttachmentDrop(file) {
   if (file.size <= 65536 && !file.type.startsWith('image/')) {
     const bytes = new Uint8Array(await file.arrayBuffer());
     try {
-      if (callCore((c) => c.documentKind(bytes)) === 'attestation') return setRecord(bytes, file.name);
+      if (callCore((c) => c.documentKind(bytes)) === 'attestation') return useRecord(bytes, file.name);
     } catch (e) {
       if (!(e instanceof CoreError)) throw e;
       return showAttachment({ kind: 'problem', key: e.key });
