@@ -59,37 +59,110 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
-pub mod attachment;
-mod cbor;
-pub mod cose;
-pub mod identifier;
-#[cfg(feature = "issuance")]
-pub mod keys;
-pub mod license;
+// The layers, from the bottom; each imports only the layers above it in this list
+// (docs/ARCHITECTURE.md draws them).
 pub mod limits;
-pub mod qr;
-pub mod template;
-pub mod transport;
-pub mod trust;
-pub mod verify;
-pub mod view;
+mod encoding;
+mod suite;
+mod model;
+mod documents;
+mod verify;
+mod view;
 
-pub use attachment::AttachmentRef;
-pub use cbor::CborError;
-pub use cose::{ContentType, CoseError, CoseSign1, Kid};
-pub use identifier::{IdentifierError, LicenseId, LicenseTypeCode, OrgCode, ResidentId};
-pub use license::{Field, FieldValue, Holder, HolderId, License, LicenseError, Validity};
-pub use qr::{ErrorCorrection, QrError, QrMatrix};
-pub use template::{IssueContext, LicenseTemplate, TemplateError};
-pub use transport::{Compression, Encoding, TransportError};
-pub use trust::{
-    CertError, Certificate, StatusList, TrustError, TrustList, TrustStore, TrustedKey,
+// Encoding: CBOR, COSE_Sign1 and the payload trait, transport text, QR.
+pub use encoding::cbor::{CborError, FieldError};
+pub use encoding::cose::{ContentType, CoseError, CoseSign1, Kid, Payload};
+pub use encoding::qr::{ErrorCorrection, QrError, QrMatrix};
+pub use encoding::transport::{Compression, Decoded, Encoding, Form, TransportError};
+
+// Signature suites.
+pub use suite::{Ed25519, Suite, SuiteError, ACCEPTED_ALGORITHMS};
+#[cfg(feature = "issuance")]
+pub use suite::keys::{KeyError, KeyProtection};
+
+// Model: text rules, identifiers, time, digests, the license and its templates.
+pub use model::digest::{hash_reader, FileDigest, FileHasher};
+pub use model::identifier::{IdentifierError, LicenseId, LicenseTypeCode, OrgCode, ResidentId};
+pub use model::license::{
+    AttachmentError, AttachmentRef, Field, FieldValue, Holder, HolderId, License, LicenseError,
+    Validity, FORMAT_VERSION, TAG_DAYS_SINCE_EPOCH,
 };
-pub use verify::{
-    inspect, verify, verify_many, Input, Inspection, Reason, Rejected, Revocation, Verdict,
-    Verified,
+pub use model::template::{
+    parse_date, FieldKind, FieldSpec, HolderKind, IssueContext, LicenseTemplate, TemplateError,
 };
-pub use view::{AttachmentVerdictView, Lang, LicenseFileView, LicenseView, VerdictView};
+pub use model::text::TextError;
+pub use model::time::{license_day, LICENSE_UTC_OFFSET_HOURS};
+
+// Documents: attestations, certificates, trust lists, status lists.
+pub use documents::attestation::{Attestation, Statement, ATTESTATION_VERSION};
+pub use documents::cert::{CertError, Certificate, CertificationRequest};
+pub use documents::status_list::{StatusList, StatusListError};
+pub use documents::trust_list::{TrustList, TrustListError};
+
+// Verification: the one envelope path, trust, licenses, files, reasons.
+pub use verify::envelope::{
+    open, unseal, Failure, Input, KeyRing, OpenError, Opened, ReadError, Sealed,
+};
+pub use verify::files::{
+    check_attachments, find_attachment, verify_attachment, AttachmentCheck, AttachmentVerdict,
+};
+pub use verify::license::{
+    inspect, verify, verify_many, Inspection, Rejected, Revocation, Verdict, Verified,
+};
+pub use verify::reason::{reason_code, Reason, ReasonCode, REASON_CODES};
+pub use verify::trust::{TrustError, TrustListSummary, TrustStore, TrustedKey, MAX_CLOCK_SKEW};
+
+// View: labelled, bilingual views for user interfaces.
+pub use view::{
+    AttachmentVerdictView, AttachmentView, FieldView, Lang, LicenseFileView, LicenseView,
+    VerdictView,
+};
+
+/// The transport text (`EL1…`, `docs/FORMAT.md` §5): encoding signed bytes as text and back.
+pub mod transport {
+    pub use crate::encoding::transport::{decode, encode, VERSION_PREFIX};
+}
+
+/// QR codes: decoding camera frames and photos (rendering is [`crate::QrMatrix`]).
+pub mod qr {
+    pub use crate::encoding::qr::{decode_luma, decode_rgba, rgba_to_luma, QUIET_ZONE};
+}
+
+/// COSE_Sign1 signing of raw payloads (documents sign themselves through [`crate::Payload`]).
+pub mod cose {
+    pub use crate::encoding::cose::{sign, sign_with, KID_LEN, TAG_COSE_SIGN1};
+}
+
+/// X.509 certificates of roots and departments: PEM, certification requests, and (feature
+/// `issuance`) issuing them.
+pub mod cert {
+    pub use crate::documents::cert::{
+        certificate_to_pem, license_types_extension, parse_certification_request,
+        OID_ED25519, OID_LICENSE_TYPES, OID_LICENSE_TYPES_ARCS, OID_LICENSE_TYPES_DER,
+        OID_ORGANIZATION_IDENTIFIER, ORG_ID_PREFIX,
+    };
+    #[cfg(feature = "issuance")]
+    pub use crate::documents::cert::{
+        issue_department_certificate, issue_root_certificate, make_certification_request,
+        CertRequest,
+    };
+}
+
+/// Private keys at rest: encrypted PKCS#8 PEM (feature `issuance`).
+#[cfg(feature = "issuance")]
+pub mod keys {
+    pub use crate::suite::keys::{
+        public_key_from_pem, public_key_to_pem, signing_key_from_pem, signing_key_to_pem,
+        MIN_PASSPHRASE_LEN,
+    };
+}
+
+/// Identifier limits.
+pub mod identifier {
+    pub use crate::model::identifier::{
+        MAX_SEQUENCE, MAX_TYPE_CODE_LEN, MIN_TYPE_CODE_LEN, SEQUENCE_DIGITS,
+    };
+}
 
 /// The Ed25519 key types, re-exported so callers use the same version as this crate.
 pub use ed25519_dalek::{SigningKey, VerifyingKey};

@@ -67,3 +67,18 @@ pub const MAX_DECODE_PIXELS: usize = 24_000_000;
 /// panicking on points outside the i32 range; with no side longer than this, a clamped point is
 /// always outside the image.
 pub const MAX_DECODE_SIDE: usize = 16_384;
+
+/// Read size of [`crate::hash_reader`]: files are hashed in 1 MiB blocks, never whole.
+pub const HASH_BLOCK: usize = 1 << 20;
+
+/// Longest officer identifier in an attestation, in bytes.
+pub const MAX_OFFICER_ID_LEN: usize = 32;
+
+/// Largest encoded license payload; leaves room for the COSE envelope within [`MAX_SIGNED_LEN`].
+pub const MAX_PAYLOAD_LEN: usize = MAX_SIGNED_LEN - 256;
+
+/// Largest certificate accepted, in bytes (DER, or PEM before decoding).
+pub const MAX_CERT_LEN: usize = 16 * 1024;
+
+/// Most license types one department certificate may permit.
+pub const MAX_LICENSE_TYPES: usize = 256;

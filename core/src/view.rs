@@ -4,13 +4,18 @@
 
 use serde::Serialize;
 
-use crate::license::{FieldValue, HolderId, License};
-use crate::template::LicenseTemplate;
-use crate::verify::{Reason, Revocation, Verdict};
+use crate::model::digest::FileDigest;
+use crate::model::license::{AttachmentRef, FieldValue, HolderId, License};
+use crate::model::template::LicenseTemplate;
+use crate::model::time::cst;
+use crate::verify::files::{find_attachment, AttachmentVerdict};
+use crate::verify::license::{Revocation, Verdict};
+use crate::verify::reason::Reason;
 
 /// A display language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum Lang {
     /// 中文.
     #[default]
@@ -71,8 +76,8 @@ pub struct AttachmentView {
     pub sha256: String,
 }
 
-impl From<&crate::attachment::AttachmentRef> for AttachmentView {
-    fn from(a: &crate::attachment::AttachmentRef) -> Self {
+impl From<&AttachmentRef> for AttachmentView {
+    fn from(a: &AttachmentRef) -> Self {
         AttachmentView {
             file_name: a.file_name.clone(),
             media_type: a.media_type.clone(),
@@ -242,58 +247,12 @@ impl VerdictView {
 }
 
 impl Reason {
-    /// The reason in plain words: Chinese for the public, or the detailed English message.
+    /// The reason in plain words: Chinese for the public (from [`crate::REASON_CODES`]), or the
+    /// detailed English message.
     pub fn message(&self, lang: Lang) -> String {
         match lang {
             Lang::En => self.to_string(),
-            Lang::Zh => zh(self.code()).to_owned(),
-        }
-    }
-}
-
-/// Plain-language Chinese for each reason code.
-pub fn zh(code: &str) -> &'static str {
-    match code {
-        "empty" => "没有读到任何内容",
-        "text_too_long" => "内容过长，不是电子证照",
-        "bad_prefix" => "这不是电子证照二维码",
-        "unsupported_version" => "证照格式版本过新，请更新核验程序",
-        "unknown_form" => "证照编码格式无法识别",
-        "bad_url" => "链接中没有有效的证照内容",
-        "bad_base45" | "bad_base64" => "二维码内容不完整或已损坏",
-        "bad_compression" => "证照数据已损坏或被篡改",
-        "too_large" => "证照数据过大，已拒绝",
-        "bad_cose" | "bad_header" => "证照签名结构无效",
-        "unsupported_algorithm" => "证照使用了不被接受的签名算法",
-        "wrong_document_type" => "这不是电子证照（是其他类型的签名文件）",
-        "bad_key" => "签发机关的密钥无效",
-        "unknown_signer" => "签发机关不在信任名单中，无法确认真伪",
-        "certificate_revoked" => "签发机关的证书已被吊销",
-        "bad_signature" => "签名验证失败：证照内容被篡改或系伪造",
-        "bad_cbor" | "bad_license" => "证照内容格式错误",
-        "issuer_not_signer" => "证照上的发证机关与签名机关不一致",
-        "type_not_permitted" => "该机关无权签发此类证照",
-        "issued_before_certificate" => "发证日期早于签发机关证书的生效日期",
-        "certificate_expired" => "发证日期晚于签发机关证书的到期日期",
-        "revoked" => "此证照已被发证机关注销或撤销",
-        "not_yet_valid" => "证照尚未生效",
-        "expired" => "证照已过有效期",
-        _ => "证照无效",
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_reason_code_has_its_own_chinese_message() {
-        for code in Reason::CODES {
-            assert_ne!(
-                zh(code),
-                zh("no such code"),
-                "{code} has no Chinese message"
-            );
+            Lang::Zh => self.info().zh.to_owned(),
         }
     }
 }
@@ -338,10 +297,10 @@ pub struct AttachmentVerdictView {
 impl AttachmentVerdictView {
     /// A view of `verdict` for the file `actual`.
     pub fn new(
-        verdict: &crate::attachment::AttachmentVerdict,
-        actual: &crate::attachment::FileDigest,
+        verdict: &AttachmentVerdict,
+        actual: &FileDigest,
     ) -> Self {
-        use crate::attachment::AttachmentVerdict as V;
+        use AttachmentVerdict as V;
         let mut view = AttachmentVerdictView {
             outcome: "invalid",
             code: None,
@@ -395,11 +354,10 @@ impl AttachmentVerdictView {
         view.file_name = att.file_name.clone();
         view.media_type = att.media_type.clone();
         // In China Standard Time, like license dates, so it reads as the local time of the desk.
-        let cst = time::UtcOffset::from_hms(crate::verify::LICENSE_UTC_OFFSET_HOURS, 0, 0)
-            .unwrap_or(time::UtcOffset::UTC);
         view.attested_at = att
             .attested_at
-            .to_offset(cst)
+            .checked_to_offset(cst())
+            .unwrap_or(att.attested_at)
             .format(&time::format_description::well_known::Rfc3339)
             .ok();
         view.license = att.license.as_ref().map(|l| l.to_string());
@@ -432,7 +390,7 @@ pub struct LicenseFileView {
 impl LicenseFileView {
     /// Check `file` against the attachments of the license `verdict` is about. Only a valid
     /// license's attachment list counts.
-    pub fn new(verdict: &Verdict, file: &crate::attachment::FileDigest) -> Self {
+    pub fn new(verdict: &Verdict, file: &FileDigest) -> Self {
         let mut view = LicenseFileView {
             outcome: "license_invalid",
             code: None,
@@ -458,7 +416,7 @@ impl LicenseFileView {
             Verdict::Valid(ok) => &ok.license,
         };
         view.license = Some(license.id.to_string());
-        match crate::attachment::find_attachment(&license.attachments, file) {
+        match find_attachment(&license.attachments, file) {
             Some(a) => {
                 view.outcome = "match";
                 view.reason_zh = format!("文件与证照所附“{}”完全一致", a.file_name);

@@ -10,14 +10,15 @@
 //! `issuance`).
 
 use ::time::OffsetDateTime;
-use ed25519_dalek::{Signature, VerifyingKey};
+use ed25519_dalek::VerifyingKey;
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
 use thiserror::Error;
 use x509_parser::prelude::{ASN1Time, FromDer, ParsedExtension, X509Certificate, X509Name};
 
-use crate::cose::public_key_from_bytes;
-use crate::identifier::{IdentifierError, LicenseTypeCode, OrgCode};
+use crate::limits::{MAX_CERT_LEN, MAX_LICENSE_TYPES};
+use crate::model::identifier::{IdentifierError, LicenseTypeCode, OrgCode};
+use crate::suite::{Ed25519, Suite, SuiteError};
 
 /// Object identifier of Ed25519 (RFC 8410).
 pub const OID_ED25519: &str = "1.3.101.112";
@@ -36,13 +37,10 @@ pub const OID_LICENSE_TYPES: &str = "2.999.3625.1";
 /// the Rust ASN.1 ecosystem: x509-parser renders them as a wrong dotted string and const-oid
 /// rejects them. The OpenSSL interoperability test builds the extension from the dotted form.
 pub const OID_LICENSE_TYPES_DER: &[u8] = &[0x88, 0x37, 0x9c, 0x29, 0x01];
-/// Most license types one department certificate may list.
-pub const MAX_LICENSE_TYPES: usize = 256;
-/// Largest certificate accepted, in bytes.
-pub const MAX_CERT_LEN: usize = 16 * 1024;
 
 /// Why a certificate is not acceptable.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
 pub enum CertError {
     /// Larger than [`MAX_CERT_LEN`].
     #[error("certificate is {0} bytes, more than the limit of {MAX_CERT_LEN}")]
@@ -61,7 +59,7 @@ pub enum CertError {
     NonCanonical(&'static str),
     /// The subject key is not a valid Ed25519 public key.
     #[error("certificate public key: {0}")]
-    BadKey(String),
+    BadKey(SuiteError),
     /// The issuer's name differs from the issuing certificate's subject.
     #[error("certificate was issued by {found:?}, not by {expected:?}")]
     WrongIssuer {
@@ -185,8 +183,8 @@ impl Certificate {
             ));
         }
         check_ed25519_key_info(spki.raw)?;
-        let key = public_key_from_bytes(&spki.subject_public_key.data)
-            .map_err(|e| CertError::BadKey(e.to_string()))?;
+        let key = Ed25519::public_key(&spki.subject_public_key.data)
+            .map_err(CertError::BadKey)?;
         let signature: [u8; 64] = cert
             .signature_value
             .data
@@ -335,10 +333,7 @@ impl Certificate {
                 "the issuer is not a CA allowed to sign certificates",
             ));
         }
-        issuer
-            .0
-            .key
-            .verify_strict(&self.0.tbs, &Signature::from_bytes(&self.0.signature))
+        Ed25519::verify(&issuer.0.key, &self.0.tbs, &self.0.signature)
             .map_err(|_| CertError::BadSignature(issuer.0.name.clone()))
     }
 
@@ -426,16 +421,15 @@ pub fn parse_certification_request(bytes: &[u8]) -> Result<CertificationRequest,
             key_alg
         }));
     }
-    let key = public_key_from_bytes(&info.subject_pki.subject_public_key.data)
-        .map_err(|e| CertError::BadKey(e.to_string()))?;
+    let key = Ed25519::public_key(&info.subject_pki.subject_public_key.data)
+        .map_err(CertError::BadKey)?;
     let signature: [u8; 64] = csr
         .signature_value
         .data
         .as_ref()
         .try_into()
         .map_err(|_| CertError::Malformed("Ed25519 signature is not 64 bytes".into()))?;
-    key.verify_strict(info.raw, &Signature::from_bytes(&signature))
-        .map_err(|_| CertError::BadSignature("the requester (proof of key possession)".into()))?;
+    Ed25519::verify(&key, info.raw, &signature).map_err(|_| CertError::BadSignature("the requester (proof of key possession)".into()))?;
     let name = name_text(&info.subject);
     let org_code = info
         .subject
@@ -508,7 +502,7 @@ mod build {
     use time::OffsetDateTime;
 
     use super::{license_types_extension, CertError, Certificate, ORG_ID_PREFIX};
-    use crate::identifier::{LicenseTypeCode, OrgCode};
+    use crate::model::identifier::{LicenseTypeCode, OrgCode};
 
     /// What to put in a new certificate.
     #[derive(Debug, Clone)]

@@ -5,66 +5,77 @@
 //! rest. Dates are whole days since 1970-01-01. The same license always encodes to the same bytes,
 //! and decoding accepts only that encoding.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::fmt;
 
-use ed25519_dalek::SigningKey;
 use serde_cbor::Value;
 use thiserror::Error;
 use time::Date;
 
-use crate::attachment::AttachmentRef;
-use crate::cbor::{self, CborError};
-use crate::cose::{self, ContentType};
-use crate::identifier::{IdentifierError, LicenseId, LicenseTypeCode, OrgCode, ResidentId};
+use crate::encoding::cbor::{self, CborError, FieldError, MapReader};
+use crate::encoding::cose::{ContentType, Payload};
 use crate::limits::{
-    MAX_ATTACHMENTS, MAX_BYTES_FIELD, MAX_FIELDS, MAX_FIELD_KEY_LEN, MAX_OTHER_ID_LEN,
-    MAX_SIGNED_LEN, MAX_TEXT_BYTES, MAX_YEAR, MIN_YEAR,
+    MAX_ATTACHMENTS, MAX_BYTES_FIELD, MAX_FIELDS, MAX_FIELD_KEY_LEN, MAX_MEDIA_TYPE_LEN,
+    MAX_OTHER_ID_LEN, MAX_PAYLOAD_LEN, MAX_SIGNED_LEN, MAX_TEXT_BYTES, MAX_YEAR, MIN_YEAR,
 };
+use crate::model::digest::FileDigest;
+use crate::model::identifier::{IdentifierError, LicenseId, LicenseTypeCode, OrgCode, ResidentId};
+use crate::model::text::{check_text, TextError};
+use crate::model::time::{date_to_days, days_to_date, in_range};
 
 /// The format version this library writes and reads (payload key -1).
 pub const FORMAT_VERSION: u8 = 1;
 
-/// Largest encoded license payload; leaves room for the COSE envelope within [`MAX_SIGNED_LEN`].
-pub const MAX_PAYLOAD_LEN: usize = MAX_SIGNED_LEN - 256;
-
 /// CBOR tag for a date as days since 1970-01-01 (RFC 8943), used for date-typed fields.
 pub const TAG_DAYS_SINCE_EPOCH: u64 = 100;
 
-pub(crate) mod keys {
-    pub const ISS: i128 = 1;
-    pub const SUB: i128 = 2;
-    pub const EXP: i128 = 4;
-    pub const NBF: i128 = 5;
-    pub const IAT: i128 = 6;
-    pub const CTI: i128 = 7;
-    pub const VERSION: i128 = -1;
-    pub const TYPE_NAME: i128 = -2;
-    pub const HOLDER: i128 = -3;
-    pub const ISSUER_NAME: i128 = -4;
-    pub const FIELDS: i128 = -5;
-    pub const ATTACHMENTS: i128 = -6;
-    pub const STATUS: i128 = -7;
-}
+/// The license payload's map keys (`docs/FORMAT.md` §3.1), each named once.
+mod keys {
+    use crate::encoding::cbor::Key;
 
-const UNIX_EPOCH_JULIAN_DAY: i32 = 2_440_588;
+    pub const ISS: Key = Key::new(1, "issuer code");
+    pub const SUB: Key = Key::new(2, "holder code");
+    pub const EXP: Key = Key::new(4, "validity end");
+    pub const NBF: Key = Key::new(5, "validity start");
+    pub const IAT: Key = Key::new(6, "issue date");
+    pub const CTI: Key = Key::new(7, "license identifier");
+    pub const VERSION: Key = Key::new(-1, "format version");
+    pub const TYPE_NAME: Key = Key::new(-2, "license type name");
+    pub const HOLDER: Key = Key::new(-3, "holder");
+    pub const ISSUER_NAME: Key = Key::new(-4, "issuer name");
+    pub const FIELDS: Key = Key::new(-5, "fields");
+    pub const ATTACHMENTS: Key = Key::new(-6, "attachments");
+    pub const STATUS: Key = Key::new(-7, "status index");
+
+    /// Every key, for refusing the others.
+    pub const ALL: &[Key] = &[
+        ISS,
+        SUB,
+        EXP,
+        NBF,
+        IAT,
+        CTI,
+        VERSION,
+        TYPE_NAME,
+        HOLDER,
+        ISSUER_NAME,
+        FIELDS,
+        ATTACHMENTS,
+        STATUS,
+    ];
+}
 
 /// Why a license cannot be encoded or decoded.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
 pub enum LicenseError {
     /// The payload is not acceptable CBOR.
     #[error("license payload: {0}")]
     Cbor(#[from] CborError),
-    /// The payload is CBOR but not a map.
-    #[error("license payload must be a CBOR map, found {0}")]
-    NotAMap(&'static str),
-    /// A map key this format version does not define.
-    #[error("license payload has an unknown key {0}")]
-    UnknownKey(String),
-    /// A required entry is absent.
-    #[error("license payload lacks the required {0}")]
-    Missing(&'static str),
-    /// An entry has the wrong CBOR type.
+    /// An entry of the payload's map is missing, unknown or of the wrong type.
+    #[error("{0}")]
+    Field(#[from] FieldError),
+    /// An entry inside a list has the wrong CBOR type.
     #[error("{field} must be {expected}, found {found}")]
     WrongType {
         /// Which entry.
@@ -179,7 +190,7 @@ pub enum LicenseError {
         /// 0-based position in the list.
         index: usize,
         /// What is wrong.
-        reason: String,
+        reason: AttachmentError,
     },
     /// The encoded license would exceed [`MAX_PAYLOAD_LEN`].
     #[error("encoded license is {len} bytes, more than the limit of {max}")]
@@ -189,6 +200,131 @@ pub enum LicenseError {
         /// The limit.
         max: usize,
     },
+}
+
+impl From<TextError> for LicenseError {
+    fn from(e: TextError) -> Self {
+        match e {
+            TextError::Empty(field) => LicenseError::EmptyText(field),
+            TextError::TooLong { field, len, max } => LicenseError::TooLong { field, len, max },
+            TextError::ForbiddenChar {
+                field,
+                code,
+                position,
+            } => LicenseError::ForbiddenChar {
+                field,
+                code,
+                position,
+            },
+        }
+    }
+}
+
+/// Why an attachment reference is malformed.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum AttachmentError {
+    /// Not `[sha256 bytes, size, media type, file name]`.
+    #[error("must be [sha256 bytes, size, media type, file name]")]
+    Shape,
+    /// The SHA-256 is not 32 bytes.
+    #[error("SHA-256 must be 32 bytes, found {0}")]
+    HashLength(usize),
+    /// The size is negative or too large.
+    #[error("size {0} is out of range")]
+    SizeOutOfRange(i128),
+    /// The media type is not `type/subtype` (RFC 6838).
+    #[error("media type {0:?} is not of the form type/subtype (RFC 6838)")]
+    MediaType(String),
+    /// The file name breaks the text rules.
+    #[error("{0}")]
+    FileName(TextError),
+    /// The file name has a directory part.
+    #[error("file name {0:?} must not contain a directory part")]
+    DirectoryPart(String),
+}
+
+/// A license's reference to an attached file. The file itself travels separately; whoever holds
+/// it can check it against `sha256` and `size`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttachmentRef {
+    /// SHA-256 of the file's bytes.
+    pub sha256: [u8; 32],
+    /// The file's size in bytes.
+    pub size: u64,
+    /// Media type, such as `application/pdf` or `image/jpeg`.
+    pub media_type: String,
+    /// File name, without any directory part.
+    pub file_name: String,
+}
+
+impl AttachmentRef {
+    /// Check the media type and file name against the format's rules.
+    pub fn validate(&self, index: usize) -> Result<(), LicenseError> {
+        self.check()
+            .map_err(|reason| LicenseError::BadAttachment { index, reason })
+    }
+
+    fn check(&self) -> Result<(), AttachmentError> {
+        let mt = &self.media_type;
+        let valid_mt = mt.len() <= MAX_MEDIA_TYPE_LEN
+            && mt.split_once('/').is_some_and(|(t, s)| {
+                let ok = |p: &str| {
+                    !p.is_empty()
+                        && p.bytes()
+                            .all(|b| b.is_ascii_alphanumeric() || b"!#$&-^_.+".contains(&b))
+                };
+                ok(t) && ok(s)
+            });
+        if !valid_mt {
+            return Err(AttachmentError::MediaType(mt.clone()));
+        }
+        check_text("attachment file name", &self.file_name, MAX_TEXT_BYTES)
+            .map_err(AttachmentError::FileName)?;
+        if self.file_name.contains(['/', '\\']) || self.file_name == "." || self.file_name == ".." {
+            return Err(AttachmentError::DirectoryPart(self.file_name.clone()));
+        }
+        Ok(())
+    }
+
+    /// Whether `file` is exactly the referenced file (same SHA-256 and size).
+    pub fn matches(&self, file: &FileDigest) -> bool {
+        self.sha256 == file.sha256 && self.size == file.size
+    }
+
+    fn to_cbor(&self) -> Value {
+        Value::Array(vec![
+            Value::Bytes(self.sha256.to_vec()),
+            Value::Integer(self.size.into()),
+            Value::Text(self.media_type.clone()),
+            Value::Text(self.file_name.clone()),
+        ])
+    }
+
+    fn from_cbor(index: usize, value: &Value) -> Result<Self, LicenseError> {
+        let bad = |reason: AttachmentError| LicenseError::BadAttachment { index, reason };
+        let Value::Array(items) = value else {
+            return Err(bad(AttachmentError::Shape));
+        };
+        let [Value::Bytes(hash), Value::Integer(size), Value::Text(media_type), Value::Text(file_name)] =
+            items.as_slice()
+        else {
+            return Err(bad(AttachmentError::Shape));
+        };
+        let sha256: [u8; 32] = hash
+            .as_slice()
+            .try_into()
+            .map_err(|_| bad(AttachmentError::HashLength(hash.len())))?;
+        let size = u64::try_from(*size).map_err(|_| bad(AttachmentError::SizeOutOfRange(*size)))?;
+        let att = AttachmentRef {
+            sha256,
+            size,
+            media_type: media_type.clone(),
+            file_name: file_name.clone(),
+        };
+        att.validate(index)?;
+        Ok(att)
+    }
 }
 
 /// Who holds the license.
@@ -410,33 +546,36 @@ impl License {
     /// Encode as deterministic CBOR (the payload that gets signed).
     pub fn to_cbor(&self) -> Result<Vec<u8>, LicenseError> {
         self.validate()?;
-        let mut map = BTreeMap::new();
         let text = |s: &str| Value::Text(s.to_owned());
-        map.insert(keys::ISS, text(self.issuer_code().as_str()));
-        map.insert(keys::SUB, text(self.holder.id.as_str()));
+        let mut entries = vec![
+            (keys::ISS, text(self.issuer_code().as_str())),
+            (keys::SUB, text(self.holder.id.as_str())),
+        ];
         if let Some(until) = self.validity.until {
-            map.insert(keys::EXP, days_value(until));
+            entries.push((keys::EXP, days_value(until)));
         }
-        map.insert(keys::NBF, days_value(self.validity.from));
-        map.insert(keys::IAT, days_value(self.issued_on));
-        map.insert(keys::CTI, Value::Text(self.id.to_string()));
-        map.insert(keys::VERSION, Value::Integer(FORMAT_VERSION.into()));
-        map.insert(keys::TYPE_NAME, text(&self.type_name));
-        map.insert(
-            keys::HOLDER,
-            Value::Array(vec![
-                Value::Integer(self.holder.id.kind().into()),
-                text(&self.holder.name),
-            ]),
-        );
-        map.insert(keys::ISSUER_NAME, text(&self.issuer_name));
+        entries.extend([
+            (keys::NBF, days_value(self.validity.from)),
+            (keys::IAT, days_value(self.issued_on)),
+            (keys::CTI, Value::Text(self.id.to_string())),
+            (keys::VERSION, Value::Integer(FORMAT_VERSION.into())),
+            (keys::TYPE_NAME, text(&self.type_name)),
+            (
+                keys::HOLDER,
+                Value::Array(vec![
+                    Value::Integer(self.holder.id.kind().into()),
+                    text(&self.holder.name),
+                ]),
+            ),
+            (keys::ISSUER_NAME, text(&self.issuer_name)),
+        ]);
         if !self.fields.is_empty() {
             let fields = self
                 .fields
                 .iter()
                 .map(|f| Value::Array(vec![text(&f.key), field_value_to_cbor(&f.value)]))
                 .collect();
-            map.insert(keys::FIELDS, Value::Array(fields));
+            entries.push((keys::FIELDS, Value::Array(fields)));
         }
         if !self.attachments.is_empty() {
             let list = self
@@ -444,16 +583,12 @@ impl License {
                 .iter()
                 .map(AttachmentRef::to_cbor)
                 .collect();
-            map.insert(keys::ATTACHMENTS, Value::Array(list));
+            entries.push((keys::ATTACHMENTS, Value::Array(list)));
         }
         if let Some(index) = self.status_index {
-            map.insert(keys::STATUS, Value::Integer(index.into()));
+            entries.push((keys::STATUS, Value::Integer(index.into())));
         }
-        let map = map
-            .into_iter()
-            .map(|(k, v)| (Value::Integer(k), v))
-            .collect();
-        let bytes = cbor::encode(&Value::Map(map));
+        let bytes = cbor::encode(&cbor::int_map(entries));
         if bytes.len() > MAX_PAYLOAD_LEN {
             return Err(LicenseError::PayloadTooLarge {
                 len: bytes.len(),
@@ -471,74 +606,32 @@ impl License {
                 max: MAX_PAYLOAD_LEN,
             });
         }
-        let value = cbor::decode(bytes)?;
-        let Value::Map(map) = value else {
-            return Err(LicenseError::NotAMap(cbor::kind(&value)));
-        };
-        let mut entries = BTreeMap::new();
-        for (k, v) in map {
-            match k {
-                Value::Integer(
-                    k @ (keys::ISS
-                    | keys::SUB
-                    | keys::EXP
-                    | keys::NBF
-                    | keys::IAT
-                    | keys::CTI
-                    | keys::VERSION
-                    | keys::TYPE_NAME
-                    | keys::HOLDER
-                    | keys::ISSUER_NAME
-                    | keys::FIELDS
-                    | keys::ATTACHMENTS
-                    | keys::STATUS),
-                ) => {
-                    entries.insert(k, v);
-                }
-                Value::Integer(k) => return Err(LicenseError::UnknownKey(k.to_string())),
-                other => return Err(LicenseError::UnknownKey(format!("{other:?}"))),
-            }
-        }
-        let mut take =
-            |key: i128, name: &'static str| entries.remove(&key).ok_or(LicenseError::Missing(name));
-        let version = as_int(
-            take(keys::VERSION, "format version (key -1)")?,
-            "format version",
-        )?;
+        let mut map = MapReader::new(cbor::decode(bytes)?, "license payload")?;
+        map.only(keys::ALL)?;
+        let version = cbor::int(map.required(keys::VERSION)?, keys::VERSION.name)?;
         if version != FORMAT_VERSION.into() {
             return Err(LicenseError::UnsupportedVersion(version));
         }
-        let id_text = as_text(
-            take(keys::CTI, "license identifier (key 7)")?,
-            "license identifier",
-        )?;
+        let id_text = cbor::text(map.required(keys::CTI)?, keys::CTI.name)?;
         let id: LicenseId = id_text.parse().map_err(|source| LicenseError::Identifier {
             field: "license identifier",
             source,
         })?;
-        let iss = as_text(take(keys::ISS, "issuer code (key 1)")?, "issuer code")?;
+        let iss = cbor::text(map.required(keys::ISS)?, keys::ISS.name)?;
         if iss != id.issuer().as_str() {
             return Err(LicenseError::IssuerMismatch {
                 issuer: iss,
                 id: id_text,
             });
         }
-        let sub = as_text(take(keys::SUB, "holder code (key 2)")?, "holder code")?;
-        let (kind, holder_name) = match take(keys::HOLDER, "holder (key -3)")? {
-            Value::Array(items) => match <[Value; 2]>::try_from(items) {
-                Ok([Value::Integer(kind), Value::Text(name)]) => (kind, name),
-                _ => {
-                    return Err(LicenseError::BadHolder(
-                        "must be [kind, name] with an integer kind and a text name".into(),
-                    ))
-                }
-            },
-            other => {
-                return Err(LicenseError::WrongType {
-                    field: "holder".into(),
-                    expected: "an array",
-                    found: cbor::kind(&other),
-                })
+        let sub = cbor::text(map.required(keys::SUB)?, keys::SUB.name)?;
+        let holder = cbor::array(map.required(keys::HOLDER)?, keys::HOLDER.name)?;
+        let (kind, holder_name) = match <[Value; 2]>::try_from(holder) {
+            Ok([Value::Integer(kind), Value::Text(name)]) => (kind, name),
+            _ => {
+                return Err(LicenseError::BadHolder(
+                    "must be [kind, name] with an integer kind and a text name".into(),
+                ))
             }
         };
         let holder_id = match kind {
@@ -559,24 +652,18 @@ impl License {
                 )))
             }
         };
-        let type_name = as_text(
-            take(keys::TYPE_NAME, "license type name (key -2)")?,
-            "license type name",
-        )?;
-        let issuer_name = as_text(
-            take(keys::ISSUER_NAME, "issuer name (key -4)")?,
-            "issuer name",
-        )?;
-        let issued_on = as_days(take(keys::IAT, "issue date (key 6)")?, "issue date")?;
-        let from = as_days(take(keys::NBF, "validity start (key 5)")?, "validity start")?;
-        let validity = match entries.remove(&keys::EXP) {
-            Some(v) => Validity::until(from, as_days(v, "validity end")?)?,
+        let type_name = cbor::text(map.required(keys::TYPE_NAME)?, keys::TYPE_NAME.name)?;
+        let issuer_name = cbor::text(map.required(keys::ISSUER_NAME)?, keys::ISSUER_NAME.name)?;
+        let issued_on = day(map.required(keys::IAT)?, keys::IAT.name)?;
+        let from = day(map.required(keys::NBF)?, keys::NBF.name)?;
+        let validity = match map.optional(keys::EXP) {
+            Some(v) => Validity::until(from, day(v, keys::EXP.name)?)?,
             None => Validity::perpetual(from),
         };
-        let fields = match entries.remove(&keys::FIELDS) {
+        let fields = match map.optional(keys::FIELDS) {
             None => Vec::new(),
             Some(v) => {
-                let items = as_list(v, "fields")?;
+                let items = non_empty_list(v, keys::FIELDS.name)?;
                 if items.len() > MAX_FIELDS {
                     return Err(LicenseError::TooMany {
                         what: "fields",
@@ -591,10 +678,10 @@ impl License {
                     .collect::<Result<_, _>>()?
             }
         };
-        let attachments = match entries.remove(&keys::ATTACHMENTS) {
+        let attachments = match map.optional(keys::ATTACHMENTS) {
             None => Vec::new(),
             Some(v) => {
-                let items = as_list(v, "attachments")?;
+                let items = non_empty_list(v, keys::ATTACHMENTS.name)?;
                 if items.len() > MAX_ATTACHMENTS {
                     return Err(LicenseError::TooMany {
                         what: "attachments",
@@ -609,18 +696,11 @@ impl License {
                     .collect::<Result<_, _>>()?
             }
         };
-        let status_index = match entries.remove(&keys::STATUS) {
-            None => None,
-            Some(v) => {
-                let n = as_int(v, "status index")?;
-                Some(
-                    u64::try_from(n).map_err(|_| LicenseError::IntegerOutOfRange {
-                        field: "status index".into(),
-                        value: n,
-                    })?,
-                )
-            }
-        };
+        let status_index = map
+            .optional(keys::STATUS)
+            .map(|v| cbor::uint(v, keys::STATUS.name))
+            .transpose()?;
+        map.finish()?;
         let license = License {
             id,
             type_name,
@@ -640,43 +720,27 @@ impl License {
     }
 
     /// Encode and sign: returns the COSE_Sign1 bytes (RFC 9052, tag 18, EdDSA).
-    pub fn sign(&self, key: &SigningKey) -> Result<Vec<u8>, LicenseError> {
-        Ok(cose::sign(&self.to_cbor()?, key, ContentType::License))
+    pub fn sign(&self, key: &ed25519_dalek::SigningKey) -> Result<Vec<u8>, LicenseError> {
+        self.sign_payload(key)
     }
 }
 
-/// Check a text entry: non-empty, at most `max` bytes, no control or bidi formatting characters.
-pub(crate) fn check_text(
-    field: impl fmt::Display,
-    text: &str,
-    max: usize,
-) -> Result<(), LicenseError> {
-    if text.is_empty() {
-        return Err(LicenseError::EmptyText(field.to_string()));
+impl Payload for License {
+    const CONTENT_TYPE: ContentType = ContentType::License;
+    const MAX_SIGNED_LEN: usize = MAX_SIGNED_LEN;
+    type Error = LicenseError;
+
+    fn decode(payload: &[u8]) -> Result<Self, LicenseError> {
+        License::from_cbor(payload)
     }
-    if text.len() > max {
-        return Err(LicenseError::TooLong {
-            field: field.to_string(),
-            len: text.len(),
-            max,
-        });
+
+    fn encode(&self) -> Result<Vec<u8>, LicenseError> {
+        self.to_cbor()
     }
-    let forbidden = |c: char| {
-        c.is_control()
-            || matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
-    };
-    if let Some((i, c)) = text.chars().enumerate().find(|&(_, c)| forbidden(c)) {
-        return Err(LicenseError::ForbiddenChar {
-            field: field.to_string(),
-            code: c as u32,
-            position: i + 1,
-        });
-    }
-    Ok(())
 }
 
 fn check_date(field: impl fmt::Display, date: Date) -> Result<(), LicenseError> {
-    if (MIN_YEAR..=MAX_YEAR).contains(&date.year()) {
+    if in_range(&date) {
         Ok(())
     } else {
         Err(LicenseError::DateOutOfRange {
@@ -686,54 +750,28 @@ fn check_date(field: impl fmt::Display, date: Date) -> Result<(), LicenseError> 
     }
 }
 
-/// Days since 1970-01-01 (negative before).
-pub(crate) fn date_to_days(date: Date) -> i32 {
-    date.to_julian_day() - UNIX_EPOCH_JULIAN_DAY
-}
-
 fn days_value(date: Date) -> Value {
     Value::Integer(date_to_days(date).into())
 }
 
-fn days_to_date(field: impl fmt::Display, days: i128) -> Result<Date, LicenseError> {
-    let out_of_range = || LicenseError::DateOutOfRange {
+/// A day number as a date in years [`MIN_YEAR`]..=[`MAX_YEAR`].
+fn date_from_days(field: impl fmt::Display, days: i128) -> Result<Date, LicenseError> {
+    days_to_date(days).ok_or_else(|| LicenseError::DateOutOfRange {
         field: field.to_string(),
         days,
-    };
-    let jd = i32::try_from(days)
-        .ok()
-        .and_then(|d| d.checked_add(UNIX_EPOCH_JULIAN_DAY))
-        .ok_or_else(out_of_range)?;
-    let date = Date::from_julian_day(jd).map_err(|_| out_of_range())?;
-    check_date(&field, date)?;
-    Ok(date)
+    })
 }
 
-fn as_int(value: Value, field: impl fmt::Display) -> Result<i128, LicenseError> {
-    match value {
-        Value::Integer(n) => Ok(n),
-        other => Err(wrong_type(field, "an integer", &other)),
+fn day(value: Value, field: &'static str) -> Result<Date, LicenseError> {
+    date_from_days(field, cbor::int(value, field)?)
+}
+
+fn non_empty_list(value: Value, field: &'static str) -> Result<Vec<Value>, LicenseError> {
+    let items = cbor::array(value, field)?;
+    if items.is_empty() {
+        return Err(LicenseError::EmptyList(field));
     }
-}
-
-fn as_days(value: Value, field: &str) -> Result<Date, LicenseError> {
-    let n = as_int(value, field)?;
-    days_to_date(field, n)
-}
-
-fn as_text(value: Value, field: impl fmt::Display) -> Result<String, LicenseError> {
-    match value {
-        Value::Text(s) => Ok(s),
-        other => Err(wrong_type(field, "a text string", &other)),
-    }
-}
-
-fn as_list(value: Value, field: &'static str) -> Result<Vec<Value>, LicenseError> {
-    match value {
-        Value::Array(items) if items.is_empty() => Err(LicenseError::EmptyList(field)),
-        Value::Array(items) => Ok(items),
-        other => Err(wrong_type(field, "an array", &other)),
-    }
+    Ok(items)
 }
 
 fn wrong_type(field: impl fmt::Display, expected: &'static str, found: &Value) -> LicenseError {
@@ -768,7 +806,16 @@ fn field_from_cbor(index: usize, item: Value) -> Result<Field, LicenseError> {
             found: "an array of another length",
         });
     };
-    let key = as_text(key, format_args!("fields[{index}] key"))?;
+    let key = match key {
+        Value::Text(k) => k,
+        other => {
+            return Err(wrong_type(
+                format_args!("fields[{index}] key"),
+                "a text string",
+                &other,
+            ))
+        }
+    };
     let value = match value {
         Value::Text(t) => FieldValue::Text(t),
         Value::Integer(n) => {
@@ -781,7 +828,7 @@ fn field_from_cbor(index: usize, item: Value) -> Result<Field, LicenseError> {
         }
         Value::Bytes(b) => FieldValue::Bytes(b),
         Value::Tag(TAG_DAYS_SINCE_EPOCH, inner) => match *inner {
-            Value::Integer(n) => FieldValue::Date(days_to_date(format_args!("field {key}"), n)?),
+            Value::Integer(n) => FieldValue::Date(date_from_days(format_args!("field {key}"), n)?),
             other => {
                 return Err(wrong_type(
                     format_args!("field {key}"),

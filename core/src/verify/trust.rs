@@ -24,18 +24,17 @@ use sha2::{Digest, Sha256};
 use thiserror::Error;
 use time::{Duration, OffsetDateTime};
 
-use crate::cose::{public_key_from_bytes, ContentType, CoseError, CoseSign1, Kid};
-use crate::identifier::OrgCode;
-use crate::license::check_text;
-use crate::limits::{MAX_STATUS_LIST_LEN, MAX_TEXT_BYTES, MAX_TRUST_LIST_LEN};
-
-pub mod cert;
-pub mod list;
-pub mod status;
-
-pub use cert::{CertError, Certificate};
-pub use list::TrustList;
-pub use status::StatusList;
+use super::envelope::{open, Failure, Input, KeyRing, OpenError};
+use crate::documents::cert::{CertError, Certificate};
+use crate::documents::status_list::{StatusList, StatusListError};
+use crate::documents::trust_list::{TrustList, TrustListError};
+use crate::encoding::cose::{CoseError, Kid, Payload};
+use crate::encoding::transport::TransportError;
+use crate::limits::MAX_TEXT_BYTES;
+use crate::model::identifier::OrgCode;
+use crate::model::text::{check_text, TextError};
+use crate::model::time::saturating_add;
+use crate::suite::{Ed25519, Suite, SuiteError};
 
 /// How far a verifier's clock may be ahead of or behind the signer's: trust and status lists
 /// issued up to this far in the future are accepted, and license validity days are extended by it
@@ -44,16 +43,17 @@ pub const MAX_CLOCK_SKEW: Duration = Duration::minutes(5);
 
 /// Why a key, certificate or list cannot be added to a trust store.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
 pub enum TrustError {
     /// The key is weak or non-canonical.
     #[error("{0}")]
-    BadKey(CoseError),
+    BadKey(SuiteError),
     /// The same key is already trusted.
     #[error("key {0} is already in the trust store")]
     DuplicateKey(Kid),
     /// The department name is not acceptable text.
     #[error("department name: {0}")]
-    BadName(String),
+    BadName(TextError),
     /// A certificate is not acceptable.
     #[error("{0}")]
     Certificate(#[from] CertError),
@@ -65,12 +65,18 @@ pub enum TrustError {
         /// What is wrong with it.
         source: CertError,
     },
+    /// The list is text that cannot be decoded (lists travel as COSE_Sign1 bytes).
+    #[error("{0}")]
+    Transport(TransportError),
     /// The signed list's envelope is malformed.
     #[error("{0}")]
     Cose(CoseError),
-    /// The list's content is malformed.
-    #[error("malformed list: {0}")]
-    Malformed(String),
+    /// The trust list's content is malformed.
+    #[error("malformed trust list: {0}")]
+    TrustList(#[from] TrustListError),
+    /// The status list's content is malformed, or a status index is outside it.
+    #[error("malformed status list: {0}")]
+    StatusList(#[from] StatusListError),
     /// The trust list is signed by a root this store does not trust.
     #[error("the trust list is signed by key {0}, which is not a trusted root")]
     UnknownRoot(Kid),
@@ -107,14 +113,6 @@ pub enum TrustError {
         /// The verifier's time.
         now: OffsetDateTime,
     },
-    /// A status index beyond the list.
-    #[error("status index {index} is outside the list's {entries} entries")]
-    StatusIndexOutOfRange {
-        /// The index.
-        index: u64,
-        /// The list's size.
-        entries: u64,
-    },
 }
 
 impl TrustError {
@@ -126,8 +124,12 @@ impl TrustError {
             TrustError::BadName(_) => "bad_name",
             TrustError::Certificate(_) => "bad_certificate",
             TrustError::ListedCertificate { .. } => "bad_listed_certificate",
+            TrustError::Transport(_) => "bad_text",
             TrustError::Cose(_) => "bad_cose",
-            TrustError::Malformed(_) => "malformed",
+            TrustError::StatusList(StatusListError::IndexOutOfRange { .. }) => {
+                "status_index_out_of_range"
+            }
+            TrustError::TrustList(_) | TrustError::StatusList(_) => "malformed",
             TrustError::UnknownRoot(_) => "unknown_root",
             TrustError::UnknownSigner(_) => "unknown_signer",
             TrustError::BadSignature(_) => "bad_signature",
@@ -135,7 +137,6 @@ impl TrustError {
             TrustError::Stale { .. } => "stale",
             TrustError::Conflict(_) => "conflict",
             TrustError::FromTheFuture { .. } => "from_the_future",
-            TrustError::StatusIndexOutOfRange { .. } => "status_index_out_of_range",
         }
     }
 }
@@ -192,6 +193,53 @@ pub struct TrustStore {
     status: BTreeMap<OrgCode, StatusList>,
 }
 
+impl KeyRing for TrustStore {
+    type Key = TrustedKey;
+
+    fn public_key(key: &TrustedKey) -> &<Ed25519 as Suite>::PublicKey {
+        &key.key
+    }
+
+    fn active(&self, kid: Kid) -> &[TrustedKey] {
+        self.candidates(kid)
+    }
+
+    fn revoked(&self, kid: Kid) -> &[TrustedKey] {
+        self.revoked_candidates(kid)
+    }
+}
+
+/// The departments' keys that are trusted now, without the revoked ones: the signers a status
+/// list is accepted from.
+struct ActiveKeys<'a>(&'a TrustStore);
+
+impl KeyRing for ActiveKeys<'_> {
+    type Key = TrustedKey;
+
+    fn public_key(key: &TrustedKey) -> &<Ed25519 as Suite>::PublicKey {
+        &key.key
+    }
+
+    fn active(&self, kid: Kid) -> &[TrustedKey] {
+        self.0.candidates(kid)
+    }
+}
+
+/// The trusted roots: the signers a trust list is accepted from.
+struct Roots<'a>(&'a BTreeMap<Kid, Root>);
+
+impl KeyRing for Roots<'_> {
+    type Key = Root;
+
+    fn public_key(root: &Root) -> &<Ed25519 as Suite>::PublicKey {
+        root.cert.key()
+    }
+
+    fn active(&self, kid: Kid) -> &[Root] {
+        self.0.get(&kid).map(std::slice::from_ref).unwrap_or(&[])
+    }
+}
+
 /// How many keys in `map` came from the trust list of `root`.
 fn count_from_root(root: &str, map: &BTreeMap<Kid, Vec<TrustedKey>>) -> usize {
     map.values()
@@ -201,7 +249,7 @@ fn count_from_root(root: &str, map: &BTreeMap<Kid, Vec<TrustedKey>>) -> usize {
 }
 
 fn check_not_future(issued_at: OffsetDateTime, now: OffsetDateTime) -> Result<(), TrustError> {
-    if issued_at > now + MAX_CLOCK_SKEW {
+    if issued_at > saturating_add(now, MAX_CLOCK_SKEW) {
         return Err(TrustError::FromTheFuture { issued_at, now });
     }
     Ok(())
@@ -221,10 +269,9 @@ impl TrustStore {
         org_code: OrgCode,
         name: impl Into<String>,
     ) -> Result<Kid, TrustError> {
-        let key = public_key_from_bytes(key.as_bytes()).map_err(TrustError::BadKey)?;
+        let key = Ed25519::public_key(key.as_bytes()).map_err(TrustError::BadKey)?;
         let name = name.into();
-        check_text("department name", &name, MAX_TEXT_BYTES)
-            .map_err(|e| TrustError::BadName(e.to_string()))?;
+        check_text("department name", &name, MAX_TEXT_BYTES).map_err(TrustError::BadName)?;
         let kid = Kid::of(&key);
         let slot = self.keys.entry(kid).or_default();
         if slot.iter().any(|k| k.key == key) {
@@ -256,20 +303,13 @@ impl TrustStore {
         signed: &[u8],
         now: OffsetDateTime,
     ) -> Result<TrustListSummary, TrustError> {
-        let cose =
-            CoseSign1::parse_with_limit(signed, MAX_TRUST_LIST_LEN).map_err(TrustError::Cose)?;
-        cose.expect_content_type(ContentType::TrustList)
-            .map_err(TrustError::Cose)?;
-        let root_kid = cose.kid();
-        let root = self
-            .roots
-            .get(&root_kid)
-            .ok_or(TrustError::UnknownRoot(root_kid))?;
-        cose.verify(root.cert.key())
-            .map_err(|_| TrustError::BadSignature(root.cert.name().to_owned()))?;
-        let list = TrustList::from_cbor(cose.payload())?;
+        let roots = Roots(&self.roots);
+        let opened = open::<TrustList, _>(Input::Bytes(signed), &roots)
+            .map_err(|f| self.list_failure(f, TrustError::TrustList))?;
+        let (list, root_kid) = (opened.payload, opened.kid);
+        let root = opened.signer;
         check_not_future(list.issued_at, now)?;
-        let digest: [u8; 32] = Sha256::digest(cose.payload()).into();
+        let digest: [u8; 32] = Sha256::digest(opened.cose.payload()).into();
         let root_name = root.cert.name().to_owned();
         if let Some((held, held_digest)) = root.list {
             if list.sequence < held {
@@ -348,19 +388,10 @@ impl TrustStore {
         signed: &[u8],
         now: OffsetDateTime,
     ) -> Result<&StatusList, TrustError> {
-        let cose =
-            CoseSign1::parse_with_limit(signed, MAX_STATUS_LIST_LEN).map_err(TrustError::Cose)?;
-        cose.expect_content_type(ContentType::StatusList)
-            .map_err(TrustError::Cose)?;
-        let candidates = self.candidates(cose.kid());
-        if candidates.is_empty() {
-            return Err(TrustError::UnknownSigner(cose.kid()));
-        }
-        let signer = candidates
-            .iter()
-            .find(|k| cose.verify(&k.key).is_ok())
-            .ok_or_else(|| TrustError::BadSignature(candidates[0].name.clone()))?;
-        let list = StatusList::from_cbor(cose.payload())?;
+        let signers = ActiveKeys(self);
+        let opened = open::<StatusList, _>(Input::Bytes(signed), &signers)
+            .map_err(|f| self.list_failure(f, TrustError::StatusList))?;
+        let (list, signer) = (opened.payload, opened.signer);
         if list.issuer != signer.org_code {
             return Err(TrustError::IssuerMismatch {
                 list: list.issuer,
@@ -382,6 +413,32 @@ impl TrustStore {
         let issuer = list.issuer.clone();
         self.status.insert(issuer.clone(), list);
         Ok(&self.status[&issuer])
+    }
+
+    /// The error for a list that could not be opened: the signer is named when its signature
+    /// fails.
+    fn list_failure<P: Payload, K>(
+        &self,
+        failure: Failure<P, K>,
+        payload: impl FnOnce(P::Error) -> TrustError,
+    ) -> TrustError {
+        let is_trust_list = P::CONTENT_TYPE == TrustList::CONTENT_TYPE;
+        match failure.error {
+            OpenError::Transport(e) => TrustError::Transport(e),
+            OpenError::Cose(e) => TrustError::Cose(e),
+            OpenError::UnknownSigner(kid) if is_trust_list => TrustError::UnknownRoot(kid),
+            OpenError::UnknownSigner(kid) | OpenError::SignerRevoked(kid) => {
+                TrustError::UnknownSigner(kid)
+            }
+            OpenError::BadSignature(kid) => {
+                let name = match self.roots.get(&kid) {
+                    Some(root) if is_trust_list => root.cert.name(),
+                    _ => self.candidates(kid).first().map_or("", |k| k.name.as_str()),
+                };
+                TrustError::BadSignature(name.to_owned())
+            }
+            OpenError::Payload(e) => payload(e),
+        }
     }
 
     /// Every trusted (not revoked) key with identifier `kid` (usually none or one).

@@ -14,16 +14,16 @@ use rand_core::CryptoRngCore;
 use thiserror::Error;
 use zeroize::Zeroizing;
 
-use crate::cose::public_key_from_bytes;
+use super::{Ed25519, Suite};
 
 /// scrypt cost: N = 2^14, r = 8, p = 1 (16 MiB). This is OpenSSL's own default for
 /// `openssl pkcs8 -scrypt`; larger N exceeds OpenSSL's default scrypt memory limit (32 MiB), and
 /// OpenSSL could then not read the key.
-pub const SCRYPT_LOG_N: u8 = 14;
+pub(crate) const SCRYPT_LOG_N: u8 = 14;
 /// scrypt block size parameter r.
-pub const SCRYPT_R: u32 = 8;
+pub(crate) const SCRYPT_R: u32 = 8;
 /// scrypt parallelism parameter p.
-pub const SCRYPT_P: u32 = 1;
+pub(crate) const SCRYPT_P: u32 = 1;
 /// Shortest passphrase accepted when encrypting.
 pub const MIN_PASSPHRASE_LEN: usize = 8;
 
@@ -154,5 +154,5 @@ pub fn public_key_to_pem(key: &VerifyingKey) -> Result<String, KeyError> {
 pub fn public_key_from_pem(pem: &str) -> Result<VerifyingKey, KeyError> {
     let key = VerifyingKey::from_public_key_pem(pem.trim())
         .map_err(|e| KeyError::NotEd25519(e.to_string()))?;
-    public_key_from_bytes(key.as_bytes()).map_err(|e| KeyError::NotEd25519(e.to_string()))
+    Ed25519::public_key(key.as_bytes()).map_err(|e| KeyError::NotEd25519(e.to_string()))
 }

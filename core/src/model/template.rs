@@ -22,8 +22,8 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 use time::Date;
 
-use crate::identifier::{LicenseId, LicenseTypeCode, OrgCode};
-use crate::license::{Field, FieldValue, Holder, HolderId, License, Validity};
+use crate::model::identifier::{LicenseId, LicenseTypeCode, OrgCode};
+use crate::model::license::{Field, FieldValue, Holder, HolderId, License, Validity};
 
 /// Why a template or a record is not acceptable.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -128,9 +128,9 @@ pub struct IssueContext {
 }
 
 const BUILTIN: &[&str] = &[
-    include_str!("../templates/YYZZ.json"),
-    include_str!("../templates/JSZ.json"),
-    include_str!("../templates/BDCQZ.json"),
+    include_str!("../../templates/YYZZ.json"),
+    include_str!("../../templates/JSZ.json"),
+    include_str!("../../templates/BDCQZ.json"),
 ];
 
 const STANDARD_COLUMNS: &[&str] = &[

@@ -253,6 +253,209 @@ pub(crate) fn kind(value: &Value) -> &'static str {
     }
 }
 
+/// Why an entry of a CBOR map is not acceptable: what every document decoder reports through
+/// [`MapReader`], wrapped in its own error type.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum FieldError {
+    /// The item is not a map.
+    #[error("{what} must be a CBOR map, found {found}")]
+    NotAMap {
+        /// The document.
+        what: &'static str,
+        /// What was found.
+        found: &'static str,
+    },
+    /// A map key is not an integer, or an integer the document does not define.
+    #[error("{what} has an unknown key {key}")]
+    UnknownKey {
+        /// The document.
+        what: &'static str,
+        /// The key, as text.
+        key: String,
+    },
+    /// A required entry is absent.
+    #[error("{what} lacks the required {field} (key {key})")]
+    Missing {
+        /// The document.
+        what: &'static str,
+        /// The entry's name.
+        field: &'static str,
+        /// The entry's key.
+        key: i64,
+    },
+    /// An entry has the wrong CBOR type.
+    #[error("{field} must be {expected}, found {found}")]
+    WrongType {
+        /// The entry's name.
+        field: &'static str,
+        /// The type required.
+        expected: &'static str,
+        /// The type found.
+        found: &'static str,
+    },
+    /// An integer entry does not fit its range.
+    #[error("{field} value {value} is out of range")]
+    OutOfRange {
+        /// The entry's name.
+        field: &'static str,
+        /// The value found.
+        value: i128,
+    },
+}
+
+/// One entry of a document's map: its integer key and its name (for error messages). Each
+/// document names its keys once, as constants of this type, next to its decoder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Key {
+    /// The integer key.
+    pub label: i64,
+    /// What the entry is, in words.
+    pub name: &'static str,
+}
+
+impl Key {
+    /// A key with its name.
+    pub(crate) const fn new(label: i64, name: &'static str) -> Key {
+        Key { label, name }
+    }
+}
+
+/// The one way every decoder reads a CBOR map with integer keys: take each defined entry by its
+/// [`Key`], then [`MapReader::finish`] refuses any entry left over. Keys arrive already checked
+/// for deterministic order (so no duplicates) by [`decode`].
+#[derive(Debug)]
+pub(crate) struct MapReader {
+    what: &'static str,
+    entries: std::collections::BTreeMap<i128, Value>,
+}
+
+impl MapReader {
+    /// Read `value` as a map of `what` (a document name for messages) whose keys are integers.
+    pub(crate) fn new(value: Value, what: &'static str) -> Result<Self, FieldError> {
+        let Value::Map(map) = value else {
+            return Err(FieldError::NotAMap {
+                what,
+                found: kind(&value),
+            });
+        };
+        let mut entries = std::collections::BTreeMap::new();
+        for (k, v) in map {
+            match k {
+                Value::Integer(k) => {
+                    entries.insert(k, v);
+                }
+                other => {
+                    return Err(FieldError::UnknownKey {
+                        what,
+                        key: format!("{other:?}"),
+                    })
+                }
+            }
+        }
+        Ok(MapReader { what, entries })
+    }
+
+    /// Refuse any key that is not one of `known` (before reading entries, so that an unknown key
+    /// is reported as such rather than as a missing or mistyped entry).
+    pub(crate) fn only(&self, known: &[Key]) -> Result<(), FieldError> {
+        match self
+            .entries
+            .keys()
+            .find(|k| !known.iter().any(|key| i128::from(key.label) == **k))
+        {
+            Some(k) => Err(FieldError::UnknownKey {
+                what: self.what,
+                key: k.to_string(),
+            }),
+            None => Ok(()),
+        }
+    }
+
+    /// The entry under `key`, if present.
+    pub(crate) fn optional(&mut self, key: Key) -> Option<Value> {
+        self.entries.remove(&key.label.into())
+    }
+
+    /// The entry under `key`; an error naming it when absent.
+    pub(crate) fn required(&mut self, key: Key) -> Result<Value, FieldError> {
+        self.optional(key).ok_or(FieldError::Missing {
+            what: self.what,
+            field: key.name,
+            key: key.label,
+        })
+    }
+
+    /// Succeed only when every entry has been taken.
+    pub(crate) fn finish(self) -> Result<(), FieldError> {
+        match self.entries.keys().next() {
+            Some(k) => Err(FieldError::UnknownKey {
+                what: self.what,
+                key: k.to_string(),
+            }),
+            None => Ok(()),
+        }
+    }
+}
+
+/// `value` as an integer.
+pub(crate) fn int(value: Value, field: &'static str) -> Result<i128, FieldError> {
+    match value {
+        Value::Integer(n) => Ok(n),
+        other => Err(wrong(field, "an integer", &other)),
+    }
+}
+
+/// `value` as an unsigned 64-bit integer.
+pub(crate) fn uint(value: Value, field: &'static str) -> Result<u64, FieldError> {
+    let n = int(value, field)?;
+    u64::try_from(n).map_err(|_| FieldError::OutOfRange { field, value: n })
+}
+
+/// `value` as a text string.
+pub(crate) fn text(value: Value, field: &'static str) -> Result<String, FieldError> {
+    match value {
+        Value::Text(t) => Ok(t),
+        other => Err(wrong(field, "a text string", &other)),
+    }
+}
+
+/// `value` as a byte string.
+pub(crate) fn bytes(value: Value, field: &'static str) -> Result<Vec<u8>, FieldError> {
+    match value {
+        Value::Bytes(b) => Ok(b),
+        other => Err(wrong(field, "a byte string", &other)),
+    }
+}
+
+/// `value` as an array.
+pub(crate) fn array(value: Value, field: &'static str) -> Result<Vec<Value>, FieldError> {
+    match value {
+        Value::Array(items) => Ok(items),
+        other => Err(wrong(field, "an array", &other)),
+    }
+}
+
+/// The error for an entry of the wrong type.
+pub(crate) fn wrong(field: &'static str, expected: &'static str, found: &Value) -> FieldError {
+    FieldError::WrongType {
+        field,
+        expected,
+        found: kind(found),
+    }
+}
+
+/// An integer-keyed map of entries in deterministic form, for encoders: keys are sorted as
+/// deterministic CBOR requires by [`encode`].
+pub(crate) fn int_map(entries: impl IntoIterator<Item = (Key, Value)>) -> Value {
+    Value::Map(
+        entries
+            .into_iter()
+            .map(|(k, v)| (Value::Integer(k.label.into()), v))
+            .collect(),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

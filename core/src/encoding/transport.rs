@@ -20,7 +20,7 @@ use crate::limits::{MAX_SIGNED_LEN, MAX_TEXT_LEN};
 pub const VERSION_PREFIX: &str = "EL1";
 
 /// zlib compression level used when compressing (miniz_oxide's scale, 0 to 10).
-pub const COMPRESSION_LEVEL: u8 = 9;
+pub(crate) const COMPRESSION_LEVEL: u8 = 9;
 
 const BASE45_ALPHABET: &[u8; 45] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:";
 

@@ -1,0 +1,166 @@
+//! Trust lists: a root authority's signed list of the department certificates it vouches for
+//! (`docs/TRUST.md` §3).
+
+use serde_cbor::Value;
+use thiserror::Error;
+use time::OffsetDateTime;
+
+use crate::encoding::cbor::{self, CborError, FieldError, Key, MapReader};
+use crate::encoding::cose::{ContentType, Payload};
+use crate::model::time::{instant_from, seconds};
+use crate::limits::{MAX_REVOKED_CERTS, MAX_TRUST_LIST_CERTS, MAX_TRUST_LIST_LEN};
+
+/// The trust list payload's map keys (`docs/TRUST.md` §3), each named once.
+mod keys {
+    use super::Key;
+
+    pub const ROOT_NAME: Key = Key::new(1, "root name");
+    pub const SEQUENCE: Key = Key::new(2, "sequence number");
+    pub const ISSUED_AT: Key = Key::new(3, "issue time");
+    pub const CERTIFICATES: Key = Key::new(4, "certificates");
+    pub const REVOKED: Key = Key::new(5, "revoked fingerprints");
+}
+
+/// Why a trust list cannot be encoded or decoded.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum TrustListError {
+    /// Not acceptable CBOR.
+    #[error("trust list: {0}")]
+    Cbor(#[from] CborError),
+    /// An entry is missing, unknown or of the wrong type.
+    #[error("{0}")]
+    Field(#[from] FieldError),
+    /// Not 1 to [`MAX_TRUST_LIST_CERTS`] certificates.
+    #[error("a trust list carries 1 to {MAX_TRUST_LIST_CERTS} certificates, not {0}")]
+    CertificateCount(usize),
+    /// Revokes more than [`MAX_REVOKED_CERTS`] certificates, or has an empty revoked list.
+    #[error("revoked must be an array of 1 to {MAX_REVOKED_CERTS} fingerprints, not {0}")]
+    RevokedCount(usize),
+    /// A revoked fingerprint is not 32 bytes.
+    #[error("a revoked fingerprint must be 32 bytes, found {0}")]
+    FingerprintLength(usize),
+    /// The encoded list is too large to be signed and read back.
+    #[error("the trust list is {len} bytes, more than the limit of {max}")]
+    TooLarge {
+        /// Its encoded length.
+        len: usize,
+        /// The limit.
+        max: usize,
+    },
+}
+
+/// The content of a trust list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrustList {
+    /// Name of the root authority that signs it (informative).
+    pub root_name: String,
+    /// Sequence number: every new list from a root has a larger one.
+    pub sequence: u64,
+    /// When it was issued (whole seconds).
+    pub issued_at: OffsetDateTime,
+    /// Department certificates (DER) the root vouches for.
+    pub certificates: Vec<Vec<u8>>,
+    /// SHA-256 fingerprints of revoked department certificates.
+    pub revoked: Vec<[u8; 32]>,
+}
+
+impl TrustList {
+    /// Encode as deterministic CBOR.
+    pub fn to_cbor(&self) -> Result<Vec<u8>, TrustListError> {
+        if self.certificates.is_empty() || self.certificates.len() > MAX_TRUST_LIST_CERTS {
+            return Err(TrustListError::CertificateCount(self.certificates.len()));
+        }
+        if self.revoked.len() > MAX_REVOKED_CERTS {
+            return Err(TrustListError::RevokedCount(self.revoked.len()));
+        }
+        let mut entries = vec![
+            (keys::ROOT_NAME, Value::Text(self.root_name.clone())),
+            (keys::SEQUENCE, Value::Integer(self.sequence.into())),
+            (keys::ISSUED_AT, seconds(self.issued_at)),
+            (
+                keys::CERTIFICATES,
+                Value::Array(
+                    self.certificates
+                        .iter()
+                        .cloned()
+                        .map(Value::Bytes)
+                        .collect(),
+                ),
+            ),
+        ];
+        if !self.revoked.is_empty() {
+            let revoked = self.revoked.iter().map(|f| Value::Bytes(f.to_vec()));
+            entries.push((keys::REVOKED, Value::Array(revoked.collect())));
+        }
+        let bytes = cbor::encode(&cbor::int_map(entries));
+        let max = MAX_TRUST_LIST_LEN - 256;
+        if bytes.len() > max {
+            return Err(TrustListError::TooLarge {
+                len: bytes.len(),
+                max,
+            });
+        }
+        Ok(bytes)
+    }
+
+    /// Decode, accepting only the deterministic encoding.
+    pub fn from_cbor(bytes: &[u8]) -> Result<Self, TrustListError> {
+        let mut map = MapReader::new(cbor::decode(bytes)?, "trust list")?;
+        let root_name = cbor::text(map.required(keys::ROOT_NAME)?, keys::ROOT_NAME.name)?;
+        let sequence = cbor::uint(map.required(keys::SEQUENCE)?, keys::SEQUENCE.name)?;
+        let issued_at = instant_from(map.required(keys::ISSUED_AT)?, keys::ISSUED_AT)?;
+        let items = cbor::array(map.required(keys::CERTIFICATES)?, keys::CERTIFICATES.name)?;
+        if items.is_empty() || items.len() > MAX_TRUST_LIST_CERTS {
+            return Err(TrustListError::CertificateCount(items.len()));
+        }
+        let certificates = items
+            .into_iter()
+            .map(|v| cbor::bytes(v, "a certificate"))
+            .collect::<Result<Vec<_>, _>>()?;
+        let revoked = match map.optional(keys::REVOKED) {
+            None => vec![],
+            Some(v) => {
+                let items = cbor::array(v, keys::REVOKED.name)?;
+                if items.is_empty() || items.len() > MAX_REVOKED_CERTS {
+                    return Err(TrustListError::RevokedCount(items.len()));
+                }
+                items
+                    .into_iter()
+                    .map(|v| {
+                        let b = cbor::bytes(v, "a revoked fingerprint")?;
+                        <[u8; 32]>::try_from(b.as_slice())
+                            .map_err(|_| TrustListError::FingerprintLength(b.len()))
+                    })
+                    .collect::<Result<Vec<_>, _>>()?
+            }
+        };
+        map.finish()?;
+        Ok(TrustList {
+            root_name,
+            sequence,
+            issued_at,
+            certificates,
+            revoked,
+        })
+    }
+
+    /// Encode and sign with the root's key (COSE_Sign1, content type trust list).
+    pub fn sign(&self, root_key: &ed25519_dalek::SigningKey) -> Result<Vec<u8>, TrustListError> {
+        self.sign_payload(root_key)
+    }
+}
+
+impl Payload for TrustList {
+    const CONTENT_TYPE: ContentType = ContentType::TrustList;
+    const MAX_SIGNED_LEN: usize = MAX_TRUST_LIST_LEN;
+    type Error = TrustListError;
+
+    fn decode(payload: &[u8]) -> Result<Self, TrustListError> {
+        TrustList::from_cbor(payload)
+    }
+
+    fn encode(&self) -> Result<Vec<u8>, TrustListError> {
+        self.to_cbor()
+    }
+}

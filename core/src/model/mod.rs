@@ -1,0 +1,9 @@
+//! The license model: text rules, identifiers, time, file digests, the license and its
+//! templates. Builds on `encoding` only.
+
+pub(crate) mod digest;
+pub(crate) mod identifier;
+pub(crate) mod license;
+pub(crate) mod template;
+pub(crate) mod text;
+pub(crate) mod time;

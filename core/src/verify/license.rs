@@ -1,0 +1,332 @@
+//! Verifying a license: one call from text or bytes to a verdict with a precise reason.
+
+use std::collections::BTreeMap;
+
+use time::{Date, OffsetDateTime};
+
+use super::envelope::{read, unseal, Failure, Input, Read, ReadError, Sealed};
+use super::reason::Reason;
+use super::trust::{TrustStore, TrustedKey, MAX_CLOCK_SKEW};
+use crate::encoding::cose::{ContentType, Kid};
+use crate::encoding::transport::Form;
+use crate::limits::MAX_SIGNED_LEN;
+use crate::model::license::{License, LicenseError};
+use crate::model::time::{license_day, saturating_add};
+use crate::suite::{Ed25519, Suite};
+
+/// Whether a valid license's revocation status could be checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Revocation {
+    /// The license has no status index: it cannot be revoked individually.
+    NotApplicable,
+    /// The issuing department's status list (this sequence number) says it is not revoked.
+    Checked {
+        /// Sequence number of the status list consulted.
+        list_sequence: u64,
+    },
+    /// No status list covering this license is loaded: revocation was not checked.
+    Unknown,
+}
+
+/// A license whose signature, signer, certificate, revocation status and dates all check out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verified {
+    /// The license.
+    pub license: License,
+    /// The trusted key that signed it.
+    pub signer: TrustedKey,
+    /// Whether revocation could be checked.
+    pub revocation: Revocation,
+}
+
+/// A rejected license: why, and what could be read of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejected {
+    /// Why it is not valid.
+    pub reason: Reason,
+    /// The signer's key identifier, if the structure could be read that far.
+    pub kid: Option<Kid>,
+    /// The license content, if it could be decoded. It is **not** trustworthy: show it only
+    /// marked as unverified.
+    pub unverified: Option<License>,
+}
+
+/// The outcome of [`verify`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Verdict {
+    /// Valid.
+    Valid(Box<Verified>),
+    /// Not valid.
+    Invalid(Box<Rejected>),
+}
+
+impl Verdict {
+    /// Whether the license is valid.
+    pub fn is_valid(&self) -> bool {
+        matches!(self, Verdict::Valid(_))
+    }
+
+    /// The reason it is invalid, if it is.
+    pub fn reason(&self) -> Option<&Reason> {
+        match self {
+            Verdict::Valid(_) => None,
+            Verdict::Invalid(r) => Some(&r.reason),
+        }
+    }
+}
+
+/// Verify a license against the trust store at instant `now`.
+///
+/// Checks, in order (`docs/FORMAT.md` §7): the transport text, the COSE_Sign1 structure and
+/// headers, that the signer's key is trusted and not revoked, the signature, the license payload
+/// (all through the one envelope path, [`crate::open`]), that the license names the signing
+/// department as its issuer, that the department's certificate (if any) permits the license type
+/// and was valid on the issue date, the issuing department's revocation status list (if
+/// loaded), and the validity dates (China Standard Time, with [`MAX_CLOCK_SKEW`]). Never panics.
+pub fn verify(input: Input<'_>, trust: &TrustStore, now: OffsetDateTime) -> Verdict {
+    match unseal::<License, TrustedKey>(input) {
+        Ok(sealed) => finish(sealed, trust, now, None),
+        Err(failure) => rejected(failure),
+    }
+}
+
+fn reject(reason: Reason, kid: Option<Kid>, unverified: Option<License>) -> Verdict {
+    Verdict::Invalid(Box::new(Rejected {
+        reason,
+        kid,
+        unverified,
+    }))
+}
+
+/// The verdict on a license that could not be opened.
+fn rejected(failure: Failure<License, TrustedKey>) -> Verdict {
+    let Failure {
+        error,
+        kid,
+        unverified,
+        revoked_signer,
+    } = failure;
+    reject(Reason::from_open(error, revoked_signer), kid, unverified)
+}
+
+/// The steps of [`verify`] from the signature on. `verified_by`, when given, is a key already
+/// known to verify the signature, and the only trusted key with the document's kid.
+fn finish(
+    sealed: Sealed<License>,
+    trust: &TrustStore,
+    now: OffsetDateTime,
+    verified_by: Option<&TrustedKey>,
+) -> Verdict {
+    let opened = match sealed.open(trust, verified_by) {
+        Ok(o) => o,
+        Err(failure) => return rejected(failure),
+    };
+    let (license, signer, kid) = (opened.payload, opened.signer, Some(opened.kid));
+    if let Err(reason) = check_signer(&license, signer) {
+        return reject(reason, kid, Some(license));
+    }
+    let revocation = match (
+        license.status_index,
+        trust.status_list(license.issuer_code()),
+    ) {
+        (None, _) => Revocation::NotApplicable,
+        (Some(_), None) => Revocation::Unknown,
+        (Some(index), Some(list)) => match list.is_revoked(index) {
+            Some(true) => {
+                let reason = Reason::Revoked {
+                    index,
+                    list_sequence: list.sequence,
+                };
+                return reject(reason, kid, Some(license));
+            }
+            Some(false) => Revocation::Checked {
+                list_sequence: list.sequence,
+            },
+            None => Revocation::Unknown,
+        },
+    };
+    let validity = license.validity;
+    let latest_today = license_day(saturating_add(now, MAX_CLOCK_SKEW));
+    let earliest_today = license_day(saturating_add(now, -MAX_CLOCK_SKEW));
+    if latest_today < validity.from() {
+        let reason = Reason::NotYetValid {
+            from: validity.from(),
+            today: license_day(now),
+        };
+        return reject(reason, kid, Some(license));
+    }
+    if let Some(until) = validity.last_day().filter(|&until| until < earliest_today) {
+        let reason = Reason::Expired {
+            until,
+            today: license_day(now),
+        };
+        return reject(reason, kid, Some(license));
+    }
+    Verdict::Valid(Box::new(Verified {
+        license,
+        signer: signer.clone(),
+        revocation,
+    }))
+}
+
+/// Documents verified together by one batch equation in [`verify_many`].
+const BATCH_CHUNK: usize = 256;
+
+/// Verify many licenses at once: the same verdicts as calling [`verify`] on each input in turn,
+/// in the same order, with the signatures checked together by the suite's batch verification
+/// ([`Suite::verify_batch`]; for Ed25519, ed25519-dalek's deterministic `verify_batch`).
+///
+/// Each input is opened up to its signature as [`verify`] does. The signatures of the documents
+/// that can take the batch path are checked in chunks of 256; when a chunk's batch equation
+/// fails, each document in it is verified on its own, so a bad signature costs its chunk the
+/// batch saving but never changes a verdict. A document takes the batch path only when exactly
+/// one trusted key has its kid and the suite accepts that key and the signature for batching
+/// ([`Suite::key_batchable`], [`Suite::signature_batchable`]); every other document is verified
+/// on its own. See `docs/BENCHMARKS.md` for the one difference the batch equation cannot see.
+pub fn verify_many(inputs: &[Input<'_>], trust: &TrustStore, now: OffsetDateTime) -> Vec<Verdict> {
+    enum Slot<'t> {
+        Done(Verdict),
+        Single(Sealed<License>),
+        Batch(Sealed<License>, &'t TrustedKey),
+    }
+    let mut key_ok: BTreeMap<[u8; 32], bool> = BTreeMap::new();
+    let mut batchable = |sealed: &Sealed<License>, key: &TrustedKey| {
+        let key_ok = *key_ok
+            .entry(key.key.to_bytes())
+            .or_insert_with(|| Ed25519::key_batchable(&key.key));
+        key_ok && Ed25519::signature_batchable(sealed.cose().signature())
+    };
+    let mut slots: Vec<Slot<'_>> = inputs
+        .iter()
+        .map(|input| match unseal::<License, TrustedKey>(*input) {
+            Err(failure) => Slot::Done(rejected(failure)),
+            Ok(sealed) => match trust.candidates(sealed.cose().kid()) {
+                [key] if batchable(&sealed, key) => Slot::Batch(sealed, key),
+                _ => Slot::Single(sealed),
+            },
+        })
+        .collect();
+    let batched: Vec<usize> = (0..slots.len())
+        .filter(|&i| matches!(slots[i], Slot::Batch(..)))
+        .collect();
+    for chunk in batched.chunks(BATCH_CHUNK) {
+        let all_good = {
+            let mut messages = Vec::with_capacity(chunk.len());
+            for &i in chunk {
+                if let Slot::Batch(sealed, key) = &slots[i] {
+                    let cose = sealed.cose();
+                    messages.push((cose.to_be_signed(), cose.signature(), &key.key));
+                }
+            }
+            let items: Vec<(&[u8], &[u8], _)> = messages
+                .iter()
+                .map(|(m, s, k)| (m.as_slice(), *s, *k))
+                .collect();
+            Ed25519::verify_batch(&items)
+        };
+        for &i in chunk {
+            let slot = std::mem::replace(
+                &mut slots[i],
+                Slot::Done(reject(Reason::BadSignature, None, None)),
+            );
+            slots[i] = match slot {
+                Slot::Batch(p, key) if all_good => Slot::Done(finish(p, trust, now, Some(key))),
+                Slot::Batch(p, _) => Slot::Single(p),
+                other => other,
+            };
+        }
+    }
+    slots
+        .into_iter()
+        .map(|slot| match slot {
+            Slot::Done(verdict) => verdict,
+            Slot::Single(p) | Slot::Batch(p, _) => finish(p, trust, now, None),
+        })
+        .collect()
+}
+
+/// What can be read from a license without verifying it (for support staff): everything here is
+/// **unverified**.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Inspection {
+    /// The transport form, when the input was text.
+    pub form: Option<Form>,
+    /// Size of the signed document in bytes.
+    pub signed_len: usize,
+    /// Signer's key identifier.
+    pub kid: Kid,
+    /// What the document says it contains.
+    pub content_type: ContentType,
+    /// Size of the payload in bytes.
+    pub payload_len: usize,
+    /// The decoded license, or why it could not be decoded.
+    pub license: Result<License, LicenseError>,
+}
+
+/// Decode a license's structure without checking its signature or trust. Fails only when the
+/// transport text or the COSE_Sign1 envelope cannot be read.
+pub fn inspect(input: Input<'_>) -> Result<Inspection, Reason> {
+    let Read {
+        cose,
+        form,
+        signed_len,
+    } = read(input, MAX_SIGNED_LEN).map_err(|e| match e {
+        ReadError::Transport(e) => Reason::Transport(e),
+        ReadError::Cose(e) => Reason::Cose(e),
+    })?;
+    Ok(Inspection {
+        form,
+        signed_len,
+        kid: cose.kid(),
+        content_type: cose.content_type(),
+        payload_len: cose.payload().len(),
+        license: License::from_cbor(cose.payload()),
+    })
+}
+
+/// The checks that bind a license to the key that signed it: the issuer named in the license is
+/// the key's department, and the key's certificate permits the license type and was valid on the
+/// license's issue date.
+fn check_signer(license: &License, signer: &TrustedKey) -> Result<(), Reason> {
+    if license.issuer_code() != &signer.org_code {
+        return Err(Reason::IssuerNotSigner {
+            license_issuer: license.issuer_code().clone(),
+            signer: signer.org_code.clone(),
+        });
+    }
+    let Some((cert, _root)) = &signer.certificate else {
+        return Ok(());
+    };
+    if !cert.license_types().contains(license.type_code()) {
+        return Err(Reason::TypeNotPermitted {
+            type_code: license.type_code().clone(),
+            department: signer.name.clone(),
+        });
+    }
+    certificate_covers(signer, license.issued_on)
+}
+
+/// Whether the signer's certificate (if any) was valid on `day` (calendar days, UTC+8).
+pub(crate) fn certificate_covers(signer: &TrustedKey, day: Date) -> Result<(), Reason> {
+    let Some((cert, _root)) = &signer.certificate else {
+        return Ok(());
+    };
+    let certificate_from = license_day(cert.not_before());
+    let certificate_until = license_day(cert.not_after());
+    if day < certificate_from {
+        return Err(Reason::IssuedBeforeCertificate {
+            issued_on: day,
+            certificate_from,
+        });
+    }
+    if day > certificate_until {
+        return Err(Reason::CertificateExpired {
+            issued_on: day,
+            certificate_until,
+        });
+    }
+    Ok(())
+}
+

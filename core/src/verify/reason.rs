@@ -1,0 +1,434 @@
+//! Why a document is not valid: the [`Reason`] enum, and the table that is the one source of
+//! truth for reason codes and their plain-language messages. The Chinese and English messages
+//! come from [`REASON_CODES`]; the TypeScript type of the web build and the table in
+//! `docs/FORMAT.md` §7 are checked against it by tests (`fixtures/tests/format_doc.rs`).
+
+use thiserror::Error;
+use time::Date;
+
+use super::envelope::OpenError;
+use super::trust::TrustedKey;
+use crate::encoding::cose::{CoseError, Kid};
+use crate::encoding::transport::TransportError;
+use crate::model::identifier::{LicenseTypeCode, OrgCode};
+use crate::model::license::LicenseError;
+use crate::suite::SuiteError;
+
+/// A reason code with its plain-language messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReasonCode {
+    /// The stable machine-readable code.
+    pub code: &'static str,
+    /// Plain-language Chinese, for the public.
+    pub zh: &'static str,
+    /// Plain-language English (the [`Reason`]'s own message gives the details).
+    pub en: &'static str,
+}
+
+/// Every code [`Reason::code`] can return, in the order of the verification steps, with its
+/// messages.
+pub const REASON_CODES: &[ReasonCode] = &[
+    ReasonCode {
+        code: "empty",
+        zh: "没有读到任何内容",
+        en: "nothing was read",
+    },
+    ReasonCode {
+        code: "text_too_long",
+        zh: "内容过长，不是电子证照",
+        en: "the text is too long to be a license",
+    },
+    ReasonCode {
+        code: "bad_prefix",
+        zh: "这不是电子证照二维码",
+        en: "not an electronic license code",
+    },
+    ReasonCode {
+        code: "unsupported_version",
+        zh: "证照格式版本过新，请更新核验程序",
+        en: "a newer format version: update the verifier",
+    },
+    ReasonCode {
+        code: "unknown_form",
+        zh: "证照编码格式无法识别",
+        en: "unknown text form",
+    },
+    ReasonCode {
+        code: "bad_url",
+        zh: "链接中没有有效的证照内容",
+        en: "the link carries no license",
+    },
+    ReasonCode {
+        code: "bad_base45",
+        zh: "二维码内容不完整或已损坏",
+        en: "the code's text is damaged",
+    },
+    ReasonCode {
+        code: "bad_base64",
+        zh: "二维码内容不完整或已损坏",
+        en: "the code's text is damaged",
+    },
+    ReasonCode {
+        code: "bad_compression",
+        zh: "证照数据已损坏或被篡改",
+        en: "the data is corrupt or altered",
+    },
+    ReasonCode {
+        code: "too_large",
+        zh: "证照数据过大，已拒绝",
+        en: "the data is too large",
+    },
+    ReasonCode {
+        code: "bad_cose",
+        zh: "证照签名结构无效",
+        en: "the signed structure is malformed",
+    },
+    ReasonCode {
+        code: "bad_header",
+        zh: "证照签名结构无效",
+        en: "the signature header is malformed",
+    },
+    ReasonCode {
+        code: "unsupported_algorithm",
+        zh: "证照使用了不被接受的签名算法",
+        en: "a signature algorithm that is not accepted",
+    },
+    ReasonCode {
+        code: "wrong_document_type",
+        zh: "这不是电子证照（是其他类型的签名文件）",
+        en: "another kind of signed document",
+    },
+    ReasonCode {
+        code: "bad_key",
+        zh: "签发机关的密钥无效",
+        en: "the signing key is not valid",
+    },
+    ReasonCode {
+        code: "unknown_signer",
+        zh: "签发机关不在信任名单中，无法确认真伪",
+        en: "the issuer is not in the trust list",
+    },
+    ReasonCode {
+        code: "certificate_revoked",
+        zh: "签发机关的证书已被吊销",
+        en: "the issuer's certificate has been revoked",
+    },
+    ReasonCode {
+        code: "bad_signature",
+        zh: "签名验证失败：证照内容被篡改或系伪造",
+        en: "the signature does not verify: altered or forged",
+    },
+    ReasonCode {
+        code: "bad_cbor",
+        zh: "证照内容格式错误",
+        en: "the content is malformed",
+    },
+    ReasonCode {
+        code: "bad_license",
+        zh: "证照内容格式错误",
+        en: "the content breaks the license format",
+    },
+    ReasonCode {
+        code: "issuer_not_signer",
+        zh: "证照上的发证机关与签名机关不一致",
+        en: "the named issuer did not sign it",
+    },
+    ReasonCode {
+        code: "type_not_permitted",
+        zh: "该机关无权签发此类证照",
+        en: "the issuer may not issue this type",
+    },
+    ReasonCode {
+        code: "issued_before_certificate",
+        zh: "发证日期早于签发机关证书的生效日期",
+        en: "issued before the issuer's certificate began",
+    },
+    ReasonCode {
+        code: "certificate_expired",
+        zh: "发证日期晚于签发机关证书的到期日期",
+        en: "issued after the issuer's certificate expired",
+    },
+    ReasonCode {
+        code: "revoked",
+        zh: "此证照已被发证机关注销或撤销",
+        en: "revoked by the issuer",
+    },
+    ReasonCode {
+        code: "not_yet_valid",
+        zh: "证照尚未生效",
+        en: "not yet valid",
+    },
+    ReasonCode {
+        code: "expired",
+        zh: "证照已过有效期",
+        en: "expired",
+    },
+];
+
+/// The entry of [`REASON_CODES`] for `code`, if it is one.
+pub fn reason_code(code: &str) -> Option<&'static ReasonCode> {
+    REASON_CODES.iter().find(|r| r.code == code)
+}
+
+/// Why a license is not valid.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum Reason {
+    /// The text could not be decoded.
+    #[error("{0}")]
+    Transport(#[from] TransportError),
+    /// The signed structure is malformed or uses something unsupported.
+    #[error("{0}")]
+    Cose(#[from] CoseError),
+    /// The signature is good but the license inside breaks the format.
+    #[error("{0}")]
+    License(#[from] LicenseError),
+    /// No trusted key has this identifier.
+    #[error("signed by an unknown key {0}: the issuing department is not in the trust list")]
+    UnknownSigner(Kid),
+    /// No trusted key with the identifier verifies the signature.
+    #[error("the signature does not verify: the license was altered or forged")]
+    BadSignature,
+    /// The license names a different issuing department than the key belongs to.
+    #[error("the license names issuer {license_issuer} but was signed by the key of {signer}")]
+    IssuerNotSigner {
+        /// Issuer code in the license.
+        license_issuer: OrgCode,
+        /// Department of the signing key.
+        signer: OrgCode,
+    },
+    /// The signing department's certificate was revoked by its root's trust list.
+    #[error("the certificate of {department} (serial {serial}) that signed this license has been revoked")]
+    CertificateRevoked {
+        /// Department name.
+        department: String,
+        /// Certificate serial number (hex).
+        serial: String,
+    },
+    /// The signing department's certificate does not permit this license type.
+    #[error("{department} is not permitted to issue license type {type_code}")]
+    TypeNotPermitted {
+        /// The license's type code.
+        type_code: LicenseTypeCode,
+        /// Department name.
+        department: String,
+    },
+    /// The license's issue date is before its signing certificate became valid.
+    #[error(
+        "issued on {issued_on}, before the signing certificate became valid on {certificate_from}"
+    )]
+    IssuedBeforeCertificate {
+        /// License issue date.
+        issued_on: Date,
+        /// First day of the certificate (UTC+8).
+        certificate_from: Date,
+    },
+    /// The license's issue date is after its signing certificate expired.
+    #[error("issued on {issued_on}, after the signing certificate expired on {certificate_until}")]
+    CertificateExpired {
+        /// License issue date.
+        issued_on: Date,
+        /// Last day of the certificate (UTC+8).
+        certificate_until: Date,
+    },
+    /// The issuing department's status list marks this license as revoked.
+    #[error("revoked by the issuing department (status list {list_sequence}, entry {index})")]
+    Revoked {
+        /// The license's status index.
+        index: u64,
+        /// Sequence number of the status list that revokes it.
+        list_sequence: u64,
+    },
+    /// Before the first day of validity.
+    #[error("not yet valid: valid from {from}, today is {today}")]
+    NotYetValid {
+        /// First valid day.
+        from: Date,
+        /// Today (China Standard Time).
+        today: Date,
+    },
+    /// After the last day of validity.
+    #[error("expired: valid until {until}, today is {today}")]
+    Expired {
+        /// Last valid day.
+        until: Date,
+        /// Today (China Standard Time).
+        today: Date,
+    },
+}
+
+impl Reason {
+    /// A stable machine-readable code for this reason (for JSON output and translations).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Reason::Transport(e) => match e {
+                TransportError::Empty => "empty",
+                TransportError::TooLong { .. } => "text_too_long",
+                TransportError::BadPrefix(_) => "bad_prefix",
+                TransportError::UnsupportedVersion(_) => "unsupported_version",
+                TransportError::UnknownForm(_) => "unknown_form",
+                TransportError::BadUrl => "bad_url",
+                TransportError::BadBase45 { .. } => "bad_base45",
+                TransportError::BadBase64(_) => "bad_base64",
+                TransportError::Inflate(_) => "bad_compression",
+                TransportError::TooLarge { .. } => "too_large",
+            },
+            Reason::Cose(e) => match e {
+                CoseError::TooLarge { .. } => "too_large",
+                CoseError::Cbor(_) | CoseError::NotTagged(_) | CoseError::NotFourItems => {
+                    "bad_cose"
+                }
+                CoseError::ProtectedHeader(_)
+                | CoseError::ProtectedHeaderCbor(_)
+                | CoseError::MissingKid
+                | CoseError::BadKidLength(_)
+                | CoseError::MissingContentType
+                | CoseError::UnprotectedHeaderNotEmpty => "bad_header",
+                CoseError::MissingAlgorithm | CoseError::UnsupportedAlgorithm(_) => {
+                    "unsupported_algorithm"
+                }
+                CoseError::UnknownContentType(_) | CoseError::WrongContentType { .. } => {
+                    "wrong_document_type"
+                }
+                CoseError::BadPayload | CoseError::SignatureNotBytes => "bad_cose",
+                CoseError::Suite(SuiteError::BadPublicKey(_)) => "bad_key",
+                CoseError::Suite(_) | CoseError::AlgorithmMismatch { .. } => "bad_signature",
+            },
+            Reason::License(LicenseError::Cbor(_)) => "bad_cbor",
+            Reason::License(_) => "bad_license",
+            Reason::UnknownSigner(_) => "unknown_signer",
+            Reason::BadSignature => "bad_signature",
+            Reason::IssuerNotSigner { .. } => "issuer_not_signer",
+            Reason::CertificateRevoked { .. } => "certificate_revoked",
+            Reason::TypeNotPermitted { .. } => "type_not_permitted",
+            Reason::IssuedBeforeCertificate { .. } => "issued_before_certificate",
+            Reason::CertificateExpired { .. } => "certificate_expired",
+            Reason::Revoked { .. } => "revoked",
+            Reason::NotYetValid { .. } => "not_yet_valid",
+            Reason::Expired { .. } => "expired",
+        }
+    }
+}
+
+impl Reason {
+    /// The entry of [`REASON_CODES`] for this reason.
+    pub fn info(&self) -> &'static ReasonCode {
+        let code = self.code();
+        // `code` returns only codes of the table (tested below); the first entry stands in for
+        // an impossible miss rather than a panic.
+        reason_code(code).unwrap_or(&REASON_CODES[0])
+    }
+}
+
+impl Reason {
+    /// The reason for a license or attestation that could not be opened; `revoked` is the
+    /// revoked key that verifies its signature, if any.
+    pub(crate) fn from_open(error: OpenError<LicenseError>, revoked: Option<TrustedKey>) -> Self {
+        match error {
+            OpenError::Transport(e) => Reason::Transport(e),
+            OpenError::Cose(e) => Reason::Cose(e),
+            OpenError::UnknownSigner(kid) => Reason::UnknownSigner(kid),
+            OpenError::SignerRevoked(_) => match revoked {
+                Some(k) => Reason::CertificateRevoked {
+                    serial: k
+                        .certificate
+                        .as_ref()
+                        .map_or_else(String::new, |(c, _)| c.serial().to_owned()),
+                    department: k.name,
+                },
+                None => Reason::BadSignature,
+            },
+            OpenError::BadSignature(_) => Reason::BadSignature,
+            OpenError::Payload(e) => Reason::License(e),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    #[test]
+    fn every_reason_has_a_listed_code_and_every_code_a_reason() {
+        let org: OrgCode = "9144030071526726XG".parse().unwrap();
+        let reasons = [
+            Reason::Transport(TransportError::Empty),
+            Reason::Transport(TransportError::TooLong { len: 1, max: 0 }),
+            Reason::Transport(TransportError::BadPrefix(String::new())),
+            Reason::Transport(TransportError::UnsupportedVersion(String::new())),
+            Reason::Transport(TransportError::UnknownForm(String::new())),
+            Reason::Transport(TransportError::BadUrl),
+            Reason::Transport(TransportError::BadBase45 {
+                position: 1,
+                detail: "",
+            }),
+            Reason::Transport(TransportError::BadBase64(String::new())),
+            Reason::Transport(TransportError::Inflate(String::new())),
+            Reason::Transport(TransportError::TooLarge { max: 0 }),
+            Reason::Cose(CoseError::TooLarge { len: 1, max: 0 }),
+            Reason::Cose(CoseError::NotFourItems),
+            Reason::Cose(CoseError::MissingKid),
+            Reason::Cose(CoseError::MissingAlgorithm),
+            Reason::Cose(CoseError::UnknownContentType(String::new())),
+            Reason::Cose(CoseError::Suite(SuiteError::BadSignature)),
+            Reason::Cose(CoseError::Suite(SuiteError::BadPublicKey(""))),
+            Reason::License(LicenseError::EmptyList("")),
+            Reason::License(LicenseError::Cbor(crate::CborError::NotDeterministic)),
+            Reason::UnknownSigner(Kid([0; 8])),
+            Reason::BadSignature,
+            Reason::IssuerNotSigner {
+                license_issuer: org.clone(),
+                signer: org,
+            },
+            Reason::CertificateRevoked {
+                department: String::new(),
+                serial: String::new(),
+            },
+            Reason::TypeNotPermitted {
+                type_code: "YYZZ".parse().unwrap(),
+                department: String::new(),
+            },
+            Reason::IssuedBeforeCertificate {
+                issued_on: date!(2020 - 01 - 01),
+                certificate_from: date!(2021 - 01 - 01),
+            },
+            Reason::CertificateExpired {
+                issued_on: date!(2022 - 01 - 01),
+                certificate_until: date!(2021 - 01 - 01),
+            },
+            Reason::Revoked {
+                index: 1,
+                list_sequence: 1,
+            },
+            Reason::NotYetValid {
+                from: date!(2020 - 01 - 01),
+                today: date!(2019 - 01 - 01),
+            },
+            Reason::Expired {
+                until: date!(2020 - 01 - 01),
+                today: date!(2021 - 01 - 01),
+            },
+        ];
+        let mut seen = std::collections::BTreeSet::new();
+        for r in &reasons {
+            assert!(reason_code(r.code()).is_some(), "{r:?}");
+            assert_eq!(r.info().code, r.code());
+            seen.insert(r.code());
+        }
+        assert_eq!(
+            seen.len(),
+            REASON_CODES.len(),
+            "a listed code is never produced"
+        );
+    }
+
+    #[test]
+    fn every_code_has_its_own_messages() {
+        let mut codes = std::collections::BTreeSet::new();
+        for r in REASON_CODES {
+            assert!(codes.insert(r.code), "{} is listed twice", r.code);
+            assert!(!r.zh.is_empty() && !r.en.is_empty(), "{}", r.code);
+        }
+    }
+}
