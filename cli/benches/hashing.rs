@@ -24,7 +24,7 @@ fn bench(c: &mut Criterion) {
     }
     let expected = {
         let f = std::fs::File::open(&path).unwrap();
-        elicense::attachment::hash_reader(std::io::BufReader::with_capacity(1 << 20, f)).unwrap()
+        elicense::hash_reader(std::io::BufReader::with_capacity(1 << 20, f)).unwrap()
     };
     let mut g = c.benchmark_group("attachment hashing");
     g.sample_size(10);
@@ -32,9 +32,7 @@ fn bench(c: &mut Criterion) {
     g.bench_function(format!("elicense hash_reader, {mb} MiB file"), |b| {
         b.iter(|| {
             let f = std::fs::File::open(&path).unwrap();
-            let d =
-                elicense::attachment::hash_reader(std::io::BufReader::with_capacity(1 << 20, f))
-                    .unwrap();
+            let d = elicense::hash_reader(std::io::BufReader::with_capacity(1 << 20, f)).unwrap();
             assert_eq!(d, expected);
         })
     });

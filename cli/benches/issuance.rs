@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use ed25519_dalek::Signer;
-use elicense::transport::{encode, Compression, Encoding};
+use elicense::{transport::encode, Compression, Encoding};
 use elicense::{ErrorCorrection, IssueContext, LicenseTemplate, OrgCode, QrMatrix, SigningKey};
 
 fn record() -> BTreeMap<String, String> {
@@ -33,7 +33,7 @@ fn bench(c: &mut Criterion) {
         issuer_name: "福州市市场监督管理局".into(),
         sequence: 1,
         status_index: Some(1),
-        today: elicense::template::parse_date("2025-06-01").unwrap(),
+        today: elicense::parse_date("2025-06-01").unwrap(),
     };
     let rec = record();
     let license = template.build(&rec, &ctx).unwrap();

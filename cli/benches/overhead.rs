@@ -17,7 +17,7 @@ use std::hint::black_box;
 use std::time::Instant;
 
 use ed25519_dalek::Signature;
-use elicense::transport::{self, Compression, Encoding};
+use elicense::{transport, Compression, Encoding};
 use elicense::{verify, verify_many, CoseSign1, Input, License};
 use elicense_fixtures::{numbered_licenses, samples, trust_store, VERIFY_AT};
 
@@ -75,7 +75,7 @@ fn main() {
     let trust = trust_store();
     let cose = CoseSign1::parse(&signed).expect("fixture parses");
     let tbs = cose.to_be_signed();
-    let signature = Signature::from_bytes(cose.signature());
+    let signature = Signature::from_slice(cose.signature()).expect("a 64-byte signature");
     let public = sample.signer.signing_key().verifying_key();
     assert!(verify(Input::Text(&text), &trust, VERIFY_AT).is_valid());
     assert!(verify(Input::Bytes(&signed), &trust, VERIFY_AT).is_valid());

@@ -10,7 +10,7 @@ use std::time::Duration;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use ed25519_dalek::Signature;
 use elicense::qr::decode_luma;
-use elicense::transport::{encode, Compression, Encoding};
+use elicense::{transport::encode, Compression, Encoding};
 use elicense::{verify, verify_many, CoseSign1, ErrorCorrection, Input, QrMatrix, Verdict};
 use elicense_fixtures::{numbered_licenses, samples, trust_store, VERIFY_AT};
 
@@ -32,7 +32,7 @@ fn single(c: &mut Criterion) {
     let trust = trust_store();
     let cose = CoseSign1::parse(&signed).unwrap();
     let tbs = cose.to_be_signed();
-    let signature = Signature::from_bytes(cose.signature());
+    let signature = Signature::from_slice(cose.signature()).expect("a 64-byte signature");
     let public = sample.signer.signing_key().verifying_key();
     assert!(verify(Input::Text(&text), &trust, VERIFY_AT).is_valid());
 

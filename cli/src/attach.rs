@@ -3,9 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
-use elicense::attachment::{hash_reader, verify_attachment, Attestation, FileDigest, Statement};
-use elicense::transport::{encode, Compression, Encoding};
-use elicense::view::AttachmentVerdictView;
+use elicense::AttachmentVerdictView;
+use elicense::{hash_reader, verify_attachment, Attestation, FileDigest, Statement};
+use elicense::{transport::encode, Compression, Encoding};
 use elicense::{ErrorCorrection, Input, QrMatrix};
 use time::OffsetDateTime;
 

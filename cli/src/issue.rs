@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use elicense::transport::{self, Compression, Encoding};
+use elicense::{transport, Compression, Encoding};
 use elicense::{Certificate, IssueContext, License, LicenseId, LicenseTemplate, SigningKey};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -157,8 +157,8 @@ impl Issuer<'_> {
         }
         let today = self.today;
         let (from, until) = (
-            elicense::verify::license_day(cert.not_before()),
-            elicense::verify::license_day(cert.not_after()),
+            elicense::license_day(cert.not_before()),
+            elicense::license_day(cert.not_after()),
         );
         if today < from || today > until {
             return Err(format!(

@@ -38,10 +38,11 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use elicense::trust::cert::{
+use elicense::cert::{
     certificate_to_pem, issue_department_certificate, issue_root_certificate,
-    make_certification_request, parse_certification_request, CertRequest,
+    make_certification_request, parse_certification_request,
 };
+use elicense::CertRequest;
 use elicense::{Certificate, Kid, LicenseTemplate, LicenseView, StatusList, TrustList};
 use time::OffsetDateTime;
 
@@ -480,7 +481,7 @@ fn keygen(out: &Path, passphrase_file: Option<&Path>, plain: bool) -> Result<(),
 
 /// Today in China Standard Time.
 fn today() -> elicense::Date {
-    elicense::verify::license_day(OffsetDateTime::now_utc())
+    elicense::license_day(OffsetDateTime::now_utc())
 }
 
 fn init(cmd: InitCommand) -> Result<(), String> {
@@ -738,7 +739,7 @@ fn issue_cmd(args: &IssueArgs, json: bool) -> Result<bool, String> {
     let template = load_template(args.type_code.as_deref(), args.template.as_deref())?;
     let formats = Formats::parse(&args.formats)?;
     let today = match &args.today {
-        Some(t) => elicense::template::parse_date(t).map_err(|e| format!("--today: {e}"))?,
+        Some(t) => elicense::parse_date(t).map_err(|e| format!("--today: {e}"))?,
         None => today(),
     };
     if let Some(jobs) = args.jobs {

@@ -3,7 +3,10 @@
 
 use std::path::Path;
 
-use elicense::keys::{public_key_to_pem, signing_key_from_pem, signing_key_to_pem, KeyProtection};
+use elicense::{
+    keys::{public_key_to_pem, signing_key_from_pem, signing_key_to_pem},
+    KeyProtection,
+};
 use elicense::{OrgCode, SigningKey};
 use serde::{Deserialize, Serialize};
 

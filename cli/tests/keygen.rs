@@ -3,7 +3,10 @@
 
 use std::process::Command;
 
-use elicense::keys::{public_key_from_pem, signing_key_from_pem, KeyError, KeyProtection};
+use elicense::{
+    keys::{public_key_from_pem, signing_key_from_pem},
+    KeyError, KeyProtection,
+};
 
 fn scratch(name: &str) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("elicense-cli-{name}-{}", std::process::id()));

@@ -46,6 +46,7 @@
 //! match verify(Input::Text(&text), &trust, now) {
 //!     Verdict::Valid(ok) => assert_eq!(ok.license, license),
 //!     Verdict::Invalid(bad) => panic!("{}", bad.reason),
+//!     other => panic!("a verdict this example does not know: {other:?}"),
 //! }
 //!
 //! // Altering one character makes it invalid, with a reason.
@@ -61,11 +62,11 @@
 
 // The layers, from the bottom; each imports only the layers above it in this list
 // (docs/ARCHITECTURE.md draws them).
-pub mod limits;
-mod encoding;
-mod suite;
-mod model;
 mod documents;
+mod encoding;
+pub mod limits;
+mod model;
+mod suite;
 mod verify;
 mod view;
 
@@ -77,8 +78,6 @@ pub use encoding::transport::{Compression, Decoded, Encoding, Form, TransportErr
 
 // Signature suites.
 pub use suite::{Ed25519, Suite, SuiteError, ACCEPTED_ALGORITHMS};
-#[cfg(feature = "issuance")]
-pub use suite::keys::{KeyError, KeyProtection};
 
 // Model: text rules, identifiers, time, digests, the license and its templates.
 pub use model::digest::{hash_reader, FileDigest, FileHasher};
@@ -95,9 +94,13 @@ pub use model::time::{license_day, LICENSE_UTC_OFFSET_HOURS};
 
 // Documents: attestations, certificates, trust lists, status lists.
 pub use documents::attestation::{Attestation, Statement, ATTESTATION_VERSION};
+#[cfg(feature = "issuance")]
+pub use documents::cert::CertRequest;
 pub use documents::cert::{CertError, Certificate, CertificationRequest};
 pub use documents::status_list::{StatusList, StatusListError};
 pub use documents::trust_list::{TrustList, TrustListError};
+#[cfg(feature = "issuance")]
+pub use suite::keys::{KeyError, KeyProtection};
 
 // Verification: the one envelope path, trust, licenses, files, reasons.
 pub use verify::envelope::{
@@ -130,21 +133,20 @@ pub mod qr {
 
 /// COSE_Sign1 signing of raw payloads (documents sign themselves through [`crate::Payload`]).
 pub mod cose {
-    pub use crate::encoding::cose::{sign, sign_with, KID_LEN, TAG_COSE_SIGN1};
+    pub use crate::encoding::cose::{sign, sign_with, verify_signature, KID_LEN, TAG_COSE_SIGN1};
 }
 
 /// X.509 certificates of roots and departments: PEM, certification requests, and (feature
 /// `issuance`) issuing them.
 pub mod cert {
     pub use crate::documents::cert::{
-        certificate_to_pem, license_types_extension, parse_certification_request,
-        OID_ED25519, OID_LICENSE_TYPES, OID_LICENSE_TYPES_ARCS, OID_LICENSE_TYPES_DER,
+        certificate_to_pem, license_types_extension, parse_certification_request, OID_ED25519,
+        OID_LICENSE_TYPES, OID_LICENSE_TYPES_ARCS, OID_LICENSE_TYPES_DER,
         OID_ORGANIZATION_IDENTIFIER, ORG_ID_PREFIX,
     };
     #[cfg(feature = "issuance")]
     pub use crate::documents::cert::{
         issue_department_certificate, issue_root_certificate, make_certification_request,
-        CertRequest,
     };
 }
 

@@ -296,10 +296,7 @@ pub struct AttachmentVerdictView {
 
 impl AttachmentVerdictView {
     /// A view of `verdict` for the file `actual`.
-    pub fn new(
-        verdict: &AttachmentVerdict,
-        actual: &FileDigest,
-    ) -> Self {
+    pub fn new(verdict: &AttachmentVerdict, actual: &FileDigest) -> Self {
         use AttachmentVerdict as V;
         let mut view = AttachmentVerdictView {
             outcome: "invalid",

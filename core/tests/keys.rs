@@ -4,7 +4,7 @@
 #![cfg(feature = "issuance")]
 
 use elicense::keys::*;
-use elicense::SigningKey;
+use elicense::{KeyError, KeyProtection, SigningKey};
 use rand_chacha::rand_core::SeedableRng;
 
 #[test]

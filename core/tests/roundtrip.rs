@@ -2,8 +2,8 @@
 //! input, however malformed, makes a parser panic or a mutated document verify.
 
 use elicense::identifier::MAX_SEQUENCE;
-use elicense::transport::{self, Compression, Encoding};
 use elicense::*;
+use elicense::{transport, Compression, Encoding};
 use proptest::prelude::*;
 use time::{Date, Duration, OffsetDateTime, Time, UtcOffset};
 
@@ -144,6 +144,7 @@ proptest! {
         match verify(Input::Text(&text), &trust, noon(license.validity.from())) {
             Verdict::Valid(ok) => prop_assert_eq!(ok.license, license),
             Verdict::Invalid(bad) => prop_assert!(false, "rejected: {}", bad.reason),
+            other => prop_assert!(false, "unexpected verdict {other:?}"),
         }
     }
 

@@ -1,7 +1,7 @@
 //! Status lists and trust lists: encoding rules, limits and the revocation size target.
 
-use elicense::cose::ContentType;
 use elicense::limits::MAX_STATUS_ENTRIES;
+use elicense::ContentType;
 use elicense::*;
 use time::macros::datetime;
 

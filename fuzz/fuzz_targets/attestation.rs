@@ -17,10 +17,10 @@
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
-use elicense::attachment::{
+use elicense::{
     hash_reader, verify_attachment, AttachmentVerdict, Attestation, FileDigest,
 };
-use elicense::cose::{self, ContentType};
+use elicense::{cose, ContentType};
 use elicense::transport;
 use elicense::{Input, Reason, SigningKey};
 use elicense_fixtures::{attachment_files, attestation, key, VERIFY_AT};
@@ -66,6 +66,7 @@ fn check_genuine(signed: &[u8], verdict: &AttachmentVerdict) {
         AttachmentVerdict::Mismatch { .. } => {
             panic!("the fixture attestations attest the PDF itself, never a mismatch")
         }
+        other => panic!("unexpected verdict {other:?}"),
     }
 }
 
@@ -128,6 +129,7 @@ fuzz_target!(|data: &[u8]| {
                         decoded.file == fixture.pdf
                     );
                 }
+                (other, Ok(_)) => panic!("unexpected verdict {other:?}"),
             }
         }
     }

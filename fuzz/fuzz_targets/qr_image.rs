@@ -16,7 +16,7 @@
 //! one pixel missing).
 #![no_main]
 
-use elicense::qr::{decode_luma, rgba_to_luma, ErrorCorrection, QrError, QrMatrix};
+use elicense::{qr::{decode_luma, rgba_to_luma}, ErrorCorrection, QrError, QrMatrix};
 use std::sync::OnceLock;
 
 use elicense_fuzz::mode;

@@ -17,12 +17,12 @@ use std::sync::OnceLock;
 
 use arbitrary::{Result, Unstructured};
 use elicense::identifier::MAX_SEQUENCE;
-use elicense::license::{LicenseError, MAX_PAYLOAD_LEN};
+use elicense::{limits::MAX_PAYLOAD_LEN, LicenseError};
 use elicense::limits::{
     MAX_ATTACHMENTS, MAX_BYTES_FIELD, MAX_FIELDS, MAX_FIELD_KEY_LEN, MAX_MEDIA_TYPE_LEN,
     MAX_OTHER_ID_LEN, MAX_TEXT_BYTES, MAX_TEXT_LEN,
 };
-use elicense::transport::{self, Compression, Encoding};
+use elicense::{transport, Compression, Encoding};
 use elicense::{
     verify, AttachmentRef, CoseSign1, Date, Field, FieldValue, Holder, HolderId, Input, Kid,
     License, LicenseId, LicenseTypeCode, OrgCode, ResidentId, SigningKey, TrustStore, Validity,
@@ -275,6 +275,7 @@ fuzz_target!(|data: &[u8]| {
             assert_eq!(&ok.signer.org_code, license.issuer_code());
         }
         Verdict::Invalid(bad) => panic!("{what}: rejected: {} ({})", bad.reason, bad.reason.code()),
+        other => panic!("{what}: unexpected verdict {other:?}"),
     };
     check_valid(verify(Input::Bytes(&signed), &trust, now), "bytes");
 

@@ -13,7 +13,7 @@
 
 use std::sync::OnceLock;
 
-use elicense::cose::{self, ContentType};
+use elicense::{cose, ContentType};
 use elicense::{SigningKey, StatusList, TrustStore};
 use elicense_fixtures::trust::{root_certificate, status_list, trust_lists, LOAD_ORDER};
 use elicense_fixtures::{key, VERIFY_AT};

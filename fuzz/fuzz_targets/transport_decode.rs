@@ -7,7 +7,7 @@
 #![no_main]
 
 use elicense::limits::{MAX_SIGNED_LEN, MAX_TEXT_LEN};
-use elicense::transport::{self, Compression};
+use elicense::{transport, Compression};
 use elicense_fuzz::transport_text;
 use libfuzzer_sys::fuzz_target;
 

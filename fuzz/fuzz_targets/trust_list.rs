@@ -14,7 +14,7 @@
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
-use elicense::cose::{self, ContentType};
+use elicense::{cose, ContentType};
 use elicense::{SigningKey, TrustList, TrustStore};
 use elicense_fixtures::trust::{root_certificate, trust_lists};
 use elicense_fixtures::{key, VERIFY_AT};

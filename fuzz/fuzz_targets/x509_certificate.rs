@@ -16,7 +16,7 @@
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
-use elicense::trust::cert::{certificate_to_pem, parse_certification_request};
+use elicense::cert::{certificate_to_pem, parse_certification_request};
 use elicense::{Certificate, TrustStore};
 use elicense_fixtures::trust::{department_certificates, root_certificate};
 use elicense_fuzz::mode;

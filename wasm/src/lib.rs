@@ -30,10 +30,10 @@
 
 #![forbid(unsafe_code)]
 
-use elicense::attachment::{verify_attachment, FileDigest as CoreDigest, FileHasher as CoreHasher};
 use elicense::{
     qr, AttachmentVerdictView, Input, LicenseFileView, TrustError, TrustStore, VerdictView,
 };
+use elicense::{verify_attachment, FileDigest as CoreDigest, FileHasher as CoreHasher};
 use serde::Serialize;
 use time::OffsetDateTime;
 use wasm_bindgen::prelude::*;

@@ -135,8 +135,14 @@ impl Attestation {
         let mut entries = vec![
             (keys::SHA256, Value::Bytes(self.file.sha256.to_vec())),
             (keys::SIZE, Value::Integer(self.file.size.into())),
-            (keys::STATEMENT, Value::Integer(self.statement.number().into())),
-            (keys::AT, Value::Integer(self.attested_at.unix_timestamp().into())),
+            (
+                keys::STATEMENT,
+                Value::Integer(self.statement.number().into()),
+            ),
+            (
+                keys::AT,
+                Value::Integer(self.attested_at.unix_timestamp().into()),
+            ),
             (keys::OFFICER_ID, text(&self.officer_id)),
         ];
         let optional = [
@@ -162,12 +168,11 @@ impl Attestation {
             return Err(LicenseError::UnsupportedVersion(version));
         }
         let hash = cbor::bytes(m.required(keys::SHA256)?, keys::SHA256.name)?;
-        let sha256 = <[u8; 32]>::try_from(hash.as_slice()).map_err(|_| {
-            LicenseError::BadAttachment {
+        let sha256 =
+            <[u8; 32]>::try_from(hash.as_slice()).map_err(|_| LicenseError::BadAttachment {
                 index: 0,
                 reason: AttachmentError::HashLength(hash.len()),
-            }
-        })?;
+            })?;
         let size = cbor::uint(m.required(keys::SIZE)?, keys::SIZE.name)?;
         let statement = match cbor::int(m.required(keys::STATEMENT)?, keys::STATEMENT.name)? {
             1 => Statement::MatchesOriginal,
@@ -186,7 +191,8 @@ impl Attestation {
             value: at,
         })?;
         let officer_id = cbor::text(m.required(keys::OFFICER_ID)?, keys::OFFICER_ID.name)?;
-        let mut optional_text = |key: Key| m.optional(key).map(|v| cbor::text(v, key.name)).transpose();
+        let mut optional_text =
+            |key: Key| m.optional(key).map(|v| cbor::text(v, key.name)).transpose();
         let officer_name = optional_text(keys::OFFICER_NAME)?;
         let media_type = optional_text(keys::MEDIA_TYPE)?;
         let file_name = optional_text(keys::FILE_NAME)?;

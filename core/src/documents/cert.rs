@@ -183,8 +183,7 @@ impl Certificate {
             ));
         }
         check_ed25519_key_info(spki.raw)?;
-        let key = Ed25519::public_key(&spki.subject_public_key.data)
-            .map_err(CertError::BadKey)?;
+        let key = Ed25519::public_key(&spki.subject_public_key.data).map_err(CertError::BadKey)?;
         let signature: [u8; 64] = cert
             .signature_value
             .data
@@ -429,7 +428,8 @@ pub fn parse_certification_request(bytes: &[u8]) -> Result<CertificationRequest,
         .as_ref()
         .try_into()
         .map_err(|_| CertError::Malformed("Ed25519 signature is not 64 bytes".into()))?;
-    Ed25519::verify(&key, info.raw, &signature).map_err(|_| CertError::BadSignature("the requester (proof of key possession)".into()))?;
+    Ed25519::verify(&key, info.raw, &signature)
+        .map_err(|_| CertError::BadSignature("the requester (proof of key possession)".into()))?;
     let name = name_text(&info.subject);
     let org_code = info
         .subject

@@ -77,6 +77,16 @@ pub enum StatusListError {
     },
 }
 
+impl StatusListError {
+    /// A stable machine-readable code: `status_index_out_of_range`, else `malformed`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            StatusListError::IndexOutOfRange { .. } => "status_index_out_of_range",
+            _ => "malformed",
+        }
+    }
+}
+
 /// A department's revocation status list.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StatusList {

@@ -7,8 +7,8 @@ use time::OffsetDateTime;
 
 use crate::encoding::cbor::{self, CborError, FieldError, Key, MapReader};
 use crate::encoding::cose::{ContentType, Payload};
-use crate::model::time::{instant_from, seconds};
 use crate::limits::{MAX_REVOKED_CERTS, MAX_TRUST_LIST_CERTS, MAX_TRUST_LIST_LEN};
+use crate::model::time::{instant_from, seconds};
 
 /// The trust list payload's map keys (`docs/TRUST.md` §3), each named once.
 mod keys {
@@ -48,6 +48,13 @@ pub enum TrustListError {
         /// The limit.
         max: usize,
     },
+}
+
+impl TrustListError {
+    /// A stable machine-readable code: `malformed`.
+    pub fn code(&self) -> &'static str {
+        "malformed"
+    }
 }
 
 /// The content of a trust list.

@@ -268,7 +268,11 @@ pub fn sign(
 }
 
 /// Sign `payload` with a key of suite `S` as a tagged COSE_Sign1 of the given content type.
-pub fn sign_with<S: Suite>(payload: &[u8], key: &S::SigningKey, content_type: ContentType) -> Vec<u8> {
+pub fn sign_with<S: Suite>(
+    payload: &[u8],
+    key: &S::SigningKey,
+    content_type: ContentType,
+) -> Vec<u8> {
     let kid = Kid::of_suite_key::<S>(&S::public_key_of(key));
     let protected = protected_header(S::ALG, kid, content_type);
     let signature = S::sign(key, &sig_structure(&protected, payload));
@@ -281,6 +285,18 @@ pub fn sign_with<S: Suite>(payload: &[u8], key: &S::SigningKey, content_type: Co
             Value::Bytes(signature),
         ])),
     ))
+}
+
+/// Verify a signature over `message` with a raw Ed25519 public key, by the rules every
+/// COSE_Sign1 signature is verified with (`docs/FORMAT.md` §4): the key must be 32 bytes,
+/// canonical and not of small order, the signature 64 bytes, and verification strict. For test
+/// vectors and callers that hold raw bytes.
+pub fn verify_signature(
+    public_key: &[u8],
+    message: &[u8],
+    signature: &[u8],
+) -> Result<(), SuiteError> {
+    Ed25519::verify(&Ed25519::public_key(public_key)?, message, signature)
 }
 
 /// A kind of signed document: its content type, the largest signed form accepted, and its

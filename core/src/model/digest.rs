@@ -64,4 +64,3 @@ impl FileDigest {
         self.sha256.iter().map(|b| format!("{b:02x}")).collect()
     }
 }
-

@@ -37,7 +37,11 @@ pub enum TextError {
 }
 
 /// Check a text entry: non-empty, at most `max` bytes, no control or bidi formatting characters.
-pub(crate) fn check_text(field: impl fmt::Display, text: &str, max: usize) -> Result<(), TextError> {
+pub(crate) fn check_text(
+    field: impl fmt::Display,
+    text: &str,
+    max: usize,
+) -> Result<(), TextError> {
     if text.is_empty() {
         return Err(TextError::Empty(field.to_string()));
     }

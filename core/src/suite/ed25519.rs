@@ -178,7 +178,13 @@ mod tests {
         let pk = k.verifying_key();
         let good = Ed25519::sign(&k, b"a");
         let other = Ed25519::sign(&k, b"b");
-        assert!(Ed25519::verify_batch(&[(b"a", &good, &pk), (b"b", &other, &pk)]));
-        assert!(!Ed25519::verify_batch(&[(b"a", &good, &pk), (b"b", &good, &pk)]));
+        assert!(Ed25519::verify_batch(&[
+            (b"a", &good, &pk),
+            (b"b", &other, &pk)
+        ]));
+        assert!(!Ed25519::verify_batch(&[
+            (b"a", &good, &pk),
+            (b"b", &good, &pk)
+        ]));
     }
 }

@@ -257,15 +257,25 @@ fn resolve_signer<'k, R: KeyRing, E>(
 ) -> Result<&'k R::Key, (OpenError<E>, Option<R::Key>)> {
     let kid = cose.kid();
     let active = ring.active(kid);
-    if let Some(k) = active.iter().find(|k| cose.verify(R::public_key(k)).is_ok()) {
+    if let Some(k) = active
+        .iter()
+        .find(|k| cose.verify(R::public_key(k)).is_ok())
+    {
         return Ok(k);
     }
     let revoked = ring.revoked(kid);
-    Err(match revoked.iter().find(|k| cose.verify(R::public_key(k)).is_ok()) {
-        Some(k) => (OpenError::SignerRevoked(kid), Some(k.clone())),
-        None if active.is_empty() && revoked.is_empty() => (OpenError::UnknownSigner(kid), None),
-        None => (OpenError::BadSignature(kid), None),
-    })
+    Err(
+        match revoked
+            .iter()
+            .find(|k| cose.verify(R::public_key(k)).is_ok())
+        {
+            Some(k) => (OpenError::SignerRevoked(kid), Some(k.clone())),
+            None if active.is_empty() && revoked.is_empty() => {
+                (OpenError::UnknownSigner(kid), None)
+            }
+            None => (OpenError::BadSignature(kid), None),
+        },
+    )
 }
 
 /// Open `input` as a document of kind `P` signed by a key of `ring`: the transport text, the

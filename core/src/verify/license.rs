@@ -329,4 +329,3 @@ pub(crate) fn certificate_covers(signer: &TrustedKey, day: Date) -> Result<(), R
     }
     Ok(())
 }
-

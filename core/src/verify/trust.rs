@@ -126,10 +126,8 @@ impl TrustError {
             TrustError::ListedCertificate { .. } => "bad_listed_certificate",
             TrustError::Transport(_) => "bad_text",
             TrustError::Cose(_) => "bad_cose",
-            TrustError::StatusList(StatusListError::IndexOutOfRange { .. }) => {
-                "status_index_out_of_range"
-            }
-            TrustError::TrustList(_) | TrustError::StatusList(_) => "malformed",
+            TrustError::TrustList(e) => e.code(),
+            TrustError::StatusList(e) => e.code(),
             TrustError::UnknownRoot(_) => "unknown_root",
             TrustError::UnknownSigner(_) => "unknown_signer",
             TrustError::BadSignature(_) => "bad_signature",
