@@ -1,83 +1,23 @@
 // The web verifier: wires the page to the WebAssembly build of elicense-core. Every check (QR
 // decoding, signatures, trust, revocation, attachment hashes) runs in the core library; this
 // file only moves bytes between the page and it, and shows its results. Nothing is uploaded.
+import { state } from './state.js';
+import { WORDS, loadLanguage, switchLanguage, t } from './words.js';
+
 const $ = (id) => document.getElementById(id);
 const utf8 = new TextEncoder();
 
 // ---------------------------------------------------------------------------------------------
-// Words on the page, in Chinese and English.
-const WORDS = {
-  zh: {
-    title: '电子证照核验', loading: '正在加载…', inputsTitle: '核验方式', scan: '📷 扫码核验',
-    cameraHint: '请将二维码对准取景框', stop: '停止扫码', photo: '🖼 选择二维码图片',
-    pasteTitle: '粘贴证照文本或链接', pasteGo: '核验', dropHint: '也可以把证照文件或二维码图片拖到本页',
-    attTitle: '核对扫描件',
-    attHint: '选择扫描件（或拖到这里），与核验记录（.elatt 文件或核验章二维码）或上面证照所附的文件比对。文件只在本机计算，不会上传。',
-    attRecord: '选择核验记录或核验章图片', attFile: '选择扫描件', trustTitle: '信任列表',
-    trustAdd: '添加信任文件（根证书、信任列表、撤销列表）', trustReset: '恢复随页面提供的信任列表',
-    privacy: '全部在本机核验，不上传任何数据；首次打开后可离线使用。',
-    testTrust: '测试用信任列表：仅用于演示，不可用于真实核验',
-    valid: '有效', invalid: '无效', validReason: '证照真实有效，由以下机关签发', match: '一致', mismatch: '不一致',
-    license: '证照', type: '证照类型', id: '证照编号', issuer: '签发机关', root: '信任来源',
-    revocation: '撤销状态', revChecked: '已核对，未撤销', revNA: '不适用', revUnknown: '无法核对（缺少撤销列表）',
-    attachments: '附件', unverified: '以下内容未经验证，不能作为依据', showUnverified: '查看未经验证的内容',
-    noQr: '图片中没有找到二维码，请换一张更清晰的照片', cameraError: '无法打开摄像头：',
-    noCamera: '此设备或浏览器不支持摄像头扫码，请选择图片或粘贴文本', empty: '请先输入内容',
-    hashing: '正在计算…', needRecord: '请先选择核验记录，或先核验一张列有附件的证照',
-    recordLoaded: '已读取核验记录：', notRecord: '这不是核验记录（也不是核验章二维码）',
-    attested: '核验内容', statement: '核验说明', officer: '核验人员', attestedAt: '核验时间',
-    fileName: '文件名', attestedHash: '核验记录中的 SHA-256', actualHash: '本文件的 SHA-256', size: '大小（字节）',
-    trustSummary: (n) => `已信任：${n.roots} 个根证书，${n.lists} 个信任列表，${n.status} 个撤销列表`,
-    trustAdded: (n) => `已添加 ${n} 个文件`, trustReset2: '已恢复随页面提供的信任列表',
-    trustBad: (f, m) => `${f}：无法使用（${m}）`,
-    coreTrapped: '核验程序处理这项内容时出错，已自动重新启动；这项内容无法核验',
-    coreRestarting: '核验程序正在重新启动，请稍候再试', coreBroken: '核验程序多次出错，请刷新页面',
-    lang: 'English', langLabel: 'English',
-  },
-  en: {
-    title: 'E-License Verifier', loading: 'Loading…', inputsTitle: 'How to verify', scan: '📷 Scan a QR code',
-    cameraHint: 'Point the camera at the QR code', stop: 'Stop scanning', photo: '🖼 Choose a QR photo',
-    pasteTitle: 'Paste a license text or link', pasteGo: 'Verify', dropHint: 'You can also drop a license file or QR image on this page',
-    attTitle: 'Check a scanned file',
-    attHint: 'Choose (or drop here) a scan to compare with its attestation (.elatt file or stamp QR) or with the files the license above lists. The file is processed on this device only, never uploaded.',
-    attRecord: 'Choose the attestation or a stamp photo', attFile: 'Choose the scanned file', trustTitle: 'Trust lists',
-    trustAdd: 'Add trust files (root certificates, trust lists, status lists)', trustReset: 'Restore the bundled trust lists',
-    privacy: 'Everything is checked on this device; nothing is uploaded. Works offline after the first visit.',
-    testTrust: 'TEST trust list: for demonstration only, not for real verification',
-    valid: 'Valid', invalid: 'Not valid', validReason: 'Genuine and in force, issued by', match: 'Matches', mismatch: 'Does not match',
-    license: 'License', type: 'Type', id: 'License number', issuer: 'Issued by', root: 'Trusted through',
-    revocation: 'Revocation', revChecked: 'checked, not revoked', revNA: 'not applicable', revUnknown: 'not checked (no status list)',
-    attachments: 'Attachments', unverified: 'NOT verified: do not rely on the following', showUnverified: 'Show the unverified content',
-    noQr: 'No QR code found in the image; try a sharper photo', cameraError: 'Cannot open the camera: ',
-    noCamera: 'This device or browser cannot scan with the camera; choose a photo or paste the text', empty: 'Nothing to verify yet',
-    hashing: 'Computing…', needRecord: 'Choose an attestation first, or verify a license that lists attachments',
-    recordLoaded: 'Attestation loaded: ', notRecord: 'This is not an attestation (nor an attestation stamp QR)',
-    attested: 'Attestation', statement: 'Statement', officer: 'Officer', attestedAt: 'Attested at',
-    fileName: 'File name', attestedHash: 'Attested SHA-256', actualHash: 'SHA-256 of this file', size: 'Size (bytes)',
-    trustSummary: (n) => `Trusted: ${n.roots} root certificate(s), ${n.lists} trust list(s), ${n.status} status list(s)`,
-    trustAdded: (n) => `${n} file(s) added`, trustReset2: 'The bundled trust lists are restored',
-    trustBad: (f, m) => `${f}: not usable (${m})`,
-    coreTrapped: 'The verifier failed on this input and has restarted; this input cannot be verified',
-    coreRestarting: 'The verifier is restarting; please try again in a moment',
-    coreBroken: 'The verifier failed repeatedly; please reload the page',
-    lang: '中文', langLabel: '中文',
-  },
-};
-let lang = localStorage.getItem('elicense.lang') === 'en' ? 'en' : 'zh';
-const t = (key) => WORDS[lang][key];
-
-// What is on screen, so a language switch can redraw it.
-let shown = { verdict: null, attachment: null };
-
+// The page in the current language (words.js), with what is on screen redrawn.
 function applyLanguage() {
-  document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
+  document.documentElement.lang = state.lang === 'zh' ? 'zh-CN' : 'en';
   for (const el of document.querySelectorAll('[data-t]')) el.textContent = t(el.dataset.t);
   $('lang').textContent = t('lang');
   $('lang').setAttribute('aria-label', t('langLabel'));
-  document.title = `${t('title')} · ${lang === 'zh' ? 'E-License Verifier' : '电子证照核验'}`;
+  document.title = `${t('title')} · ${state.lang === 'zh' ? 'E-License Verifier' : '电子证照核验'}`;
   showTrustSummary();
-  if (shown.verdict) showVerdict(shown.verdict);
-  if (shown.attachment) showAttachment(shown.attachment);
+  if (state.shown.verdict) showVerdict(state.shown.verdict);
+  if (state.shown.attachment) showAttachment(state.shown.attachment);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -89,8 +29,6 @@ function applyLanguage() {
 // ignores the query) and rebuilds the trust from the same files; the input that trapped gets a
 // verdict that says so. No input is known to trap (that is what fuzz/ is for); this is so that a
 // future bug costs one verdict, not a page that silently gives wrong answers.
-let core = null; // the glue module of the current instance; null while a fresh one loads
-let coreLoads = 0;
 const MAX_CORE_RESTARTS = 3;
 
 /** An error from `callCore` itself (the core trapped, or is not available): `key` in WORDS. */
@@ -99,37 +37,35 @@ class CoreError extends Error {
 }
 
 async function loadCore() {
-  coreLoads++;
-  const module = await import(coreLoads === 1 ? './elicense_wasm.js' : `./elicense_wasm.js?instance=${coreLoads}`);
+  state.coreLoads++;
+  const module = await import(state.coreLoads === 1 ? './elicense_wasm.js' : `./elicense_wasm.js?instance=${state.coreLoads}`);
   await module.default();
   const v = await loadTrust(module);
-  core = module;
-  verifier = v;
+  state.core = module;
+  state.verifier = v;
   showTrustSummary();
-  document.body.dataset.coreLoads = String(coreLoads);
+  document.body.dataset.coreLoads = String(state.coreLoads);
 }
 
 // Run `f(core)`. A trap drops the instance, starts loading a fresh one and throws a CoreError.
 // `instance`: the module that objects `f` uses belong to, when they outlive one call (a hasher).
-function callCore(f, instance = core) {
-  if (!core) throw new CoreError(coreLoads > MAX_CORE_RESTARTS ? 'coreBroken' : 'coreRestarting');
-  if (instance !== core) throw new CoreError('coreRestarting');
+function callCore(f, instance = state.core) {
+  if (!state.core) throw new CoreError(state.coreLoads > MAX_CORE_RESTARTS ? 'coreBroken' : 'coreRestarting');
+  if (instance !== state.core) throw new CoreError('coreRestarting');
   try {
-    return f(core);
+    return f(state.core);
   } catch (e) {
     if (!(e instanceof WebAssembly.RuntimeError)) throw e;
     console.error('elicense core trapped:', e);
-    core = null;
-    verifier = null;
-    if (coreLoads <= MAX_CORE_RESTARTS) loadCore().catch((e2) => console.error('elicense core restart:', e2));
+    state.core = null;
+    state.verifier = null;
+    if (state.coreLoads <= MAX_CORE_RESTARTS) loadCore().catch((e2) => console.error('elicense core restart:', e2));
     throw new CoreError('coreTrapped');
   }
 }
 
 // ---------------------------------------------------------------------------------------------
 // Trust: the bundled files (trust/manifest.json) plus any the user added (kept in this browser).
-let verifier = null;
-let trustCounts = { roots: 0, lists: 0, status: 0 };
 const ADDED_KEY = 'elicense.trust.added';
 const now = () => Date.now() / 1000;
 
@@ -142,9 +78,9 @@ async function fetchBytes(url) {
 // Add one trust file to `v`, by what it is: a certificate (PEM or DER) or a signed list.
 function addTrustFile(module, v, bytes) {
   const kind = module.documentKind(bytes);
-  if (kind === 'trust_list') { v.loadTrustList(bytes, now()); trustCounts.lists++; }
-  else if (kind === 'status_list') { v.loadStatusList(bytes, now()); trustCounts.status++; }
-  else { v.addRoot(bytes); trustCounts.roots++; }
+  if (kind === 'trust_list') { v.loadTrustList(bytes, now()); state.trustCounts.lists++; }
+  else if (kind === 'status_list') { v.loadStatusList(bytes, now()); state.trustCounts.status++; }
+  else { v.addRoot(bytes); state.trustCounts.roots++; }
 }
 
 const toBase64 = (bytes) => btoa(Array.from(bytes, (b) => String.fromCharCode(b)).join(''));
@@ -154,7 +90,7 @@ const addedFiles = () => JSON.parse(localStorage.getItem(ADDED_KEY) || '[]');
 // A verifier of `module` holding the bundled trust files and those the user added.
 async function loadTrust(module) {
   const v = new module.Verifier();
-  trustCounts = { roots: 0, lists: 0, status: 0 };
+  state.trustCounts = { roots: 0, lists: 0, status: 0 };
   const manifest = await (await fetch('trust/manifest.json')).json();
   $('test-trust').hidden = !manifest.test_only;
   // Roots first, then lists in the manifest's order (each list is checked against the roots).
@@ -168,7 +104,7 @@ async function loadTrust(module) {
   return v;
 }
 
-function showTrustSummary() { $('trust-summary').textContent = t('trustSummary')(trustCounts); }
+function showTrustSummary() { $('trust-summary').textContent = t('trustSummary')(state.trustCounts); }
 
 async function onTrustAdd(event) {
   const messages = [];
@@ -177,7 +113,7 @@ async function onTrustAdd(event) {
   for (const file of event.target.files) {
     const bytes = new Uint8Array(await file.arrayBuffer());
     try {
-      callCore((c) => addTrustFile(c, verifier, bytes));
+      callCore((c) => addTrustFile(c, state.verifier, bytes));
       added.push({ name: file.name, data: toBase64(bytes) });
       n++;
     } catch (e) { messages.push(t('trustBad')(file.name, e.message)); }
@@ -195,7 +131,7 @@ async function onTrustReset() {
   try { module = callCore((c) => c); } catch (e) { $('trust-message').textContent = e.message; return; }
   const v = await loadTrust(module);
   // (A restart meanwhile has loaded the same files into the fresh instance.)
-  if (core === module) { verifier = v; showTrustSummary(); }
+  if (state.core === module) { state.verifier = v; showTrustSummary(); }
   $('trust-message').textContent = t('trustReset2');
 }
 
@@ -219,10 +155,10 @@ function fieldList(rows) {
 
 function licenseRows(license) {
   const rows = [
-    [t('type'), lang === 'en' && license.type_name_en ? license.type_name_en : license.type_name],
+    [t('type'), state.lang === 'en' && license.type_name_en ? license.type_name_en : license.type_name],
     [t('id'), license.id],
   ];
-  for (const f of license.fields) rows.push([lang === 'zh' ? f.label_zh : f.label_en, f.value]);
+  for (const f of license.fields) rows.push([state.lang === 'zh' ? f.label_zh : f.label_en, f.value]);
   return rows;
 }
 
@@ -240,7 +176,7 @@ function setVerdict(box, ok, word) {
 }
 
 function showVerdict(v) {
-  shown.verdict = v;
+  state.shown.verdict = v;
   $('result').hidden = false;
   setVerdict($('verdict'), v.valid, v.valid ? t('valid') : t('invalid'));
   $('verdict').dataset.code = v.valid ? 'valid' : v.code;
@@ -254,7 +190,7 @@ function showVerdict(v) {
       attachmentList(v.license),
     );
   } else {
-    $('reason').textContent = lang === 'zh' ? v.reason_zh : v.reason_en;
+    $('reason').textContent = state.lang === 'zh' ? v.reason_zh : v.reason_en;
     if (v.license) {
       const box = el('details', { class: 'unverified' }, el('summary', {}, t('showUnverified')));
       box.append(el('p', {}, el('strong', {}, t('unverified'))), fieldList(licenseRows(v.license)));
@@ -276,9 +212,6 @@ function showCoreProblem(e) {
 
 // ---------------------------------------------------------------------------------------------
 // Licenses and attestations from any input: text, file bytes, or a QR code in an image.
-let currentLicense = null; // bytes of the last license verified
-let currentRecord = null; // bytes of the chosen attestation (detached file or stamp text)
-
 function handleText(text) {
   text = text.trim();
   if (!text) return showProblem(t('empty'));
@@ -288,8 +221,8 @@ function handleText(text) {
 function handleBytes(bytes) {
   try {
     if (callCore((c) => c.documentKind(bytes)) === 'attestation') return useRecord(bytes, '');
-    currentLicense = bytes;
-    showVerdict(callCore(() => verifier.verifyBytes(bytes, now())));
+    state.currentLicense = bytes;
+    showVerdict(callCore(() => state.verifier.verifyBytes(bytes, now())));
   } catch (e) {
     if (!(e instanceof CoreError)) throw e;
     showCoreProblem(e);
@@ -330,26 +263,23 @@ async function handleFile(file) {
 
 // ---------------------------------------------------------------------------------------------
 // Camera: continuous scanning of the rear camera's frames until a code decodes.
-let stream = null;
-let scanTimer = 0;
-
 async function startCamera() {
   if (!navigator.mediaDevices?.getUserMedia) return showProblem(t('noCamera'));
   try {
-    stream = await navigator.mediaDevices.getUserMedia({
+    state.stream = await navigator.mediaDevices.getUserMedia({
       video: { facingMode: { ideal: 'environment' }, width: { ideal: 1280 }, height: { ideal: 720 } },
       audio: false,
     });
   } catch (e) { return showProblem(t('cameraError') + e.message); }
   const video = $('video');
-  video.srcObject = stream;
+  video.srcObject = state.stream;
   $('camera').hidden = false;
   $('scan').hidden = true;
   await video.play();
   const canvas = document.createElement('canvas');
   const ctx = canvas.getContext('2d', { willReadFrequently: true });
   const tick = () => {
-    if (!stream) return;
+    if (!state.stream) return;
     const w = video.videoWidth;
     const h = video.videoHeight;
     if (w && h) {
@@ -367,15 +297,15 @@ async function startCamera() {
       }
       if (texts) { stopCamera(); return handleText(texts[0]); }
     }
-    scanTimer = setTimeout(tick, 150);
+    state.scanTimer = setTimeout(tick, 150);
   };
   tick();
 }
 
 function stopCamera() {
-  clearTimeout(scanTimer);
-  if (stream) for (const track of stream.getTracks()) track.stop();
-  stream = null;
+  clearTimeout(state.scanTimer);
+  if (state.stream) for (const track of state.stream.getTracks()) track.stop();
+  state.stream = null;
   $('video').srcObject = null;
   $('camera').hidden = true;
   $('scan').hidden = false;
@@ -388,7 +318,7 @@ const SLICE = 4 * 1024 * 1024;
 // Take `bytes` as the attestation record if the core says it is one.
 function setRecord(bytes, name) {
   if (callCore((c) => c.documentKind(bytes)) !== 'attestation') {
-    currentRecord = null;
+    state.currentRecord = null;
     $('att-record-name').textContent = t('notRecord');
     return;
   }
@@ -397,7 +327,7 @@ function setRecord(bytes, name) {
 
 // Take `bytes`, already known to be an attestation record, as the record.
 function useRecord(bytes, name) {
-  currentRecord = bytes;
+  state.currentRecord = bytes;
   $('att-record-name').textContent = t('recordLoaded') + (name || 'QR');
   $('attachment').scrollIntoView({ behavior: 'smooth', block: 'start' });
 }
@@ -409,7 +339,7 @@ async function onRecord(event) {
     if (file.type.startsWith('image/')) setRecord(utf8.encode((await qrFromImage(file))[0].trim()), file.name);
     else setRecord(new Uint8Array(await file.slice(0, 65536).arrayBuffer()), file.name);
   } catch (e) {
-    currentRecord = null;
+    state.currentRecord = null;
     $('att-record-name').textContent = e instanceof CoreError ? e.message : `${t('noQr')}（${e.message}）`;
   }
 }
@@ -449,10 +379,10 @@ async function checkScan(file) {
       progress.value = Math.min(1, (at + SLICE) / file.size);
     }
     const digest = callCore(() => hasher.finish(), module);
-    if (currentRecord) {
-      showAttachment({ kind: 'attestation', r: callCore(() => verifier.verifyAttachment(digest, currentRecord, now())) });
-    } else if (currentLicense) {
-      showAttachment({ kind: 'license', r: callCore(() => verifier.checkLicenseFile(currentLicense, digest, now())) });
+    if (state.currentRecord) {
+      showAttachment({ kind: 'attestation', r: callCore(() => state.verifier.verifyAttachment(digest, state.currentRecord, now())) });
+    } else if (state.currentLicense) {
+      showAttachment({ kind: 'license', r: callCore(() => state.verifier.checkLicenseFile(state.currentLicense, digest, now())) });
     } else {
       showAttachment({ kind: 'none', size: digest.size, sha256: digest.sha256 });
     }
@@ -465,7 +395,7 @@ async function checkScan(file) {
 }
 
 function showAttachment(a) {
-  shown.attachment = a;
+  state.shown.attachment = a;
   $('att-result').hidden = false;
   const details = $('att-details');
   details.replaceChildren();
@@ -488,7 +418,7 @@ function showAttachment(a) {
   setVerdict($('att-verdict'), ok, word);
   $('att-verdict').dataset.code = r.outcome === 'invalid' ? r.code : r.outcome;
   if (a.kind === 'attestation') {
-    $('att-reason').textContent = ok ? `${r.statement} · ${r.signer}` : (lang === 'zh' ? r.reason_zh : r.reason_en);
+    $('att-reason').textContent = ok ? `${r.statement} · ${r.signer}` : (state.lang === 'zh' ? r.reason_zh : r.reason_en);
     details.append(fieldList([
       [t('issuer'), r.signer], [t('statement'), r.statement],
       [t('officer'), [r.officer_name, r.officer_id].filter(Boolean).join(' ')], [t('attestedAt'), r.attested_at],
@@ -496,7 +426,7 @@ function showAttachment(a) {
       [t('attestedHash'), r.attested_sha256, true], [t('actualHash'), r.actual_sha256, true], [t('size'), r.actual_size],
     ]));
   } else {
-    $('att-reason').textContent = lang === 'zh' ? r.reason_zh : r.reason_en;
+    $('att-reason').textContent = state.lang === 'zh' ? r.reason_zh : r.reason_en;
     details.append(fieldList([
       [t('license'), r.license], [t('fileName'), r.attachment?.file_name],
       [t('actualHash'), r.actual_sha256, true], [t('size'), r.actual_size],
@@ -509,8 +439,7 @@ function showAttachment(a) {
 async function main() {
   applyLanguage();
   $('lang').addEventListener('click', () => {
-    lang = lang === 'zh' ? 'en' : 'zh';
-    localStorage.setItem('elicense.lang', lang);
+    switchLanguage();
     applyLanguage();
   });
   await loadCore();
@@ -547,8 +476,8 @@ async function main() {
       const spaced = fragment.replaceAll('%20', ' ');
       // '%20' is also valid base45, so the literal reading is tried first.
       try {
-        if (spaced !== fragment && !callCore(() => verifier.verify(fragment, now())).valid
-          && callCore(() => verifier.verify(spaced, now())).code !== 'bad_base45') {
+        if (spaced !== fragment && !callCore(() => state.verifier.verify(fragment, now())).valid
+          && callCore(() => state.verifier.verify(spaced, now())).code !== 'bad_base45') {
           return handleText(spaced);
         }
       } catch (e) {
@@ -567,6 +496,7 @@ async function main() {
   }
 }
 
+loadLanguage();
 main().catch((e) => {
   $('loading').textContent = `${e.message}`;
   console.error(e);
