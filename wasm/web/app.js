@@ -2,9 +2,11 @@
 // decoding, signatures, trust, revocation, attachment hashes) runs in the core library; this
 // file only moves bytes between the page and it, and shows its results. Nothing is uploaded.
 import { state } from './state.js';
-import { WORDS, loadLanguage, switchLanguage, t } from './words.js';
+import { loadLanguage, switchLanguage, t } from './words.js';
+import { $, showAttachment, showCoreProblem, showProblem, showVerdict } from './render.js';
+import { now, onTrustAdd, onTrustReset, showTrustSummary } from './trust.js';
+import { CoreError, callCore, loadCore } from './core.js';
 
-const $ = (id) => document.getElementById(id);
 const utf8 = new TextEncoder();
 
 // ---------------------------------------------------------------------------------------------
@@ -18,196 +20,6 @@ function applyLanguage() {
   showTrustSummary();
   if (state.shown.verdict) showVerdict(state.shown.verdict);
   if (state.shown.attachment) showAttachment(state.shown.attachment);
-}
-
-// ---------------------------------------------------------------------------------------------
-// The core library, compiled to WebAssembly. A Rust panic in it is a WebAssembly trap (the build
-// aborts on panic): the call throws a WebAssembly.RuntimeError and leaves the instance as the
-// trap found it, its stack pointer and heap in the middle of the call, so the page never calls
-// that instance again. It loads a fresh one instead (a new URL for the glue module makes the
-// browser instantiate the module again; the service worker answers it from its cache, which
-// ignores the query) and rebuilds the trust from the same files; the input that trapped gets a
-// verdict that says so. No input is known to trap (that is what fuzz/ is for); this is so that a
-// future bug costs one verdict, not a page that silently gives wrong answers.
-const MAX_CORE_RESTARTS = 3;
-
-/** An error from `callCore` itself (the core trapped, or is not available): `key` in WORDS. */
-class CoreError extends Error {
-  constructor(key) { super(t(key)); this.key = key; }
-}
-
-async function loadCore() {
-  state.coreLoads++;
-  const module = await import(state.coreLoads === 1 ? './elicense_wasm.js' : `./elicense_wasm.js?instance=${state.coreLoads}`);
-  await module.default();
-  const v = await loadTrust(module);
-  state.core = module;
-  state.verifier = v;
-  showTrustSummary();
-  document.body.dataset.coreLoads = String(state.coreLoads);
-}
-
-// Run `f(core)`. A trap drops the instance, starts loading a fresh one and throws a CoreError.
-// `instance`: the module that objects `f` uses belong to, when they outlive one call (a hasher).
-function callCore(f, instance = state.core) {
-  if (!state.core) throw new CoreError(state.coreLoads > MAX_CORE_RESTARTS ? 'coreBroken' : 'coreRestarting');
-  if (instance !== state.core) throw new CoreError('coreRestarting');
-  try {
-    return f(state.core);
-  } catch (e) {
-    if (!(e instanceof WebAssembly.RuntimeError)) throw e;
-    console.error('elicense core trapped:', e);
-    state.core = null;
-    state.verifier = null;
-    if (state.coreLoads <= MAX_CORE_RESTARTS) loadCore().catch((e2) => console.error('elicense core restart:', e2));
-    throw new CoreError('coreTrapped');
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Trust: the bundled files (trust/manifest.json) plus any the user added (kept in this browser).
-const ADDED_KEY = 'elicense.trust.added';
-const now = () => Date.now() / 1000;
-
-async function fetchBytes(url) {
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
-  return new Uint8Array(await response.arrayBuffer());
-}
-
-// Add one trust file to `v`, by what it is: a certificate (PEM or DER) or a signed list.
-function addTrustFile(module, v, bytes) {
-  const kind = module.documentKind(bytes);
-  if (kind === 'trust_list') { v.loadTrustList(bytes, now()); state.trustCounts.lists++; }
-  else if (kind === 'status_list') { v.loadStatusList(bytes, now()); state.trustCounts.status++; }
-  else { v.addRoot(bytes); state.trustCounts.roots++; }
-}
-
-const toBase64 = (bytes) => btoa(Array.from(bytes, (b) => String.fromCharCode(b)).join(''));
-const fromBase64 = (s) => Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
-const addedFiles = () => JSON.parse(localStorage.getItem(ADDED_KEY) || '[]');
-
-// A verifier of `module` holding the bundled trust files and those the user added.
-async function loadTrust(module) {
-  const v = new module.Verifier();
-  state.trustCounts = { roots: 0, lists: 0, status: 0 };
-  const manifest = await (await fetch('trust/manifest.json')).json();
-  $('test-trust').hidden = !manifest.test_only;
-  // Roots first, then lists in the manifest's order (each list is checked against the roots).
-  for (const file of [...manifest.roots, ...manifest.trust_lists, ...manifest.status_lists]) {
-    try { addTrustFile(module, v, await fetchBytes(`trust/${file}`)); }
-    catch (e) { console.warn(`trust/${file}: ${e.message}`); }
-  }
-  for (const { name, data } of addedFiles()) {
-    try { addTrustFile(module, v, fromBase64(data)); } catch (e) { console.warn(`${name}: ${e.message}`); }
-  }
-  return v;
-}
-
-function showTrustSummary() { $('trust-summary').textContent = t('trustSummary')(state.trustCounts); }
-
-async function onTrustAdd(event) {
-  const messages = [];
-  const added = addedFiles();
-  let n = 0;
-  for (const file of event.target.files) {
-    const bytes = new Uint8Array(await file.arrayBuffer());
-    try {
-      callCore((c) => addTrustFile(c, state.verifier, bytes));
-      added.push({ name: file.name, data: toBase64(bytes) });
-      n++;
-    } catch (e) { messages.push(t('trustBad')(file.name, e.message)); }
-  }
-  localStorage.setItem(ADDED_KEY, JSON.stringify(added));
-  messages.unshift(t('trustAdded')(n));
-  $('trust-message').textContent = messages.join('；');
-  showTrustSummary();
-  event.target.value = '';
-}
-
-async function onTrustReset() {
-  localStorage.removeItem(ADDED_KEY);
-  let module;
-  try { module = callCore((c) => c); } catch (e) { $('trust-message').textContent = e.message; return; }
-  const v = await loadTrust(module);
-  // (A restart meanwhile has loaded the same files into the fresh instance.)
-  if (state.core === module) { state.verifier = v; showTrustSummary(); }
-  $('trust-message').textContent = t('trustReset2');
-}
-
-// ---------------------------------------------------------------------------------------------
-// Showing results.
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-  for (const c of children) node.append(c);
-  return node;
-}
-
-function fieldList(rows) {
-  const dl = el('dl', { class: 'fields' });
-  for (const [label, value, mono] of rows) {
-    if (value === null || value === undefined || value === '') continue;
-    dl.append(el('div', {}, el('dt', {}, label), el('dd', mono ? { class: 'mono' } : {}, String(value))));
-  }
-  return dl;
-}
-
-function licenseRows(license) {
-  const rows = [
-    [t('type'), state.lang === 'en' && license.type_name_en ? license.type_name_en : license.type_name],
-    [t('id'), license.id],
-  ];
-  for (const f of license.fields) rows.push([state.lang === 'zh' ? f.label_zh : f.label_en, f.value]);
-  return rows;
-}
-
-function attachmentList(license) {
-  if (!license.attachments.length) return '';
-  const ul = el('ul');
-  for (const a of license.attachments) ul.append(el('li', {}, `${a.file_name} (${a.media_type}, ${a.size})`));
-  return el('div', {}, el('h3', {}, t('attachments')), ul);
-}
-
-function setVerdict(box, ok, word) {
-  box.className = `verdict ${ok ? 'ok' : 'bad'}`;
-  box.querySelector('.mark').textContent = ok ? '✓' : '✗';
-  box.querySelector('.word').textContent = word;
-}
-
-function showVerdict(v) {
-  state.shown.verdict = v;
-  $('result').hidden = false;
-  setVerdict($('verdict'), v.valid, v.valid ? t('valid') : t('invalid'));
-  $('verdict').dataset.code = v.valid ? 'valid' : v.code;
-  const details = $('details');
-  details.replaceChildren();
-  if (v.valid) {
-    $('reason').textContent = `${t('validReason')} ${v.signer}`;
-    const revocation = { checked: t('revChecked'), not_applicable: t('revNA'), unknown: t('revUnknown') }[v.revocation];
-    details.append(
-      fieldList([...licenseRows(v.license), [t('issuer'), v.signer], [t('root'), v.root], [t('revocation'), revocation]]),
-      attachmentList(v.license),
-    );
-  } else {
-    $('reason').textContent = state.lang === 'zh' ? v.reason_zh : v.reason_en;
-    if (v.license) {
-      const box = el('details', { class: 'unverified' }, el('summary', {}, t('showUnverified')));
-      box.append(el('p', {}, el('strong', {}, t('unverified'))), fieldList(licenseRows(v.license)));
-      details.append(box);
-    }
-  }
-  $('result').scrollIntoView({ behavior: 'smooth', block: 'start' });
-}
-
-// A message in the verdict area for input that is not a license at all (no QR found ...).
-function showProblem(message) {
-  showVerdict({ valid: false, code: 'input', reason_zh: message, reason_en: message, license: null });
-}
-
-// The verdict for an input the core could not take (a CoreError), in both languages.
-function showCoreProblem(e) {
-  showVerdict({ valid: false, code: 'core', reason_zh: WORDS.zh[e.key], reason_en: WORDS.en[e.key], license: null });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -394,46 +206,6 @@ async function checkScan(file) {
   }
 }
 
-function showAttachment(a) {
-  state.shown.attachment = a;
-  $('att-result').hidden = false;
-  const details = $('att-details');
-  details.replaceChildren();
-  if (a.kind === 'none') {
-    setVerdict($('att-verdict'), false, '?');
-    $('att-verdict').dataset.code = 'none';
-    $('att-reason').textContent = t('needRecord');
-    details.append(fieldList([[t('actualHash'), a.sha256, true], [t('size'), a.size]]));
-    return;
-  }
-  if (a.kind === 'problem') {
-    setVerdict($('att-verdict'), false, t('invalid'));
-    $('att-verdict').dataset.code = 'core';
-    $('att-reason').textContent = t(a.key);
-    return;
-  }
-  const r = a.r;
-  const ok = r.outcome === 'match';
-  const word = ok ? t('match') : r.outcome === 'invalid' || r.outcome === 'license_invalid' ? t('invalid') : t('mismatch');
-  setVerdict($('att-verdict'), ok, word);
-  $('att-verdict').dataset.code = r.outcome === 'invalid' ? r.code : r.outcome;
-  if (a.kind === 'attestation') {
-    $('att-reason').textContent = ok ? `${r.statement} · ${r.signer}` : (state.lang === 'zh' ? r.reason_zh : r.reason_en);
-    details.append(fieldList([
-      [t('issuer'), r.signer], [t('statement'), r.statement],
-      [t('officer'), [r.officer_name, r.officer_id].filter(Boolean).join(' ')], [t('attestedAt'), r.attested_at],
-      [t('fileName'), r.file_name], [t('license'), r.license],
-      [t('attestedHash'), r.attested_sha256, true], [t('actualHash'), r.actual_sha256, true], [t('size'), r.actual_size],
-    ]));
-  } else {
-    $('att-reason').textContent = state.lang === 'zh' ? r.reason_zh : r.reason_en;
-    details.append(fieldList([
-      [t('license'), r.license], [t('fileName'), r.attachment?.file_name],
-      [t('actualHash'), r.actual_sha256, true], [t('size'), r.actual_size],
-    ]));
-  }
-}
-
 // ---------------------------------------------------------------------------------------------
 // Start: load the wasm and the trust lists, then take the URL fragment if the QR opened us.
 async function main() {
@@ -451,8 +223,8 @@ async function main() {
   $('paste-go').addEventListener('click', () => handleText($('paste').value));
   $('att-record').addEventListener('change', onRecord);
   $('att-file').addEventListener('change', onScanFile);
-  $('trust-add').addEventListener('change', onTrustAdd);
-  $('trust-reset').addEventListener('click', onTrustReset);
+  $('trust-add').addEventListener('change', (e) => onTrustAdd(e, callCore));
+  $('trust-reset').addEventListener('click', () => onTrustReset(callCore));
   document.addEventListener('dragover', (e) => e.preventDefault());
   document.addEventListener('drop', (e) => {
     e.preventDefault();
