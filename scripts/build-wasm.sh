@@ -115,7 +115,10 @@ step "assemble wasm/dist (web verifier)"
 DIST=wasm/dist
 rm -rf "$DIST"
 mkdir -p "$DIST/trust"
-cp wasm/web/index.html wasm/web/app.js wasm/web/style.css wasm/web/manifest.webmanifest "$DIST/"
+# The page's script modules: every .js file of wasm/web but the service worker (filled in below).
+MODULES=$(cd wasm/web && ls -1 -- *.js | grep -vx 'sw.js' | LC_ALL=C sort)
+cp wasm/web/index.html wasm/web/style.css wasm/web/manifest.webmanifest "$DIST/"
+for m in $MODULES; do cp "wasm/web/$m" "$DIST/"; done
 cp wasm/pkg-web/elicense_wasm.js wasm/pkg-web/elicense_wasm_bg.wasm "$DIST/"
 if [ -n "$TRUST_DIR" ]; then
     [ -f "$TRUST_DIR/manifest.json" ] || { echo "build-wasm.sh: $TRUST_DIR/manifest.json is missing" >&2; exit 2; }
@@ -149,7 +152,7 @@ step "sizes (bytes; gzip -9): what a browser downloads"
 gz() { gzip -9 -c "$1" | wc -c; }
 printf '%-36s %9s %9s\n' file raw gzip
 total=0
-for f in elicense_wasm_bg.wasm elicense_wasm.js app.js index.html style.css sw.js; do
+for f in elicense_wasm_bg.wasm elicense_wasm.js $MODULES index.html style.css sw.js; do
     g=$(gz "$DIST/$f")
     total=$((total + g))
     printf '%-36s %9s %9s\n' "$f" "$(wc -c <"$DIST/$f")" "$g"

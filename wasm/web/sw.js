@@ -1,6 +1,7 @@
 // Service worker: keeps the verifier working offline. On install it caches every file of the
-// page (the list and the version are filled in by scripts/build-wasm.sh); afterwards it answers
-// from the cache first, so no request leaves the device once the page has been opened.
+// page: index.html, its script modules, the wasm and the trust files (the list and the version
+// are filled in by scripts/build-wasm.sh from wasm/dist); afterwards it answers from the cache
+// first, so no request leaves the device once the page has been opened.
 const VERSION = '__VERSION__';
 const ASSETS = __ASSETS__;
 const CACHE = `elicense-${VERSION}`;

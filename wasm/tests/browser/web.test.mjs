@@ -4,7 +4,7 @@
 // Run: scripts/build-wasm.sh --test   (or, after a build: node --test wasm/tests/browser/)
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import os from 'node:os';
@@ -96,6 +96,64 @@ test('a base45 text in the fragment (#EL1Z:..., spaces as %20) is verified too',
   assert.ok((await page.evaluate(() => location.hash)).includes('%20'), 'the browser encodes spaces');
   assert.deepEqual(await verdict(page), { code: 'valid', word: '有效', ok: true });
   assert.match(await page.textContent('#result'), /福州市市场监督管理局/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('every script module of the page is loaded, with no console error or failed request', async () => {
+  // The page's modules: every .js file of wasm/web except the service worker.
+  const modules = readdirSync(path.join(root, 'wasm/web')).filter((f) => f.endsWith('.js') && f !== 'sw.js');
+  assert.ok(modules.length > 0);
+  const problems = [];
+  const loaded = new Set();
+  const watch = (context) => {
+    context.on('console', (m) => {
+      // Chromium asks for /favicon.ico by itself; the page has none and links none.
+      if (new URL(m.location().url || 'about:blank').pathname === '/favicon.ico') return;
+      if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()} (${m.location().url})`);
+    });
+    context.on('requestfailed', (r) => problems.push(`request failed: ${r.url()}`));
+    context.on('response', (r) => {
+      if (r.status() === 200) loaded.add(new URL(r.url()).pathname.slice(1));
+      else problems.push(`HTTP ${r.status()}: ${r.url()}`);
+    });
+  };
+  const { context, page, errors } = await openPage(browser, { before: watch });
+  // The service worker is registered last: wait for it, so that its errors would show too.
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  assert.equal(await page.$eval('body', (b) => b.dataset.coreLoads), '1');
+  assert.match(await page.textContent('#trust-summary'), /已信任：2 个根证书，2 个信任列表，1 个撤销列表/);
+  for (const m of modules) assert.ok(loaded.has(m), `${m} was not loaded (loaded: ${[...loaded].join(' ')})`);
+  assert.deepEqual(problems, []);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('the language chosen is kept across visits (localStorage elicense.lang)', async () => {
+  const { context, page, errors } = await openPage();
+  const words = () => page.evaluate(() => ({
+    lang: document.documentElement.lang, title: document.title, h1: document.querySelector('h1').textContent,
+    button: document.querySelector('#lang').textContent, label: document.querySelector('#lang').getAttribute('aria-label'),
+    saved: localStorage.getItem('elicense.lang'),
+  }));
+  assert.deepEqual(await words(), {
+    lang: 'zh-CN', title: '电子证照核验 · E-License Verifier', h1: '电子证照核验', button: 'English', label: 'English', saved: null,
+  });
+  await page.click('#lang');
+  const english = {
+    lang: 'en', title: 'E-License Verifier · 电子证照核验', h1: 'E-License Verifier', button: '中文', label: '中文', saved: 'en',
+  };
+  assert.deepEqual(await words(), english);
+  await page.reload();
+  await page.waitForSelector('body[data-ready="true"]');
+  assert.deepEqual(await words(), english);
+  assert.match(await page.textContent('#trust-summary'), /^Trusted: 2 root certificate\(s\), 2 trust list\(s\), 1 status list\(s\)$/);
+  assert.equal(await page.textContent('#loading'), 'Loading…');
+  await page.click('#lang');
+  assert.equal((await words()).saved, 'zh');
+  await page.reload();
+  await page.waitForSelector('body[data-ready="true"]');
+  assert.equal((await words()).h1, '电子证照核验');
   assert.deepEqual(errors, []);
   await context.close();
 });

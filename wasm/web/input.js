@@ -1,0 +1,63 @@
+// Licenses and attestations from any input: text, file bytes, a QR code in an image, or the
+// page's URL. A license is verified and its verdict shown; an attestation becomes the record.
+import { state } from './state.js';
+import { t } from './words.js';
+import { showCoreProblem, showProblem, showVerdict } from './render.js';
+import { now } from './trust.js';
+import { CoreError, callCore } from './core.js';
+import { qrFromImage } from './camera.js';
+import { useRecord } from './attach.js';
+
+const utf8 = new TextEncoder();
+
+// A license or attestation as text (pasted, read from a QR code, or the page's URL).
+export function handleText(text) {
+  text = text.trim();
+  if (!text) return showProblem(t('empty'));
+  handleBytes(utf8.encode(text));
+}
+
+function handleBytes(bytes) {
+  try {
+    if (callCore((c) => c.documentKind(bytes)) === 'attestation') return useRecord(bytes, '');
+    state.currentLicense = bytes;
+    showVerdict(callCore(() => state.verifier.verifyBytes(bytes, now())));
+  } catch (e) {
+    if (!(e instanceof CoreError)) throw e;
+    showCoreProblem(e);
+  }
+}
+
+// A file dropped, pasted or chosen: an image is searched for a QR code, anything else read as is.
+export async function handleFile(file) {
+  if (file.type.startsWith('image/')) {
+    try { handleText((await qrFromImage(file))[0]); }
+    catch (e) { if (e instanceof CoreError) showCoreProblem(e); else showProblem(`${t('noQr')}（${e.message}）`); }
+    return;
+  }
+  // A license or attestation file is small; read at most 64 KiB of anything else.
+  handleBytes(new Uint8Array(await file.slice(0, 65536).arrayBuffer()));
+}
+
+// The license in the page's URL, if the QR code opened the page with one.
+export function handleLocation() {
+  const fragment = location.hash.slice(1);
+  if (!fragment) return;
+  // A base45 text (`#EL1:` / `#EL1Z:`) has spaces, which the browser shows as %20 in the
+  // fragment; the base64url forms are taken with the whole URL, as FORMAT.md §5 specifies.
+  if (/^EL1Z?:/.test(fragment)) {
+    const spaced = fragment.replaceAll('%20', ' ');
+    // '%20' is also valid base45, so the literal reading is tried first.
+    try {
+      if (spaced !== fragment && !callCore(() => state.verifier.verify(fragment, now())).valid
+        && callCore(() => state.verifier.verify(spaced, now())).code !== 'bad_base45') {
+        return handleText(spaced);
+      }
+    } catch (e) {
+      if (!(e instanceof CoreError)) throw e;
+      return showCoreProblem(e);
+    }
+    return handleText(fragment);
+  }
+  handleText(location.href);
+}

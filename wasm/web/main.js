@@ -1,0 +1,77 @@
+// The web verifier: wires the page to the WebAssembly build of elicense-core. Every check (QR
+// decoding, signatures, trust, revocation, attachment hashes) runs in the core library; the
+// page's modules only move bytes between the page and it, and show its results. Nothing is
+// uploaded. This module starts the page and connects its controls to the other modules:
+//   state.js   the one mutable state object          words.js   zh/en words, t(), the language
+//   render.js  DOM helpers, verdicts on screen       trust.js   bundled and added trust files
+//   core.js    the wasm core: load, callCore, traps  camera.js  camera scanning, QR photos
+//   attach.js  attestation record and scan check     input.js   licenses from text, files, URL
+// Each imports only modules listed before it (state.js and words.js at the bottom).
+import { state } from './state.js';
+import { loadLanguage, switchLanguage, t } from './words.js';
+import { $, showAttachment, showVerdict } from './render.js';
+import { onTrustAdd, onTrustReset, showTrustSummary } from './trust.js';
+import { callCore, loadCore } from './core.js';
+import { startCamera, stopCamera } from './camera.js';
+import { onAttachmentDrop, onRecord, onScanFile } from './attach.js';
+import { handleFile, handleLocation, handleText } from './input.js';
+
+// ---------------------------------------------------------------------------------------------
+// The page in the current language (words.js), with what is on screen redrawn.
+function applyLanguage() {
+  document.documentElement.lang = state.lang === 'zh' ? 'zh-CN' : 'en';
+  for (const el of document.querySelectorAll('[data-t]')) el.textContent = t(el.dataset.t);
+  $('lang').textContent = t('lang');
+  $('lang').setAttribute('aria-label', t('langLabel'));
+  document.title = `${t('title')} · ${state.lang === 'zh' ? 'E-License Verifier' : '电子证照核验'}`;
+  showTrustSummary();
+  if (state.shown.verdict) showVerdict(state.shown.verdict);
+  if (state.shown.attachment) showAttachment(state.shown.attachment);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Start: load the wasm and the trust lists, then take the URL fragment if the QR opened us.
+async function main() {
+  applyLanguage();
+  $('lang').addEventListener('click', () => {
+    switchLanguage();
+    applyLanguage();
+  });
+  await loadCore();
+  $('loading').hidden = true;
+  $('scan').disabled = false;
+  $('scan').addEventListener('click', () => startCamera(handleText));
+  $('stop').addEventListener('click', stopCamera);
+  $('photo').addEventListener('change', (e) => { if (e.target.files[0]) handleFile(e.target.files[0]); e.target.value = ''; });
+  $('paste-go').addEventListener('click', () => handleText($('paste').value));
+  $('att-record').addEventListener('change', onRecord);
+  $('att-file').addEventListener('change', onScanFile);
+  $('trust-add').addEventListener('change', (e) => onTrustAdd(e, callCore));
+  $('trust-reset').addEventListener('click', () => onTrustReset(callCore));
+  document.addEventListener('dragover', (e) => e.preventDefault());
+  document.addEventListener('drop', (e) => {
+    e.preventDefault();
+    const file = e.dataTransfer?.files?.[0];
+    if (!file) return;
+    if (e.target instanceof Node && $('attachment').contains(e.target)) onAttachmentDrop(file);
+    else handleFile(file);
+  });
+  document.addEventListener('paste', (e) => {
+    if (e.target === $('paste')) return;
+    const file = [...(e.clipboardData?.files || [])][0];
+    if (file) handleFile(file);
+    else handleText(e.clipboardData?.getData('text') || '');
+  });
+  window.addEventListener('hashchange', handleLocation);
+  handleLocation();
+  document.body.dataset.ready = 'true';
+  if ('serviceWorker' in navigator) {
+    navigator.serviceWorker.register('sw.js').catch((e) => console.warn(`service worker: ${e.message}`));
+  }
+}
+
+loadLanguage();
+main().catch((e) => {
+  $('loading').textContent = `${e.message}`;
+  console.error(e);
+});

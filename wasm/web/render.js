@@ -1,0 +1,119 @@
+// Showing results: DOM helpers, and the verdict of a license and the result of an attachment
+// check drawn in the current language (remembered in state.shown for a language switch).
+import { state } from './state.js';
+import { WORDS, t } from './words.js';
+
+export const $ = (id) => document.getElementById(id);
+
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+  for (const c of children) node.append(c);
+  return node;
+}
+
+function fieldList(rows) {
+  const dl = el('dl', { class: 'fields' });
+  for (const [label, value, mono] of rows) {
+    if (value === null || value === undefined || value === '') continue;
+    dl.append(el('div', {}, el('dt', {}, label), el('dd', mono ? { class: 'mono' } : {}, String(value))));
+  }
+  return dl;
+}
+
+function licenseRows(license) {
+  const rows = [
+    [t('type'), state.lang === 'en' && license.type_name_en ? license.type_name_en : license.type_name],
+    [t('id'), license.id],
+  ];
+  for (const f of license.fields) rows.push([state.lang === 'zh' ? f.label_zh : f.label_en, f.value]);
+  return rows;
+}
+
+function attachmentList(license) {
+  if (!license.attachments.length) return '';
+  const ul = el('ul');
+  for (const a of license.attachments) ul.append(el('li', {}, `${a.file_name} (${a.media_type}, ${a.size})`));
+  return el('div', {}, el('h3', {}, t('attachments')), ul);
+}
+
+function setVerdict(box, ok, word) {
+  box.className = `verdict ${ok ? 'ok' : 'bad'}`;
+  box.querySelector('.mark').textContent = ok ? '✓' : '✗';
+  box.querySelector('.word').textContent = word;
+}
+
+export function showVerdict(v) {
+  state.shown.verdict = v;
+  $('result').hidden = false;
+  setVerdict($('verdict'), v.valid, v.valid ? t('valid') : t('invalid'));
+  $('verdict').dataset.code = v.valid ? 'valid' : v.code;
+  const details = $('details');
+  details.replaceChildren();
+  if (v.valid) {
+    $('reason').textContent = `${t('validReason')} ${v.signer}`;
+    const revocation = { checked: t('revChecked'), not_applicable: t('revNA'), unknown: t('revUnknown') }[v.revocation];
+    details.append(
+      fieldList([...licenseRows(v.license), [t('issuer'), v.signer], [t('root'), v.root], [t('revocation'), revocation]]),
+      attachmentList(v.license),
+    );
+  } else {
+    $('reason').textContent = state.lang === 'zh' ? v.reason_zh : v.reason_en;
+    if (v.license) {
+      const box = el('details', { class: 'unverified' }, el('summary', {}, t('showUnverified')));
+      box.append(el('p', {}, el('strong', {}, t('unverified'))), fieldList(licenseRows(v.license)));
+      details.append(box);
+    }
+  }
+  $('result').scrollIntoView({ behavior: 'smooth', block: 'start' });
+}
+
+// A message in the verdict area for input that is not a license at all (no QR found ...).
+export function showProblem(message) {
+  showVerdict({ valid: false, code: 'input', reason_zh: message, reason_en: message, license: null });
+}
+
+// The verdict for an input the core could not take (a CoreError), in both languages.
+export function showCoreProblem(e) {
+  showVerdict({ valid: false, code: 'core', reason_zh: WORDS.zh[e.key], reason_en: WORDS.en[e.key], license: null });
+}
+
+export function showAttachment(a) {
+  state.shown.attachment = a;
+  $('att-result').hidden = false;
+  const details = $('att-details');
+  details.replaceChildren();
+  if (a.kind === 'none') {
+    setVerdict($('att-verdict'), false, '?');
+    $('att-verdict').dataset.code = 'none';
+    $('att-reason').textContent = t('needRecord');
+    details.append(fieldList([[t('actualHash'), a.sha256, true], [t('size'), a.size]]));
+    return;
+  }
+  if (a.kind === 'problem') {
+    setVerdict($('att-verdict'), false, t('invalid'));
+    $('att-verdict').dataset.code = 'core';
+    $('att-reason').textContent = t(a.key);
+    return;
+  }
+  const r = a.r;
+  const ok = r.outcome === 'match';
+  const word = ok ? t('match') : r.outcome === 'invalid' || r.outcome === 'license_invalid' ? t('invalid') : t('mismatch');
+  setVerdict($('att-verdict'), ok, word);
+  $('att-verdict').dataset.code = r.outcome === 'invalid' ? r.code : r.outcome;
+  if (a.kind === 'attestation') {
+    $('att-reason').textContent = ok ? `${r.statement} · ${r.signer}` : (state.lang === 'zh' ? r.reason_zh : r.reason_en);
+    details.append(fieldList([
+      [t('issuer'), r.signer], [t('statement'), r.statement],
+      [t('officer'), [r.officer_name, r.officer_id].filter(Boolean).join(' ')], [t('attestedAt'), r.attested_at],
+      [t('fileName'), r.file_name], [t('license'), r.license],
+      [t('attestedHash'), r.attested_sha256, true], [t('actualHash'), r.actual_sha256, true], [t('size'), r.actual_size],
+    ]));
+  } else {
+    $('att-reason').textContent = state.lang === 'zh' ? r.reason_zh : r.reason_en;
+    details.append(fieldList([
+      [t('license'), r.license], [t('fileName'), r.attachment?.file_name],
+      [t('actualHash'), r.actual_sha256, true], [t('size'), r.actual_size],
+    ]));
+  }
+}

@@ -1,0 +1,37 @@
+// The web verifier's one mutable state. Every field that changes while the page is open lives
+// here; the other modules hold constants and functions only, and read and write these fields.
+// This module imports nothing: it is the bottom of the page's module graph.
+export const state = {
+  // The page's language, 'zh' or 'en': read from localStorage at start-up and saved when the
+  // user switches (words.js).
+  lang: 'zh',
+
+  // The wasm-bindgen glue module of the current core instance, the only one the page calls;
+  // null while a fresh instance loads after a trap, or when no more restarts are allowed (core.js).
+  core: null,
+  // Core instances loaded so far: 1 after start-up, one more for each restart after a trap.
+  // Also shown as document.body.dataset.coreLoads.
+  coreLoads: 0,
+
+  // The current instance's Verifier, holding the bundled and the added trust files; null
+  // together with `core` (trust.js builds it, core.js sets it).
+  verifier: null,
+  // How many trust files of each kind `verifier` holds, for the summary line (trust.js).
+  trustCounts: { roots: 0, lists: 0, status: 0 },
+
+  // Bytes of the last license verified: a scan is checked against its attachment list when no
+  // attestation record is chosen.
+  currentLicense: null,
+  // Bytes of the chosen attestation record (a detached .elatt file or the text of a stamp QR),
+  // or null (attach.js).
+  currentRecord: null,
+
+  // What is on screen, so that a language switch can redraw it: the verdict shown in #result
+  // and the attachment result shown in #att-result (render.js), null until there is one.
+  shown: { verdict: null, attachment: null },
+
+  // The camera's MediaStream while scanning, else null (camera.js).
+  stream: null,
+  // The timer of the next camera frame to decode (setTimeout id).
+  scanTimer: 0,
+};
