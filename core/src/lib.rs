@@ -87,7 +87,8 @@ pub use model::license::{
     Validity, FORMAT_VERSION, TAG_DAYS_SINCE_EPOCH,
 };
 pub use model::template::{
-    parse_date, FieldKind, FieldSpec, HolderKind, IssueContext, LicenseTemplate, TemplateError,
+    parse_date, ColumnProblem, DateError, FieldKind, FieldSpec, HolderKind, IssueContext,
+    LicenseTemplate, TemplateError, TemplateProblem,
 };
 pub use model::text::TextError;
 pub use model::time::{license_day, LICENSE_UTC_OFFSET_HOURS};

@@ -82,12 +82,14 @@ export interface FieldView { key: string; label_zh: string; label_en: string; ty
 export interface AttachmentView { file_name: string; media_type: string; size: number; sha256: string; }
 /** A license for display. */
 export interface LicenseView { id: string; type_code: string; type_name: string; type_name_en: string | null; issuer_name: string; issuer_code: string; fields: FieldView[]; attachments: AttachmentView[]; status_index: number | null; }
+/** Every reason code, in the order of the verification steps (core's REASON_CODES; a test keeps them equal). */
+export type ReasonCode = "empty" | "text_too_long" | "bad_prefix" | "unsupported_version" | "unknown_form" | "bad_url" | "bad_base45" | "bad_base64" | "bad_compression" | "too_large" | "bad_cose" | "bad_header" | "unsupported_algorithm" | "wrong_document_type" | "bad_key" | "unknown_signer" | "certificate_revoked" | "bad_signature" | "bad_cbor" | "bad_license" | "issuer_not_signer" | "type_not_permitted" | "issued_before_certificate" | "certificate_expired" | "revoked" | "not_yet_valid" | "expired";
 /** A license verdict (docs/FORMAT.md §7 lists the codes). */
-export interface VerdictView { valid: boolean; code: string | null; reason_zh: string | null; reason_en: string | null; kid: string | null; signer: string | null; root: string | null; revocation: "checked" | "not_applicable" | "unknown" | null; license: LicenseView | null; }
+export interface VerdictView { valid: boolean; code: ReasonCode | null; reason_zh: string | null; reason_en: string | null; kid: string | null; signer: string | null; root: string | null; revocation: "checked" | "not_applicable" | "unknown" | null; license: LicenseView | null; }
 /** A file checked against an attestation. */
-export interface AttachmentVerdictView { outcome: "match" | "mismatch" | "invalid"; code: string | null; reason_zh: string | null; reason_en: string | null; attested_sha256: string | null; attested_size: number | null; actual_sha256: string; actual_size: number; signer: string | null; statement: string | null; officer_id: string | null; officer_name: string | null; file_name: string | null; media_type: string | null; attested_at: string | null; license: string | null; }
+export interface AttachmentVerdictView { outcome: "match" | "mismatch" | "invalid"; code: ReasonCode | null; reason_zh: string | null; reason_en: string | null; attested_sha256: string | null; attested_size: number | null; actual_sha256: string; actual_size: number; signer: string | null; statement: string | null; officer_id: string | null; officer_name: string | null; file_name: string | null; media_type: string | null; attested_at: string | null; license: string | null; }
 /** A file checked against the attachments a license lists. */
-export interface LicenseFileView { outcome: "match" | "not_listed" | "license_invalid"; code: string | null; reason_zh: string; reason_en: string; attachment: AttachmentView | null; license: string | null; actual_sha256: string; actual_size: number; }
+export interface LicenseFileView { outcome: "match" | "not_listed" | "license_invalid"; code: ReasonCode | null; reason_zh: string; reason_en: string; attachment: AttachmentView | null; license: string | null; actual_sha256: string; actual_size: number; }
 "#;
 
 /// Incremental SHA-256 and size of a file fed slice by slice (`File.slice` + `arrayBuffer`).

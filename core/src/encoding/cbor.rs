@@ -20,6 +20,7 @@ use crate::limits::MAX_CBOR_DEPTH;
 
 /// Why a byte string is not acceptable CBOR.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
 pub enum CborError {
     /// The bytes are not well-formed CBOR (or have bytes after the first item).
     #[error("not well-formed CBOR: {0}")]

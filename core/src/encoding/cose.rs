@@ -15,7 +15,7 @@ use serde_cbor::Value;
 use sha2::{Digest, Sha256};
 use thiserror::Error;
 
-use super::cbor::{self, CborError};
+use super::cbor::{self, CborError, FieldError, Key, MapReader};
 use crate::suite::{Ed25519, Suite, SuiteError, ACCEPTED_ALGORITHMS};
 
 /// CBOR tag of a COSE_Sign1 structure.
@@ -23,10 +23,16 @@ pub const TAG_COSE_SIGN1: u64 = 18;
 /// Length of a key identifier.
 pub const KID_LEN: usize = 8;
 
+/// The protected header's labels (RFC 9052 §3.1), each named once.
 mod label {
-    pub const ALG: i128 = 1;
-    pub const CONTENT_TYPE: i128 = 3;
-    pub const KID: i128 = 4;
+    use super::Key;
+
+    pub const ALG: Key = Key::new(1, "alg");
+    pub const CONTENT_TYPE: Key = Key::new(3, "content type");
+    pub const KID: Key = Key::new(4, "kid");
+
+    /// Every label, for refusing the others.
+    pub const ALL: &[Key] = &[ALG, CONTENT_TYPE, KID];
 }
 
 /// What a signed document contains, carried in the protected `content type` header as a CoAP
@@ -208,18 +214,14 @@ impl FromStr for Kid {
 }
 
 fn protected_header(alg: i64, kid: Kid, content_type: ContentType) -> Vec<u8> {
-    let map = [
+    cbor::encode(&cbor::int_map([
         (label::ALG, Value::Integer(alg.into())),
         (
             label::CONTENT_TYPE,
             Value::Integer(content_type.number().into()),
         ),
         (label::KID, Value::Bytes(kid.0.to_vec())),
-    ]
-    .into_iter()
-    .map(|(k, v)| (Value::Integer(k), v))
-    .collect();
-    cbor::encode(&Value::Map(map))
+    ]))
 }
 
 /// `Sig_structure = ["Signature1", protected, h'', payload]` in deterministic CBOR, written
@@ -465,27 +467,18 @@ fn parse_protected(bytes: &[u8]) -> Result<(i64, Kid, ContentType), CoseError> {
         return Err(CoseError::MissingAlgorithm);
     }
     let value = cbor::decode(bytes).map_err(CoseError::ProtectedHeaderCbor)?;
-    let Value::Map(map) = value else {
-        return Err(CoseError::ProtectedHeader(format!(
-            "must encode a map, found {}",
-            cbor::kind(&value)
-        )));
-    };
-    let (mut alg, mut content_type, mut kid) = (None, None, None);
-    for (k, v) in map {
-        match k {
-            Value::Integer(label::ALG) => alg = Some(v),
-            Value::Integer(label::CONTENT_TYPE) => content_type = Some(v),
-            Value::Integer(label::KID) => kid = Some(v),
-            other => {
-                return Err(CoseError::ProtectedHeader(format!(
-                    "unexpected header label {}",
-                    describe(&other)
-                )))
-            }
+    let mut map = MapReader::new(value, "protected header").map_err(|e| match e {
+        FieldError::NotAMap { found, .. } => {
+            CoseError::ProtectedHeader(format!("must encode a map, found {found}"))
         }
+        other => CoseError::ProtectedHeader(format!("unexpected header label: {other}")),
+    })?;
+    if let Err(FieldError::UnknownKey { key, .. }) = map.only(label::ALL) {
+        return Err(CoseError::ProtectedHeader(format!(
+            "unexpected header label {key}"
+        )));
     }
-    let alg = match alg {
+    let alg = match map.optional(label::ALG) {
         None => return Err(CoseError::MissingAlgorithm),
         Some(Value::Integer(n)) => ACCEPTED_ALGORITHMS
             .iter()
@@ -494,7 +487,7 @@ fn parse_protected(bytes: &[u8]) -> Result<(i64, Kid, ContentType), CoseError> {
             .ok_or_else(|| CoseError::UnsupportedAlgorithm(n.to_string()))?,
         Some(other) => return Err(CoseError::UnsupportedAlgorithm(describe(&other))),
     };
-    let kid = match kid {
+    let kid = match map.optional(label::KID) {
         None => return Err(CoseError::MissingKid),
         Some(Value::Bytes(b)) => Kid(b
             .as_slice()
@@ -507,7 +500,7 @@ fn parse_protected(bytes: &[u8]) -> Result<(i64, Kid, ContentType), CoseError> {
             )))
         }
     };
-    let content_type = match content_type {
+    let content_type = match map.optional(label::CONTENT_TYPE) {
         None => return Err(CoseError::MissingContentType),
         Some(Value::Integer(n)) => ContentType::from_number(n)
             .ok_or_else(|| CoseError::UnknownContentType(n.to_string()))?,

@@ -11,6 +11,7 @@ pub use crate::limits::{MAX_DECODE_PIXELS, MAX_DECODE_SIDE};
 
 /// QR error-correction level.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub enum ErrorCorrection {
     /// About 7 % of the code may be damaged.
     Low,
@@ -36,6 +37,7 @@ impl From<ErrorCorrection> for EcLevel {
 
 /// Why a QR code could not be made or read.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
 pub enum QrError {
     /// The text does not fit even a version-40 QR code at this level.
     #[error(

@@ -26,6 +26,7 @@ const BASE45_ALPHABET: &[u8; 45] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-.
 
 /// How the bytes are written as text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Encoding {
     /// Base45 (RFC 9285): QR alphanumeric mode, the smallest QR codes.
     Base45,
@@ -35,6 +36,7 @@ pub enum Encoding {
 
 /// Whether to zlib-compress before encoding.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Compression {
     /// Compress only when that gives a shorter text.
     Auto,
@@ -86,6 +88,7 @@ impl Form {
 
 /// Why a transport text cannot be decoded.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
 pub enum TransportError {
     /// Nothing but white space.
     #[error("the text is empty")]

@@ -22,6 +22,7 @@ use thiserror::Error;
 
 /// Why a code or identifier is not valid.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
 pub enum IdentifierError {
     /// The text has the wrong number of characters.
     #[error("{what} must be {expected} characters long, found {found}")]

@@ -338,6 +338,7 @@ pub struct Holder {
 
 /// The code identifying a license holder.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum HolderId {
     /// An organisation, by unified social credit code.
     Organisation(OrgCode),
@@ -403,6 +404,7 @@ impl Validity {
 
 /// The value of a typed field.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum FieldValue {
     /// Text.
     Text(String),

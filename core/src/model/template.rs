@@ -22,38 +22,114 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 use time::Date;
 
-use crate::model::identifier::{LicenseId, LicenseTypeCode, OrgCode};
-use crate::model::license::{Field, FieldValue, Holder, HolderId, License, Validity};
+use crate::model::identifier::{IdentifierError, LicenseId, LicenseTypeCode, OrgCode};
+use crate::model::license::{Field, FieldValue, Holder, HolderId, License, LicenseError, Validity};
 
 /// Why a template or a record is not acceptable.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
 pub enum TemplateError {
     /// The template file itself is invalid.
     #[error("template: {0}")]
-    BadTemplate(String),
+    BadTemplate(TemplateProblem),
     /// A column of the record is missing or invalid.
-    #[error("column {column}: {message}")]
+    #[error("column {column}: {problem}")]
     Column {
         /// The column.
         column: String,
         /// What is wrong.
-        message: String,
+        problem: ColumnProblem,
     },
     /// The record builds a license that breaks the format's rules.
     #[error("{0}")]
-    License(String),
+    License(LicenseError),
+    /// The license identifier cannot be built (for example a sequence number out of range).
+    #[error("license identifier: {0}")]
+    Identifier(IdentifierError),
 }
 
-fn column(column: &str, message: impl Into<String>) -> TemplateError {
+/// What is wrong with a template file.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum TemplateProblem {
+    /// Not JSON of the template's shape (the JSON parser's message).
+    #[error("{0}")]
+    Json(String),
+    /// The type code is not valid.
+    #[error("{0}")]
+    TypeCode(IdentifierError),
+    /// A field key is repeated or is one of the standard columns.
+    #[error("field key {0:?} is repeated or reserved")]
+    Key(String),
+}
+
+/// What is wrong with a column of a record.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum ColumnProblem {
+    /// Not a column of this license type.
+    #[error("unknown column for license type {0}")]
+    Unknown(String),
+    /// A required column is empty or absent.
+    #[error("is required")]
+    Required,
+    /// A required field of the license type is empty or absent.
+    #[error("is required ({0})")]
+    RequiredField(String),
+    /// Not one of the holder kinds.
+    #[error("{0:?} is not organisation, person or other")]
+    HolderKind(String),
+    /// The holder's code is invalid.
+    #[error("{0}")]
+    Identifier(IdentifierError),
+    /// Not a date.
+    #[error("{0}")]
+    Date(DateError),
+    /// The end date that the template's default validity gives does not exist.
+    #[error("the default end date is out of range")]
+    DefaultEndOutOfRange,
+    /// The validity ends before it starts.
+    #[error("{0}")]
+    Validity(LicenseError),
+    /// Not an integer.
+    #[error("{0:?} is not an integer")]
+    NotInteger(String),
+    /// Not hexadecimal bytes.
+    #[error("is not hexadecimal bytes: {0}")]
+    NotHex(String),
+}
+
+/// Why a text is not a `YYYY-MM-DD` date.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum DateError {
+    /// Not three numbers joined by `-`.
+    #[error("{0:?} is not a date of the form YYYY-MM-DD")]
+    NotYmd(String),
+    /// No such month.
+    #[error("{text:?}: no month {month}")]
+    NoMonth {
+        /// The text.
+        text: String,
+        /// The month number.
+        month: u8,
+    },
+    /// No such day in that month.
+    #[error("{0:?} is not a calendar date")]
+    NotCalendarDate(String),
+}
+
+fn column(column: &str, problem: ColumnProblem) -> TemplateError {
     TemplateError::Column {
         column: column.to_owned(),
-        message: message.into(),
+        problem,
     }
 }
 
 /// The type of a field's value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum FieldKind {
     /// Text.
     Text,
@@ -85,6 +161,7 @@ pub struct FieldSpec {
 /// The default kind of holder of a license type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum HolderKind {
     /// An organisation (统一社会信用代码).
     Organisation,
@@ -143,35 +220,37 @@ const STANDARD_COLUMNS: &[&str] = &[
 ];
 
 /// Parse `YYYY-MM-DD`.
-pub fn parse_date(text: &str) -> Result<Date, String> {
+pub fn parse_date(text: &str) -> Result<Date, DateError> {
+    let bad = || DateError::NotYmd(text.to_owned());
     let parts: Vec<&str> = text.trim().split('-').collect();
     let [y, m, d] = parts.as_slice() else {
-        return Err(format!("{text:?} is not a date of the form YYYY-MM-DD"));
+        return Err(bad());
     };
-    let bad = || format!("{text:?} is not a date of the form YYYY-MM-DD");
     let (y, m, d) = (
         y.parse::<i32>().map_err(|_| bad())?,
         m.parse::<u8>().map_err(|_| bad())?,
         d.parse::<u8>().map_err(|_| bad())?,
     );
-    let month = time::Month::try_from(m).map_err(|_| format!("{text:?}: no month {m}"))?;
-    Date::from_calendar_date(y, month, d).map_err(|_| format!("{text:?} is not a calendar date"))
+    let month = time::Month::try_from(m).map_err(|_| DateError::NoMonth {
+        text: text.to_owned(),
+        month: m,
+    })?;
+    Date::from_calendar_date(y, month, d).map_err(|_| DateError::NotCalendarDate(text.to_owned()))
 }
 
 impl LicenseTemplate {
     /// Parse and check a template from JSON.
     pub fn from_json(json: &str) -> Result<Self, TemplateError> {
-        let t: LicenseTemplate =
-            serde_json::from_str(json).map_err(|e| TemplateError::BadTemplate(e.to_string()))?;
+        let t: LicenseTemplate = serde_json::from_str(json)
+            .map_err(|e| TemplateError::BadTemplate(TemplateProblem::Json(e.to_string())))?;
         t.type_code
             .parse::<LicenseTypeCode>()
-            .map_err(|e| TemplateError::BadTemplate(e.to_string()))?;
+            .map_err(|e| TemplateError::BadTemplate(TemplateProblem::TypeCode(e)))?;
         let mut seen = std::collections::HashSet::new();
         for f in &t.fields {
             if STANDARD_COLUMNS.contains(&f.key.as_str()) || !seen.insert(f.key.as_str()) {
-                return Err(TemplateError::BadTemplate(format!(
-                    "field key {:?} is repeated or reserved",
-                    f.key
+                return Err(TemplateError::BadTemplate(TemplateProblem::Key(
+                    f.key.clone(),
                 )));
             }
         }
@@ -220,11 +299,13 @@ impl LicenseTemplate {
         {
             return Err(column(
                 unknown,
-                format!("unknown column for license type {}", self.type_code),
+                ColumnProblem::Unknown(self.type_code.clone()),
             ));
         }
-        let holder_name = get("holder_name").ok_or_else(|| column("holder_name", "is required"))?;
-        let holder_id = get("holder_id").ok_or_else(|| column("holder_id", "is required"))?;
+        let holder_name =
+            get("holder_name").ok_or_else(|| column("holder_name", ColumnProblem::Required))?;
+        let holder_id =
+            get("holder_id").ok_or_else(|| column("holder_id", ColumnProblem::Required))?;
         let kind = match get("holder_kind") {
             None => self.holder_kind,
             Some("organisation") => HolderKind::Organisation,
@@ -233,7 +314,7 @@ impl LicenseTemplate {
             Some(other) => {
                 return Err(column(
                     "holder_kind",
-                    format!("{other:?} is not organisation, person or other"),
+                    ColumnProblem::HolderKind(other.to_owned()),
                 ))
             }
         };
@@ -241,21 +322,28 @@ impl LicenseTemplate {
             HolderKind::Organisation => HolderId::Organisation(
                 holder_id
                     .parse()
-                    .map_err(|e| column("holder_id", format!("{e}")))?,
+                    .map_err(|e| column("holder_id", ColumnProblem::Identifier(e)))?,
             ),
             HolderKind::Person => HolderId::Person(
                 holder_id
                     .parse()
-                    .map_err(|e| column("holder_id", format!("{e}")))?,
+                    .map_err(|e| column("holder_id", ColumnProblem::Identifier(e)))?,
             ),
             HolderKind::Other => HolderId::Other(holder_id.to_owned()),
         };
-        let date_of = |c: &str| get(c).map(parse_date).transpose().map_err(|e| column(c, e));
+        let date_of = |c: &str| {
+            get(c)
+                .map(parse_date)
+                .transpose()
+                .map_err(|e| column(c, ColumnProblem::Date(e)))
+        };
         let issued_on = date_of("issued_on")?.unwrap_or(ctx.today);
         let from = date_of("valid_from")?.unwrap_or(issued_on);
         let until = match get("valid_until") {
             Some("长期") | Some("perpetual") => None,
-            Some(text) => Some(parse_date(text).map_err(|e| column("valid_until", e))?),
+            Some(text) => {
+                Some(parse_date(text).map_err(|e| column("valid_until", ColumnProblem::Date(e)))?)
+            }
             None => match self.validity_years {
                 None => None,
                 Some(years) => Some(
@@ -266,16 +354,15 @@ impl LicenseTemplate {
                                 .ok()
                         })
                         .ok_or_else(|| {
-                            column("valid_until", "the default end date is out of range")
+                            column("valid_until", ColumnProblem::DefaultEndOutOfRange)
                         })?,
                 ),
             },
         };
         let validity = match until {
             None => Validity::perpetual(from),
-            Some(until) => {
-                Validity::until(from, until).map_err(|e| column("valid_until", e.to_string()))?
-            }
+            Some(until) => Validity::until(from, until)
+                .map_err(|e| column("valid_until", ColumnProblem::Validity(e)))?,
         };
         let mut fields = Vec::new();
         for spec in &self.fields {
@@ -283,34 +370,34 @@ impl LicenseTemplate {
                 if spec.required {
                     return Err(column(
                         &spec.key,
-                        format!("is required ({})", spec.label_zh),
+                        ColumnProblem::RequiredField(spec.label_zh.clone()),
                     ));
                 }
                 continue;
             };
-            let value = match spec.kind {
-                FieldKind::Text => FieldValue::Text(text.to_owned()),
-                FieldKind::Date => {
-                    FieldValue::Date(parse_date(text).map_err(|e| column(&spec.key, e))?)
-                }
-                FieldKind::Integer => FieldValue::Integer(
-                    text.parse()
-                        .map_err(|_| column(&spec.key, format!("{text:?} is not an integer")))?,
-                ),
-                FieldKind::Bytes => FieldValue::Bytes(
-                    hex::decode(text)
-                        .map_err(|e| column(&spec.key, format!("is not hexadecimal bytes: {e}")))?,
-                ),
-            };
+            let value =
+                match spec.kind {
+                    FieldKind::Text => FieldValue::Text(text.to_owned()),
+                    FieldKind::Date => FieldValue::Date(
+                        parse_date(text).map_err(|e| column(&spec.key, ColumnProblem::Date(e)))?,
+                    ),
+                    FieldKind::Integer => FieldValue::Integer(text.parse().map_err(|_| {
+                        column(&spec.key, ColumnProblem::NotInteger(text.to_owned()))
+                    })?),
+                    FieldKind::Bytes => FieldValue::Bytes(
+                        hex::decode(text)
+                            .map_err(|e| column(&spec.key, ColumnProblem::NotHex(e.to_string())))?,
+                    ),
+                };
             fields.push(Field::new(spec.key.clone(), value));
         }
         let type_code = self
             .type_code
             .parse()
-            .map_err(|e| TemplateError::BadTemplate(format!("{e}")))?;
+            .map_err(|e| TemplateError::BadTemplate(TemplateProblem::TypeCode(e)))?;
         let license = License {
             id: LicenseId::new(type_code, ctx.issuer.clone(), ctx.sequence)
-                .map_err(|e| TemplateError::License(e.to_string()))?,
+                .map_err(TemplateError::Identifier)?,
             type_name: self.type_name.clone(),
             issuer_name: ctx.issuer_name.clone(),
             holder: Holder {
@@ -323,9 +410,7 @@ impl LicenseTemplate {
             attachments: vec![],
             status_index: ctx.status_index,
         };
-        license
-            .validate()
-            .map_err(|e| TemplateError::License(e.to_string()))?;
+        license.validate().map_err(TemplateError::License)?;
         Ok(license)
     }
 }

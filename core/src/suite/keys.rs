@@ -32,6 +32,7 @@ const PLAIN_LABEL: &str = "PRIVATE KEY";
 
 /// How a private key is protected at rest.
 #[derive(Clone, Copy)]
+#[non_exhaustive]
 pub enum KeyProtection<'a> {
     /// Encrypted with this passphrase.
     Passphrase(&'a str),
@@ -50,6 +51,7 @@ impl std::fmt::Debug for KeyProtection<'_> {
 
 /// Why a key cannot be written or read.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
 pub enum KeyError {
     /// Not a PEM private key.
     #[error("not a PKCS#8 PEM private key: {0}")]
