@@ -4,7 +4,8 @@ use std::path::Path;
 
 use elicense::{ErrorCorrection, LicenseView, QrMatrix};
 
-use crate::store;
+use crate::args::Paper;
+use crate::files;
 
 /// Which files to write per license.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,7 +57,7 @@ pub fn file_names(id: &str, f: Formats) -> Vec<String> {
 /// Write the chosen files for one license into `out`.
 pub fn write_license(out: &Path, id: &str, text: &str, f: Formats) -> Result<(), String> {
     if f.txt {
-        store::write(
+        files::write(
             &out.join(format!("{id}.txt")),
             format!("{text}\n").as_bytes(),
         )?;
@@ -67,7 +68,7 @@ pub fn write_license(out: &Path, id: &str, text: &str, f: Formats) -> Result<(),
             write_png(&out.join(format!("{id}.png")), &qr, PNG_MODULE_PX)?;
         }
         if f.svg {
-            store::write(&out.join(format!("{id}.svg")), qr.to_svg(4).as_bytes())?;
+            files::write(&out.join(format!("{id}.svg")), qr.to_svg(4).as_bytes())?;
         }
     }
     Ok(())
@@ -82,21 +83,11 @@ pub fn write_png(path: &Path, qr: &QrMatrix, module_px: u32) -> Result<(), Strin
         .map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
-/// Paper sizes for cards.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Paper {
-    /// 210 × 297 mm.
-    A4,
-    /// 148 × 210 mm.
-    A5,
-}
-
-impl Paper {
-    fn mm(self) -> (u32, u32) {
-        match self {
-            Paper::A4 => (210, 297),
-            Paper::A5 => (148, 210),
-        }
+/// Width and height of the paper in millimetres.
+fn paper_mm(paper: Paper) -> (u32, u32) {
+    match paper {
+        Paper::A4 => (210, 297),
+        Paper::A5 => (148, 210),
     }
 }
 
@@ -110,7 +101,7 @@ fn esc(s: &str) -> String {
 /// A printable card as HTML: title, issuer, every labelled field, and the QR code.
 pub fn card_html(view: &LicenseView, text: &str, paper: Paper) -> Result<String, String> {
     let qr = QrMatrix::new(text, ErrorCorrection::Medium).map_err(|e| e.to_string())?;
-    let (w, h) = paper.mm();
+    let (w, h) = paper_mm(paper);
     let rows: String = view
         .fields
         .iter()
@@ -162,7 +153,7 @@ small {{ font-weight: normal; color: #333; }}
 /// A printable card as a standalone SVG page (millimetre units).
 pub fn card_svg(view: &LicenseView, text: &str, paper: Paper) -> Result<String, String> {
     let qr = QrMatrix::new(text, ErrorCorrection::Medium).map_err(|e| e.to_string())?;
-    let (w, h) = paper.mm();
+    let (w, h) = paper_mm(paper);
     let scale = f64::from(w) / 210.0;
     let mut body = String::new();
     let mut y = 30.0 * scale;

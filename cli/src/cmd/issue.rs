@@ -10,10 +10,128 @@ use elicense::{Certificate, IssueContext, License, LicenseId, LicenseTemplate, S
 use rayon::prelude::*;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+use time::OffsetDateTime;
 
+use crate::args::IssueArgs;
 use crate::output::{self, Formats};
-use crate::registry::{NewLicense, Registry};
-use crate::store::{self, Config};
+use crate::workdir::registry::{NewLicense, Registry};
+use crate::workdir::{self, Config, Role};
+use crate::{files, input};
+
+/// Issue one license or a batch; an error when rows were rejected (the others are issued).
+pub fn run(args: &IssueArgs, json: bool) -> Result<bool, String> {
+    let config = workdir::load(&args.dir, Role::Department)?;
+    let template = input::load_template(args.type_code.as_deref(), args.template.as_deref())?;
+    let formats = Formats::parse(&args.formats)?;
+    let today = match &args.today {
+        Some(t) => elicense::template::parse_date(t).map_err(|e| format!("--today: {e}"))?,
+        None => today(),
+    };
+    if let Some(jobs) = args.jobs {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(jobs.max(1))
+            .build_global()
+            .map_err(|e| e.to_string())?;
+    }
+    let (records, mut errors, source) = match (&args.batch, &args.record) {
+        (Some(path), _) => {
+            let bytes = files::read(path)?;
+            let (records, errors) = read_records(path, &bytes);
+            (records, errors, Some(source_id(&bytes)))
+        }
+        (None, Some(path)) => {
+            let (records, errors) =
+                read_records(&PathBuf::from("record.jsonl"), &files::read(path)?);
+            if records.len() + errors.len() != 1 {
+                return Err(format!(
+                    "{} must hold exactly one JSON object",
+                    path.display()
+                ));
+            }
+            (records, errors, None)
+        }
+        (None, None) => {
+            let mut rec = BTreeMap::new();
+            for pair in &args.set {
+                let (k, v) = pair
+                    .split_once('=')
+                    .ok_or_else(|| format!("--set {pair:?} is not column=value"))?;
+                rec.insert(k.trim().to_owned(), v.to_owned());
+            }
+            if rec.is_empty() {
+                return Err("give --batch FILE, --record FILE or --set column=value ...".into());
+            }
+            (vec![(1, rec)], vec![], None)
+        }
+    };
+    let key = workdir::signing_key(&args.dir, &config, args.key.passphrase_file.as_deref())?;
+    let issuer = Issuer {
+        dir: &args.dir,
+        config: &config,
+        key: &key,
+        template: &template,
+        today,
+        out: &args.out,
+        formats,
+    };
+    issuer.check_certificate()?;
+    let mut registry = Registry::open(&args.dir)?;
+    let total = records.len() as u64;
+    let progress = if json || total < 2 {
+        indicatif::ProgressBar::hidden()
+    } else {
+        let pb = indicatif::ProgressBar::new(total);
+        pb.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} licenses · {per_sec} · ETA {eta}",
+            )
+            .map_err(|e| e.to_string())?,
+        );
+        pb
+    };
+    let mut report = issuer.run(&mut registry, records, source.as_deref(), &progress)?;
+    progress.finish_and_clear();
+    report.errors.append(&mut errors);
+    report.errors.sort_by_key(|e| e.line);
+    if let Some(source) = &source {
+        write_manifest(&registry, &args.out, source, formats, &report.errors)?;
+    }
+    if json {
+        say!(
+            "{}",
+            serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?
+        );
+    } else {
+        say!(
+            "issued {} licenses into {}{}",
+            report.issued,
+            args.out.display(),
+            if report.already_issued > 0 {
+                format!(
+                    " ({} rows were already issued by an earlier run and were not issued again)",
+                    report.already_issued
+                )
+            } else {
+                String::new()
+            }
+        );
+        for e in &report.errors {
+            eprintln!("  line {}: {}", e.line, e.error);
+        }
+        if !report.errors.is_empty() {
+            eprintln!(
+                "{} rows rejected (see errors.jsonl); the others were issued",
+                report.errors.len()
+            );
+        }
+    }
+    Ok(report.errors.is_empty())
+}
+
+/// Today in China Standard Time.
+fn today() -> elicense::Date {
+    elicense::verify::license_day(OffsetDateTime::now_utc())
+}
 
 /// Rows signed and committed together; a crash loses at most the uncommitted chunk, which a
 /// re-run issues again with the same numbers.
@@ -133,11 +251,11 @@ pub struct Issuer<'a> {
 impl Issuer<'_> {
     /// Refuse early when the department's certificate (if installed) does not permit the type.
     pub fn check_certificate(&self) -> Result<(), String> {
-        let path = self.dir.join(store::CERT_FILE);
+        let path = self.dir.join(workdir::CERT_FILE);
         if !path.exists() {
             return Ok(());
         }
-        let cert = Certificate::parse(&store::read(&path)?)
+        let cert = Certificate::parse(&files::read(&path)?)
             .map_err(|e| format!("{}: {e}", path.display()))?;
         if cert.key() != &self.key.verifying_key() {
             return Err(format!(
@@ -305,7 +423,7 @@ pub fn write_manifest(
         });
         writeln!(manifest, "{line}").map_err(|e| e.to_string())?;
     }
-    store::write(&out.join("manifest.jsonl"), &manifest)?;
+    files::write(&out.join("manifest.jsonl"), &manifest)?;
     let mut errs = Vec::new();
     for e in errors {
         writeln!(
@@ -315,5 +433,5 @@ pub fn write_manifest(
         )
         .map_err(|e| e.to_string())?;
     }
-    store::write(&out.join("errors.jsonl"), &errs)
+    files::write(&out.join("errors.jsonl"), &errs)
 }

@@ -1,5 +1,9 @@
 //! A root authority's or department's working directory: `elicense.json` (configuration and
-//! counters), the private key (`key.pem`, mode 0600), its public key and certificate.
+//! counters), the private key (`key.pem`, mode 0600), its public key and certificate, and a
+//! department's issuance registry.
+
+pub mod registry;
+pub mod secrets;
 
 use std::path::Path;
 
@@ -7,7 +11,7 @@ use elicense::keys::{public_key_to_pem, signing_key_from_pem, signing_key_to_pem
 use elicense::{OrgCode, SigningKey};
 use serde::{Deserialize, Serialize};
 
-use crate::secrets;
+use crate::files::write;
 
 /// The configuration file in every working directory.
 pub const CONFIG_FILE: &str = "elicense.json";
@@ -183,18 +187,4 @@ pub fn signing_key(
         KeyProtection::Passphrase(&passphrase)
     };
     signing_key_from_pem(&pem, protection).map_err(|e| format!("{}: {e}", path.display()))
-}
-
-/// Write a file, saying which one on failure.
-pub fn write(path: &Path, bytes: &[u8]) -> Result<(), String> {
-    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent)
-            .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
-    }
-    std::fs::write(path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))
-}
-
-/// Read a file, saying which one on failure.
-pub fn read(path: &Path) -> Result<Vec<u8>, String> {
-    std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
 }

@@ -1,0 +1,53 @@
+//! `elicense status build`: a department publishes its signed revocation status list.
+
+use std::path::Path;
+
+use elicense::StatusList;
+use time::OffsetDateTime;
+
+use crate::files;
+use crate::workdir::registry::Registry;
+use crate::workdir::{self, Role};
+
+/// Sign the department's status list from its registry and write it to `out`.
+pub fn build(
+    dir: &Path,
+    out: &Path,
+    passphrase_file: Option<&Path>,
+    json: bool,
+) -> Result<(), String> {
+    let config = workdir::load(dir, Role::Department)?;
+    let mut registry = Registry::open(dir)?;
+    let (allocated, revoked) = registry.status()?;
+    let signing = workdir::signing_key(dir, &config, passphrase_file)?;
+    let sequence = registry.next_status_sequence()?;
+    let entries = allocated.max(1).next_multiple_of(8 * 1024);
+    let mut list = StatusList::new(
+        config.org()?,
+        sequence,
+        OffsetDateTime::now_utc()
+            .replace_nanosecond(0)
+            .map_err(|e| e.to_string())?,
+        entries,
+    )
+    .map_err(|e| e.to_string())?;
+    for i in &revoked {
+        list.revoke(*i).map_err(|e| e.to_string())?;
+    }
+    let signed = list.sign(&signing).map_err(|e| e.to_string())?;
+    files::write(out, &signed)?;
+    if json {
+        say!(
+            "{}",
+            serde_json::json!({"sequence": sequence, "entries": entries, "revoked": revoked.len(), "bytes": signed.len()})
+        );
+    } else {
+        say!(
+            "status list {sequence}: {entries} entries, {} revoked, {} bytes, written to {}",
+            revoked.len(),
+            signed.len(),
+            out.display()
+        );
+    }
+    Ok(())
+}
