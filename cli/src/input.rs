@@ -8,24 +8,26 @@ use elicense::{LicenseTemplate, TrustStore};
 use time::OffsetDateTime;
 
 use crate::args::{Source, TrustArgs};
+use crate::core_paths::decode_luma;
+use crate::error::CliError;
 use crate::files;
 
 /// Largest input read from a file or standard input.
 pub const MAX_INPUT_LEN: usize = 64 * 1024 * 1024;
 
 /// The license bytes, decoding a QR code when the file is an image.
-pub fn read_source(src: &Source) -> Result<Vec<u8>, String> {
+pub fn read_source(src: &Source) -> Result<Vec<u8>, CliError> {
     let bytes = match (&src.text, &src.file) {
         (Some(t), None) if t != "-" => return Ok(t.as_bytes().to_vec()),
         (_, Some(path)) => {
             let len = std::fs::metadata(path)
-                .map_err(|e| format!("cannot read {}: {e}", path.display()))?
+                .map_err(|e| CliError::io("read", path, e))?
                 .len();
             if len as usize > MAX_INPUT_LEN {
-                return Err(format!(
-                    "{} is larger than {MAX_INPUT_LEN} bytes",
-                    path.display()
-                ));
+                return Err(CliError::TooLarge {
+                    path: path.clone(),
+                    max: MAX_INPUT_LEN,
+                });
             }
             files::read(path)?
         }
@@ -34,7 +36,7 @@ pub fn read_source(src: &Source) -> Result<Vec<u8>, String> {
             std::io::stdin()
                 .take(MAX_INPUT_LEN as u64 + 1)
                 .read_to_end(&mut buf)
-                .map_err(|e| format!("cannot read standard input: {e}"))?;
+                .map_err(CliError::Stdin)?;
             buf
         }
     };
@@ -45,9 +47,9 @@ pub fn read_source(src: &Source) -> Result<Vec<u8>, String> {
 }
 
 /// The license text, for commands that need the text itself (not COSE bytes).
-pub fn read_text(source: &Source) -> Result<String, String> {
+pub fn read_text(source: &Source) -> Result<String, CliError> {
     let bytes = read_source(source)?;
-    String::from_utf8(bytes).map_err(|_| "the input is not a license text".into())
+    String::from_utf8(bytes).map_err(|_| CliError::NotText)
 }
 
 fn is_image(bytes: &[u8]) -> bool {
@@ -55,46 +57,36 @@ fn is_image(bytes: &[u8]) -> bool {
 }
 
 /// Decode the QR code in a PNG or JPEG photo. With several codes, the first `EL…` one wins.
-pub fn decode_photo(bytes: &[u8]) -> Result<String, String> {
-    let img = image::load_from_memory(bytes).map_err(|e| format!("cannot read the image: {e}"))?;
+pub fn decode_photo(bytes: &[u8]) -> Result<String, CliError> {
+    let img = image::load_from_memory(bytes).map_err(CliError::Image)?;
     let gray = img.to_luma8();
     let (w, h) = gray.dimensions();
-    let texts = elicense::qr::decode_luma(w as usize, h as usize, gray.as_raw())
-        .map_err(|e| e.to_string())?;
+    let texts = decode_luma(w as usize, h as usize, gray.as_raw())?;
     texts
         .iter()
         .find(|t| t.contains("EL1"))
         .or(texts.first())
         .cloned()
-        .ok_or_else(|| "no QR code found in the image".into())
-}
-
-/// The verification time.
-pub fn now(args: &TrustArgs) -> Result<OffsetDateTime, String> {
-    match &args.at {
-        None => Ok(OffsetDateTime::now_utc()),
-        Some(t) => OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339)
-            .map_err(|e| format!("--at {t:?} is not an RFC 3339 time: {e}")),
-    }
+        .ok_or(CliError::NoQrCode)
 }
 
 /// Build the trust store from roots, trust lists and status lists.
-pub fn load_trust(args: &TrustArgs, now: OffsetDateTime) -> Result<TrustStore, String> {
+pub fn load_trust(args: &TrustArgs, now: OffsetDateTime) -> Result<TrustStore, CliError> {
     let mut store = TrustStore::new();
     for path in &args.roots {
         store
             .add_root(&files::read(path)?)
-            .map_err(|e| format!("{}: {e}", path.display()))?;
+            .map_err(|e| CliError::file(path, e))?;
     }
     for path in &args.lists {
         store
             .load_trust_list(&files::read(path)?, now)
-            .map_err(|e| format!("{}: {e}", path.display()))?;
+            .map_err(|e| CliError::file(path, e))?;
     }
     for path in &args.status {
         store
             .load_status_list(&files::read(path)?, now)
-            .map_err(|e| format!("{}: {e}", path.display()))?;
+            .map_err(|e| CliError::file(path, e))?;
     }
     Ok(store)
 }
@@ -103,18 +95,20 @@ pub fn load_trust(args: &TrustArgs, now: OffsetDateTime) -> Result<TrustStore, S
 pub fn load_template(
     type_code: Option<&str>,
     path: Option<&Path>,
-) -> Result<LicenseTemplate, String> {
+) -> Result<LicenseTemplate, CliError> {
     match (type_code, path) {
         (_, Some(p)) => {
-            let text =
-                String::from_utf8(files::read(p)?).map_err(|e| format!("{}: {e}", p.display()))?;
-            LicenseTemplate::from_json(&text).map_err(|e| format!("{}: {e}", p.display()))
+            let text = String::from_utf8(files::read(p)?).map_err(|source| CliError::NotUtf8 {
+                path: p.to_path_buf(),
+                source,
+            })?;
+            LicenseTemplate::from_json(&text).map_err(|e| CliError::file(p, e))
         }
         (Some(t), None) => LicenseTemplate::builtin_for(t).ok_or_else(|| {
-            format!(
+            CliError::Usage(format!(
                 "no built-in template for {t:?} (built in: YYZZ, JSZ, BDCQZ); use --template FILE"
-            )
+            ))
         }),
-        (None, None) => Err("give --type or --template".into()),
+        (None, None) => Err(CliError::Usage("give --type or --template".into())),
     }
 }

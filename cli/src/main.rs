@@ -9,7 +9,10 @@
 mod say;
 
 mod args;
+mod clock;
 mod cmd;
+mod core_paths;
+mod error;
 mod files;
 mod input;
 mod output;
@@ -317,7 +320,7 @@ fn main() -> ExitCode {
             out,
             key,
             plain_for_tests,
-        } => cmd::keygen::run(&out, key.passphrase_file.as_deref(), plain_for_tests).map(|()| true),
+        } => cmd::keygen::run(&out, key.passphrase_file.as_deref(), plain_for_tests),
         Command::Init(InitCommand::Root {
             dir,
             name,
@@ -332,8 +335,7 @@ fn main() -> ExitCode {
             years,
             key.passphrase_file.as_deref(),
             plain_for_tests,
-        )
-        .map(|()| true),
+        ),
         Command::Init(InitCommand::Department {
             dir,
             name,
@@ -346,8 +348,7 @@ fn main() -> ExitCode {
             &org_code,
             key.passphrase_file.as_deref(),
             plain_for_tests,
-        )
-        .map(|()| true),
+        ),
         Command::Cert(CertCommand::Issue {
             root_dir,
             csr,
@@ -362,8 +363,7 @@ fn main() -> ExitCode {
             days,
             &out,
             key.passphrase_file.as_deref(),
-        )
-        .map(|()| true),
+        ),
         Command::Trust(TrustCommand::Build {
             root_dir,
             certs,
@@ -376,29 +376,28 @@ fn main() -> ExitCode {
             &revoked,
             &out,
             key.passphrase_file.as_deref(),
-        )
-        .map(|()| true),
+        ),
         Command::Trust(TrustCommand::Show { list, root }) => {
-            cmd::trust::show(&list, root.as_deref(), json).map(|()| true)
+            cmd::trust::show(&list, root.as_deref(), json)
         }
         Command::Issue(args) => cmd::issue::run(&args, json),
         Command::Qr {
             source,
             format,
             out,
-        } => cmd::qr::run(&source, &format, out.as_deref()).map(|()| true),
+        } => cmd::qr::run(&source, &format, out.as_deref()),
         Command::Card {
             source,
             format,
             paper,
             out,
             template,
-        } => cmd::card::run(&source, &format, paper, &out, template.as_deref()).map(|()| true),
+        } => cmd::card::run(&source, &format, paper, &out, template.as_deref()),
         Command::Verify { source, trust } => cmd::verify::run(&source, &trust, json),
-        Command::Inspect { source } => cmd::inspect::run(&source, json).map(|()| true),
-        Command::Revoke { dir, id } => cmd::revoke::run(&dir, &id, json).map(|()| true),
+        Command::Inspect { source } => cmd::inspect::run(&source, json),
+        Command::Revoke { dir, id } => cmd::revoke::run(&dir, &id, json),
         Command::Status(StatusCommand::Build { dir, out, key }) => {
-            cmd::status::build(&dir, &out, key.passphrase_file.as_deref(), json).map(|()| true)
+            cmd::status::build(&dir, &out, key.passphrase_file.as_deref(), json)
         }
         Command::Attest {
             dir,
@@ -417,8 +416,7 @@ fn main() -> ExitCode {
             license: license.as_deref(),
             passphrase_file: key.passphrase_file.as_deref(),
             json,
-        })
-        .map(|()| true),
+        }),
         Command::VerifyAttachment {
             file,
             dir,
@@ -427,11 +425,7 @@ fn main() -> ExitCode {
         } => cmd::verify_attachment::run(file.as_deref(), dir.as_deref(), &source, &trust, json),
     };
     match result {
-        Ok(true) => ExitCode::SUCCESS,
-        Ok(false) => ExitCode::from(1),
-        Err(e) => {
-            eprintln!("elicense: {e}");
-            ExitCode::from(2)
-        }
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => e.report(),
     }
 }

@@ -17,7 +17,7 @@ pub fn line(line: std::fmt::Arguments<'_>) {
     let mut out = std::io::stdout().lock();
     if let Err(e) = writeln!(out, "{line}") {
         if e.kind() == std::io::ErrorKind::BrokenPipe {
-            std::process::exit(2);
+            std::process::exit(i32::from(crate::error::EXIT_ERROR));
         }
     }
 }

@@ -3,12 +3,12 @@
 
 use std::path::Path;
 
-use elicense::attachment::{hash_reader, Attestation, FileDigest, Statement};
-use elicense::transport::{encode, Compression, Encoding};
-use elicense::{ErrorCorrection, QrMatrix};
-use time::OffsetDateTime;
+use elicense::{Compression, Encoding, ErrorCorrection, LicenseId, QrMatrix};
 
 use crate::args::StatementArg;
+use crate::clock::now_whole_seconds;
+use crate::core_paths::{encode_transport, hash_reader, Attestation, FileDigest, Statement};
+use crate::error::CliError;
 use crate::workdir::{self, Role};
 use crate::{files, output};
 
@@ -18,11 +18,10 @@ pub const ATTESTATION_SUFFIX: &str = ".elatt";
 pub const STAMP_SUFFIX: &str = ".stamp.txt";
 
 /// Hash a file by streaming it.
-pub fn hash_file(path: &Path) -> Result<FileDigest, String> {
-    let file =
-        std::fs::File::open(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+pub fn hash_file(path: &Path) -> Result<FileDigest, CliError> {
+    let file = std::fs::File::open(path).map_err(|e| CliError::io("read", path, e))?;
     hash_reader(std::io::BufReader::with_capacity(1 << 20, file))
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))
+        .map_err(|e| CliError::io("read", path, e))
 }
 
 fn media_type(path: &Path) -> &'static str {
@@ -42,24 +41,35 @@ fn media_type(path: &Path) -> &'static str {
 
 /// Arguments of `attest`.
 pub struct Request<'a> {
+    /// Department directory.
     pub dir: &'a Path,
+    /// The scanned file.
     pub file: &'a Path,
+    /// The officer's staff number.
     pub officer_id: &'a str,
+    /// The officer's name.
     pub officer_name: Option<&'a str>,
+    /// What is attested.
     pub statement: StatementArg,
+    /// The license the file belongs to (`--license`, checked here).
     pub license: Option<&'a str>,
+    /// Where the key's passphrase is.
     pub passphrase_file: Option<&'a Path>,
+    /// Print JSON.
     pub json: bool,
 }
 
 /// Sign an attestation for a file: writes `<file>.elatt` (detached) and `<file>.stamp.txt` plus
 /// `<file>.stamp.png` (the stamp QR code to print on the paper copy).
-pub fn run(a: &Request<'_>) -> Result<(), String> {
+pub fn run(a: &Request<'_>) -> Result<(), CliError> {
     let config = workdir::load(a.dir, Role::Department)?;
     let digest = hash_file(a.file)?;
     let license = a
         .license
-        .map(|l| l.parse().map_err(|e| format!("--license: {e}")))
+        .map(|l| {
+            l.parse::<LicenseId>()
+                .map_err(|e| CliError::flag("--license", e))
+        })
         .transpose()?;
     let att = Attestation {
         file: digest,
@@ -67,9 +77,7 @@ pub fn run(a: &Request<'_>) -> Result<(), String> {
             StatementArg::MatchesOriginal => Statement::MatchesOriginal,
             StatementArg::CertifiedCopy => Statement::CertifiedCopy,
         },
-        attested_at: OffsetDateTime::now_utc()
-            .replace_nanosecond(0)
-            .map_err(|e| e.to_string())?,
+        attested_at: now_whole_seconds(),
         officer_id: a.officer_id.to_owned(),
         officer_name: a.officer_name.map(str::to_owned),
         media_type: Some(media_type(a.file).to_owned()),
@@ -77,9 +85,9 @@ pub fn run(a: &Request<'_>) -> Result<(), String> {
         license,
     };
     let key = workdir::signing_key(a.dir, &config, a.passphrase_file)?;
-    let detached = att.sign(&key).map_err(|e| e.to_string())?;
-    let stamp = encode(
-        &att.stamp().sign(&key).map_err(|e| e.to_string())?,
+    let detached = att.sign(&key)?;
+    let stamp = encode_transport(
+        &att.stamp().sign(&key)?,
         Encoding::Base45,
         Compression::Auto,
     );
@@ -87,7 +95,7 @@ pub fn run(a: &Request<'_>) -> Result<(), String> {
     files::write(&out, &detached)?;
     let stamp_txt = files::with_suffix(a.file, STAMP_SUFFIX);
     files::write(&stamp_txt, format!("{stamp}\n").as_bytes())?;
-    let qr = QrMatrix::new(&stamp, ErrorCorrection::Medium).map_err(|e| e.to_string())?;
+    let qr = QrMatrix::new(&stamp, ErrorCorrection::Medium)?;
     let stamp_png = files::with_suffix(a.file, ".stamp.png");
     output::write_png(&stamp_png, &qr, output::PNG_MODULE_PX)?;
     if a.json {

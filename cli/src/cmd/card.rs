@@ -2,9 +2,10 @@
 
 use std::path::Path;
 
-use elicense::LicenseView;
+use elicense::{Input, LicenseView};
 
 use crate::args::{Paper, Source};
+use crate::error::{CliError, CoreError};
 use crate::{files, input, output};
 
 /// Write a card for the license in `source` to `out`.
@@ -14,14 +15,12 @@ pub fn run(
     paper: Paper,
     out: &Path,
     template: Option<&Path>,
-) -> Result<(), String> {
+) -> Result<(), CliError> {
     let text = input::read_text(source)?;
     let text = text.trim();
-    let ins = elicense::inspect(elicense::Input::Text(text))
-        .map_err(|e| format!("not a license text: {e}"))?;
-    let license = ins
-        .license
-        .map_err(|e| format!("the license cannot be decoded: {e}"))?;
+    let ins = elicense::inspect(Input::Text(text))
+        .map_err(|e| CliError::NotALicense(CoreError::from(e)))?;
+    let license = ins.license.map_err(CliError::Undecodable)?;
     let template = match template {
         Some(p) => Some(input::load_template(None, Some(p))?),
         None => None,
@@ -30,7 +29,11 @@ pub fn run(
     let doc = match format {
         "html" => output::card_html(&view, text, paper)?,
         "svg" => output::card_svg(&view, text, paper)?,
-        other => return Err(format!("unknown card format {other:?}; use html or svg")),
+        other => {
+            return Err(CliError::Usage(format!(
+                "unknown card format {other:?}; use html or svg"
+            )))
+        }
     };
     files::write(out, doc.as_bytes())?;
     say!("card for {} written to {}", view.id, out.display());

@@ -2,12 +2,13 @@
 
 use std::path::Path;
 
-use elicense::trust::cert::{
+use elicense::{Certificate, LicenseTypeCode};
+
+use crate::clock::now_whole_seconds;
+use crate::core_paths::{
     certificate_to_pem, issue_department_certificate, parse_certification_request, CertRequest,
 };
-use elicense::Certificate;
-use time::OffsetDateTime;
-
+use crate::error::CliError;
 use crate::files;
 use crate::workdir::{self, Role};
 
@@ -19,20 +20,23 @@ pub fn issue(
     days: u32,
     out: &Path,
     passphrase_file: Option<&Path>,
-) -> Result<(), String> {
+) -> Result<(), CliError> {
     let mut config = workdir::load(root_dir, Role::Root)?;
-    let root = Certificate::parse(&files::read(&root_dir.join("root.cert.pem"))?)
-        .map_err(|e| e.to_string())?;
-    let request = parse_certification_request(&files::read(csr)?)
-        .map_err(|e| format!("{}: {e}", csr.display()))?;
+    let root_path = root_dir.join("root.cert.pem");
+    let root =
+        Certificate::parse(&files::read(&root_path)?).map_err(|e| CliError::file(root_path, e))?;
+    let request =
+        parse_certification_request(&files::read(csr)?).map_err(|e| CliError::file(csr, e))?;
     let types = types
         .iter()
-        .map(|t| t.trim().parse().map_err(|e| format!("--types {t:?}: {e}")))
+        .map(|t| {
+            t.trim()
+                .parse::<LicenseTypeCode>()
+                .map_err(|e| CliError::flag(format!("--types {t:?}"), e))
+        })
         .collect::<Result<Vec<_>, _>>()?;
     let signing = workdir::signing_key(root_dir, &config, passphrase_file)?;
-    let now = OffsetDateTime::now_utc()
-        .replace_nanosecond(0)
-        .map_err(|e| e.to_string())?;
+    let now = now_whole_seconds();
     let serial = config.next_serial.max(2);
     let req = CertRequest {
         name: request.name.clone(),
@@ -41,8 +45,7 @@ pub fn issue(
         not_after: (now + time::Duration::days(i64::from(days))).min(root.not_after()),
         serial,
     };
-    let der = issue_department_certificate(&signing, &root, &request.key, &req, &types)
-        .map_err(|e| e.to_string())?;
+    let der = issue_department_certificate(&signing, &root, &request.key, &req, &types)?;
     config.next_serial = serial + 1;
     workdir::save(root_dir, &config)?;
     files::write(out, certificate_to_pem(&der).as_bytes())?;

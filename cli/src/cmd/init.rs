@@ -2,12 +2,13 @@
 
 use std::path::Path;
 
-use elicense::trust::cert::{
+use elicense::Kid;
+
+use crate::clock::now_whole_seconds;
+use crate::core_paths::{
     certificate_to_pem, issue_root_certificate, make_certification_request, CertRequest,
 };
-use elicense::Kid;
-use time::OffsetDateTime;
-
+use crate::error::CliError;
 use crate::files;
 use crate::workdir::registry::Registry;
 use crate::workdir::{self, Config, Role};
@@ -20,13 +21,11 @@ pub fn root(
     years: u16,
     passphrase_file: Option<&Path>,
     plain_for_tests: bool,
-) -> Result<(), String> {
+) -> Result<(), CliError> {
     let config = Config::new(Role::Root, name, org_code, plain_for_tests)?;
     let org = config.org()?;
     let signing = workdir::init(dir, &config, passphrase_file)?;
-    let now = OffsetDateTime::now_utc()
-        .replace_nanosecond(0)
-        .map_err(|e| e.to_string())?;
+    let now = now_whole_seconds();
     let req = CertRequest {
         name: name.to_owned(),
         org_code: org,
@@ -34,7 +33,7 @@ pub fn root(
         not_after: now + time::Duration::days(365 * i64::from(years) + i64::from(years / 4)),
         serial: 1,
     };
-    let der = issue_root_certificate(&signing, &req).map_err(|e| e.to_string())?;
+    let der = issue_root_certificate(&signing, &req)?;
     files::write(
         &dir.join("root.cert.pem"),
         certificate_to_pem(&der).as_bytes(),
@@ -55,11 +54,11 @@ pub fn department(
     org_code: &str,
     passphrase_file: Option<&Path>,
     plain_for_tests: bool,
-) -> Result<(), String> {
+) -> Result<(), CliError> {
     let config = Config::new(Role::Department, name, org_code, plain_for_tests)?;
     let org = config.org()?;
     let signing = workdir::init(dir, &config, passphrase_file)?;
-    let csr = make_certification_request(&signing, name, &org).map_err(|e| e.to_string())?;
+    let csr = make_certification_request(&signing, name, &org)?;
     let pem = elicense_pem("CERTIFICATE REQUEST", &csr);
     files::write(&dir.join("request.csr.pem"), pem.as_bytes())?;
     Registry::open(dir)?;

@@ -4,13 +4,13 @@ use elicense::{Input, LicenseView};
 
 use crate::args::Source;
 use crate::cmd::verify::print_fields;
+use crate::error::CliError;
 use crate::input;
 
 /// Decode without verifying and print; fails only when nothing can be read.
-pub fn run(src: &Source, json: bool) -> Result<(), String> {
+pub fn run(src: &Source, json: bool) -> Result<(), CliError> {
     let bytes = input::read_source(src)?;
-    let ins =
-        elicense::inspect(Input::sniff(&bytes)).map_err(|r| format!("{} [{}]", r, r.code()))?;
+    let ins = elicense::inspect(Input::sniff(&bytes)).map_err(CliError::Unreadable)?;
     let license = ins.license.as_ref().map(|l| LicenseView::new(l, None));
     if json {
         let value = serde_json::json!({
@@ -25,7 +25,7 @@ pub fn run(src: &Source, json: bool) -> Result<(), String> {
         });
         say!(
             "{}",
-            serde_json::to_string_pretty(&value).map_err(|e| e.to_string())?
+            serde_json::to_string_pretty(&value).map_err(CliError::Json)?
         );
         return Ok(());
     }

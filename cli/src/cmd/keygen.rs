@@ -4,10 +4,11 @@ use std::path::Path;
 
 use elicense::Kid;
 
+use crate::error::CliError;
 use crate::{files, workdir};
 
 /// Create `out` (the private key, never overwritten) and `<out>.pub.pem`.
-pub fn run(out: &Path, passphrase_file: Option<&Path>, plain: bool) -> Result<(), String> {
+pub fn run(out: &Path, passphrase_file: Option<&Path>, plain: bool) -> Result<(), CliError> {
     let pub_path = files::with_suffix(out, ".pub.pem");
     let key = workdir::create_key(out, &pub_path, plain, passphrase_file)?;
     say!(

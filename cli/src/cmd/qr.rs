@@ -2,16 +2,19 @@
 
 use std::path::Path;
 
+use elicense::{ErrorCorrection, QrMatrix};
+
 use crate::args::Source;
+use crate::core_paths::decode_transport;
+use crate::error::{CliError, CoreError};
 use crate::{files, input, output};
 
 /// Render the QR code of the license in `source`.
-pub fn run(source: &Source, format: &str, out: Option<&Path>) -> Result<(), String> {
+pub fn run(source: &Source, format: &str, out: Option<&Path>) -> Result<(), CliError> {
     let text = input::read_text(source)?;
     let text = text.trim();
-    elicense::transport::decode(text).map_err(|e| format!("not a license text: {e}"))?;
-    let qr = elicense::QrMatrix::new(text, elicense::ErrorCorrection::Medium)
-        .map_err(|e| e.to_string())?;
+    decode_transport(text).map_err(|e| CliError::NotALicense(CoreError::from(e)))?;
+    let qr = QrMatrix::new(text, ErrorCorrection::Medium)?;
     match (format, out) {
         ("terminal", _) => {
             say!("{}", qr.to_terminal());
@@ -19,9 +22,9 @@ pub fn run(source: &Source, format: &str, out: Option<&Path>) -> Result<(), Stri
         }
         ("png", Some(path)) => output::write_png(path, &qr, output::PNG_MODULE_PX),
         ("svg", Some(path)) => files::write(path, qr.to_svg(4).as_bytes()),
-        ("png" | "svg", None) => Err("--out is needed for png and svg".into()),
-        (other, _) => Err(format!(
+        ("png" | "svg", None) => Err(CliError::Usage("--out is needed for png and svg".into())),
+        (other, _) => Err(CliError::Usage(format!(
             "unknown format {other:?}; use png, svg or terminal"
-        )),
+        ))),
     }
 }

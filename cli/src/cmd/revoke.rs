@@ -2,19 +2,16 @@
 
 use std::path::Path;
 
-use time::OffsetDateTime;
-
+use crate::clock::now_whole_seconds;
+use crate::error::CliError;
 use crate::workdir::registry::Registry;
 use crate::workdir::{self, Role};
 
 /// Mark license `id` revoked in the department's registry (publish with `status build`).
-pub fn run(dir: &Path, id: &str, json: bool) -> Result<(), String> {
+pub fn run(dir: &Path, id: &str, json: bool) -> Result<(), CliError> {
     workdir::load(dir, Role::Department)?;
     let mut registry = Registry::open(dir)?;
-    let at = OffsetDateTime::now_utc()
-        .replace_nanosecond(0)
-        .map_err(|e| e.to_string())?
-        .to_string();
+    let at = now_whole_seconds().to_string();
     let rec = registry.revoke(id, &at)?;
     if json {
         say!(

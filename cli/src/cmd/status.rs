@@ -3,8 +3,9 @@
 use std::path::Path;
 
 use elicense::StatusList;
-use time::OffsetDateTime;
 
+use crate::clock::now_whole_seconds;
+use crate::error::CliError;
 use crate::files;
 use crate::workdir::registry::Registry;
 use crate::workdir::{self, Role};
@@ -15,26 +16,18 @@ pub fn build(
     out: &Path,
     passphrase_file: Option<&Path>,
     json: bool,
-) -> Result<(), String> {
+) -> Result<(), CliError> {
     let config = workdir::load(dir, Role::Department)?;
     let mut registry = Registry::open(dir)?;
     let (allocated, revoked) = registry.status()?;
     let signing = workdir::signing_key(dir, &config, passphrase_file)?;
     let sequence = registry.next_status_sequence()?;
     let entries = allocated.max(1).next_multiple_of(8 * 1024);
-    let mut list = StatusList::new(
-        config.org()?,
-        sequence,
-        OffsetDateTime::now_utc()
-            .replace_nanosecond(0)
-            .map_err(|e| e.to_string())?,
-        entries,
-    )
-    .map_err(|e| e.to_string())?;
+    let mut list = StatusList::new(config.org()?, sequence, now_whole_seconds(), entries)?;
     for i in &revoked {
-        list.revoke(*i).map_err(|e| e.to_string())?;
+        list.revoke(*i)?;
     }
-    let signed = list.sign(&signing).map_err(|e| e.to_string())?;
+    let signed = list.sign(&signing)?;
     files::write(out, &signed)?;
     if json {
         say!(

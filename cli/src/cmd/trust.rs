@@ -2,9 +2,12 @@
 
 use std::path::{Path, PathBuf};
 
-use elicense::{Certificate, Kid, TrustList};
+use elicense::{Certificate, ContentType, CoseSign1, Kid, TrustList, TrustStore};
 use time::OffsetDateTime;
 
+use crate::clock::now_whole_seconds;
+use crate::core_paths::MAX_TRUST_LIST_LEN;
+use crate::error::CliError;
 use crate::files;
 use crate::workdir::{self, Role};
 
@@ -16,23 +19,22 @@ pub fn build(
     revoked: &[PathBuf],
     out: &Path,
     passphrase_file: Option<&Path>,
-) -> Result<(), String> {
+) -> Result<(), CliError> {
     let mut config = workdir::load(root_dir, Role::Root)?;
-    let root = Certificate::parse(&files::read(&root_dir.join("root.cert.pem"))?)
-        .map_err(|e| e.to_string())?;
+    let root_path = root_dir.join("root.cert.pem");
+    let root =
+        Certificate::parse(&files::read(&root_path)?).map_err(|e| CliError::file(root_path, e))?;
     let mut ders = vec![];
     for path in certs {
-        let c = Certificate::parse(&files::read(path)?)
-            .map_err(|e| format!("{}: {e}", path.display()))?;
+        let c = Certificate::parse(&files::read(path)?).map_err(|e| CliError::file(path, e))?;
         c.check_department()
             .and_then(|()| c.verify_issued_by(&root))
-            .map_err(|e| format!("{}: {e}", path.display()))?;
+            .map_err(|e| CliError::file(path, e))?;
         ders.push(c.der().to_vec());
     }
     let mut fingerprints = vec![];
     for path in revoked {
-        let c = Certificate::parse(&files::read(path)?)
-            .map_err(|e| format!("{}: {e}", path.display()))?;
+        let c = Certificate::parse(&files::read(path)?).map_err(|e| CliError::file(path, e))?;
         fingerprints.push(c.fingerprint());
     }
     let signing = workdir::signing_key(root_dir, &config, passphrase_file)?;
@@ -40,13 +42,11 @@ pub fn build(
     let list = TrustList {
         root_name: config.name.clone(),
         sequence,
-        issued_at: OffsetDateTime::now_utc()
-            .replace_nanosecond(0)
-            .map_err(|e| e.to_string())?,
+        issued_at: now_whole_seconds(),
         certificates: ders,
         revoked: fingerprints,
     };
-    let signed = list.sign(&signing).map_err(|e| e.to_string())?;
+    let signed = list.sign(&signing)?;
     files::write(out, &signed)?;
     config.trust_list_sequence = sequence;
     workdir::save(root_dir, &config)?;
@@ -61,26 +61,26 @@ pub fn build(
 }
 
 /// Print a trust list's contents; verify it first when `root` is given.
-pub fn show(path: &Path, root: Option<&Path>, json: bool) -> Result<(), String> {
+pub fn show(path: &Path, root: Option<&Path>, json: bool) -> Result<(), CliError> {
     let bytes = files::read(path)?;
-    let cose = elicense::CoseSign1::parse_with_limit(&bytes, elicense::limits::MAX_TRUST_LIST_LEN)
-        .map_err(|e| format!("{}: {e}", path.display()))?;
-    cose.expect_content_type(elicense::ContentType::TrustList)
-        .map_err(|e| e.to_string())?;
+    let cose = CoseSign1::parse_with_limit(&bytes, MAX_TRUST_LIST_LEN)
+        .map_err(|e| CliError::file(path, e))?;
+    cose.expect_content_type(ContentType::TrustList)
+        .map_err(|e| CliError::file(path, e))?;
     let verified = match root {
         Some(r) => {
-            let mut store = elicense::TrustStore::new();
+            let mut store = TrustStore::new();
             store
                 .add_root(&files::read(r)?)
-                .map_err(|e| format!("{}: {e}", r.display()))?;
+                .map_err(|e| CliError::file(r, e))?;
             store
                 .load_trust_list(&bytes, OffsetDateTime::now_utc())
-                .map_err(|e| format!("NOT VERIFIED: {e}"))?;
+                .map_err(CliError::NotVerified)?;
             true
         }
         None => false,
     };
-    let list = TrustList::from_cbor(cose.payload()).map_err(|e| e.to_string())?;
+    let list = TrustList::from_cbor(cose.payload()).map_err(|e| CliError::file(path, e))?;
     let entries: Vec<serde_json::Value> = list
         .certificates
         .iter()
@@ -109,7 +109,7 @@ pub fn show(path: &Path, root: Option<&Path>, json: bool) -> Result<(), String> 
         });
         say!(
             "{}",
-            serde_json::to_string_pretty(&v).map_err(|e| e.to_string())?
+            serde_json::to_string_pretty(&v).map_err(CliError::Json)?
         );
         return Ok(());
     }

@@ -3,16 +3,18 @@
 use elicense::{verify, Input, LicenseView, VerdictView};
 
 use crate::args::{Source, TrustArgs};
+use crate::clock::verification_time;
+use crate::error::{CliError, Invalid};
 use crate::input;
 
-/// Verify and print; returns whether the license is valid.
-pub fn run(src: &Source, trust: &TrustArgs, json: bool) -> Result<bool, String> {
-    let at = input::now(trust)?;
+/// Verify and print the verdict; an invalid license is [`Invalid::License`] (exit code 1).
+pub fn run(src: &Source, trust: &TrustArgs, json: bool) -> Result<(), CliError> {
+    let at = verification_time(trust.at.as_deref())?;
     let store = input::load_trust(trust, at)?;
     if store.is_empty() {
-        return Err(
+        return Err(CliError::Usage(
             "no trusted departments: give --root and --trust (see `elicense verify --help`)".into(),
-        );
+        ));
     }
     let bytes = input::read_source(src)?;
     let verdict = verify(Input::sniff(&bytes), &store, at);
@@ -20,12 +22,16 @@ pub fn run(src: &Source, trust: &TrustArgs, json: bool) -> Result<bool, String> 
     if json {
         say!(
             "{}",
-            serde_json::to_string_pretty(&view).map_err(|e| e.to_string())?
+            serde_json::to_string_pretty(&view).map_err(CliError::Json)?
         );
     } else {
         print_verdict(&view);
     }
-    Ok(view.valid)
+    if view.valid {
+        Ok(())
+    } else {
+        Err(Invalid::License.into())
+    }
 }
 
 /// Print a license's fields for people.

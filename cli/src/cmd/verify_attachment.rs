@@ -3,21 +3,22 @@
 
 use std::path::{Path, PathBuf};
 
-use elicense::attachment::verify_attachment;
-use elicense::view::AttachmentVerdictView;
-use elicense::Input;
+use elicense::{AttachmentVerdictView, Input, TrustStore};
 use time::OffsetDateTime;
 
 use crate::args::{AttestationSource, TrustArgs};
+use crate::clock::verification_time;
 use crate::cmd::attest::{hash_file, ATTESTATION_SUFFIX};
+use crate::core_paths::verify_attachment;
+use crate::error::{CliError, Invalid};
 use crate::{files, input};
 
 fn verify_one(
     file: &Path,
     src: &AttestationSource,
-    store: &elicense::TrustStore,
+    store: &TrustStore,
     now: OffsetDateTime,
-) -> Result<AttachmentVerdictView, String> {
+) -> Result<AttachmentVerdictView, CliError> {
     let digest = hash_file(file)?;
     let verdict = if let Some(text) = &src.stamp {
         verify_attachment(&digest, Input::Text(text), store, now)
@@ -65,37 +66,40 @@ fn print(file: &Path, v: &AttachmentVerdictView) {
     }
 }
 
-/// Verify one file, or every attested file in a folder; returns whether all match.
+/// Verify one file, or every attested file in a folder; when one does not match (or its
+/// attestation is invalid), [`Invalid::Attachments`] (exit code 1).
 pub fn run(
     file: Option<&Path>,
     dir: Option<&Path>,
     src: &AttestationSource,
     trust: &TrustArgs,
     json: bool,
-) -> Result<bool, String> {
-    let now = input::now(trust)?;
+) -> Result<(), CliError> {
+    let now = verification_time(trust.at.as_deref())?;
     let store = input::load_trust(trust, now)?;
     if store.is_empty() {
-        return Err("no trusted departments: give --root and --trust".into());
+        return Err(CliError::Usage(
+            "no trusted departments: give --root and --trust".into(),
+        ));
     }
     let files: Vec<PathBuf> = match (file, dir) {
         (Some(f), None) => vec![f.to_path_buf()],
         (None, Some(d)) => {
             let mut v: Vec<PathBuf> = std::fs::read_dir(d)
-                .map_err(|e| format!("cannot read {}: {e}", d.display()))?
+                .map_err(|e| CliError::io("read", d, e))?
                 .filter_map(|e| e.ok().map(|e| e.path()))
                 .filter(|p| p.is_file() && files::with_suffix(p, ATTESTATION_SUFFIX).exists())
                 .collect();
             v.sort();
             if v.is_empty() {
-                return Err(format!(
-                    "no file in {} has a {ATTESTATION_SUFFIX} attestation next to it",
-                    d.display()
-                ));
+                return Err(CliError::NothingAttested {
+                    dir: d.to_path_buf(),
+                    suffix: ATTESTATION_SUFFIX,
+                });
             }
             v
         }
-        _ => return Err("give --file FILE or --dir FOLDER".into()),
+        _ => return Err(CliError::Usage("give --file FILE or --dir FOLDER".into())),
     };
     let progress = if json || files.len() < 2 {
         indicatif::ProgressBar::hidden()
@@ -105,7 +109,7 @@ pub fn run(
             indicatif::ProgressStyle::with_template(
                 "{bar:40} {pos}/{len} files · {per_sec} · ETA {eta}",
             )
-            .map_err(|e| e.to_string())?,
+            .map_err(|e| CliError::Internal(e.to_string()))?,
         );
         pb
     };
@@ -116,7 +120,7 @@ pub fn run(
         results.push((f.clone(), v));
     }
     progress.finish_and_clear();
-    let all = results.iter().all(|(_, v)| v.outcome == "match");
+    let failed = results.iter().filter(|(_, v)| v.outcome != "match").count();
     if json {
         let list: Vec<_> = results
             .iter()
@@ -124,12 +128,20 @@ pub fn run(
             .collect();
         say!(
             "{}",
-            serde_json::to_string_pretty(&list).map_err(|e| e.to_string())?
+            serde_json::to_string_pretty(&list).map_err(CliError::Json)?
         );
     } else {
         for (f, v) in &results {
             print(f, v);
         }
     }
-    Ok(all)
+    if failed == 0 {
+        Ok(())
+    } else {
+        Err(Invalid::Attachments {
+            failed,
+            checked: results.len(),
+        }
+        .into())
+    }
 }
