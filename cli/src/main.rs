@@ -1,7 +1,8 @@
 //! `elicense`: the command-line tool for departments and window staff. All format, signature and
 //! trust logic lives in `elicense-core`; this binary parses arguments, reads and writes files and
 //! prints. This file holds the command line and the dispatch to one function per command in
-//! `cmd/`. Exit codes: 0 valid / done, 1 invalid verdict, 2 usage or I/O error.
+//! `cmd/`. Exit codes (`error.rs`, docs/CLI.md): 0 valid / done, 1 invalid verdict, 2 any other
+//! error.
 
 #![forbid(unsafe_code)]
 
@@ -30,7 +31,13 @@ use crate::args::{AttestationSource, IssueArgs, KeyArgs, Paper, Source, Statemen
     name = "elicense",
     version,
     about = "电子证照 Electronic licenses: issue, print and verify offline",
-    after_help = "Run `elicense demo` for a tour. Exit codes: 0 ok/valid, 1 invalid, 2 usage or I/O error."
+    after_help = "Run `elicense demo` for a tour.\n\n\
+Exit codes (docs/CLI.md):\n  \
+0  done; the license is valid, every file matches, every row was issued\n  \
+1  invalid: the license, an attested file, batch rows or a demo step (the output says why)\n  \
+2  error: usage; a file that cannot be read or written; input that is not what it should be\n     \
+(not a license, a malformed certificate, key, template or list, a wrong passphrase);\n     \
+a refusal before signing; a closed output pipe"
 )]
 struct Cli {
     /// Print machine-readable JSON instead of text.
