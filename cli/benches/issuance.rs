@@ -6,8 +6,11 @@ use std::collections::BTreeMap;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use ed25519_dalek::Signer;
-use elicense::{transport::encode, Compression, Encoding};
-use elicense::{ErrorCorrection, IssueContext, LicenseTemplate, OrgCode, QrMatrix, SigningKey};
+use elicense::transport::encode;
+use elicense::{
+    Compression, Encoding, ErrorCorrection, IssueContext, LicenseTemplate, OrgCode, QrMatrix,
+    SigningKey,
+};
 
 fn record() -> BTreeMap<String, String> {
     [

@@ -17,8 +17,8 @@ use std::hint::black_box;
 use std::time::Instant;
 
 use ed25519_dalek::Signature;
-use elicense::{transport, Compression, Encoding};
-use elicense::{verify, verify_many, CoseSign1, Input, License};
+use elicense::transport;
+use elicense::{verify, verify_many, Compression, CoseSign1, Encoding, Input, License};
 use elicense_fixtures::{numbered_licenses, samples, trust_store, VERIFY_AT};
 
 /// Mean time per call, in µs, of every burst: `times[f][r]` for function `f` in round `r`, over

@@ -10,8 +10,11 @@ use std::time::Duration;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use ed25519_dalek::Signature;
 use elicense::qr::decode_luma;
-use elicense::{transport::encode, Compression, Encoding};
-use elicense::{verify, verify_many, CoseSign1, ErrorCorrection, Input, QrMatrix, Verdict};
+use elicense::transport::encode;
+use elicense::{
+    verify, verify_many, Compression, CoseSign1, Encoding, ErrorCorrection, Input, QrMatrix,
+    Verdict,
+};
 use elicense_fixtures::{numbered_licenses, samples, trust_store, VERIFY_AT};
 
 fn config() -> Criterion {

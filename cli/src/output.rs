@@ -4,7 +4,10 @@ use std::path::Path;
 
 use elicense::{ErrorCorrection, LicenseView, QrMatrix};
 
-use crate::store;
+use crate::args::Paper;
+use crate::error::CliError;
+use crate::files;
+use elicense::qr::QUIET_ZONE;
 
 /// Which files to write per license.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,7 +22,7 @@ pub struct Formats {
 
 impl Formats {
     /// Parse a comma-separated list of `txt`, `png`, `svg`.
-    pub fn parse(list: &str) -> Result<Self, String> {
+    pub fn parse(list: &str) -> Result<Self, CliError> {
         let mut f = Formats {
             txt: false,
             png: false,
@@ -31,9 +34,9 @@ impl Formats {
                 "png" => f.png = true,
                 "svg" => f.svg = true,
                 other => {
-                    return Err(format!(
+                    return Err(CliError::Usage(format!(
                         "unknown output format {other:?}; use txt, png, svg"
-                    ))
+                    )))
                 }
             }
         }
@@ -54,49 +57,42 @@ pub fn file_names(id: &str, f: Formats) -> Vec<String> {
 }
 
 /// Write the chosen files for one license into `out`.
-pub fn write_license(out: &Path, id: &str, text: &str, f: Formats) -> Result<(), String> {
+pub fn write_license(out: &Path, id: &str, text: &str, f: Formats) -> Result<(), CliError> {
     if f.txt {
-        store::write(
+        files::write(
             &out.join(format!("{id}.txt")),
             format!("{text}\n").as_bytes(),
         )?;
     }
     if f.png || f.svg {
-        let qr = QrMatrix::new(text, ErrorCorrection::Medium).map_err(|e| e.to_string())?;
+        let qr = QrMatrix::new(text, ErrorCorrection::Medium)?;
         if f.png {
             write_png(&out.join(format!("{id}.png")), &qr, PNG_MODULE_PX)?;
         }
         if f.svg {
-            store::write(&out.join(format!("{id}.svg")), qr.to_svg(4).as_bytes())?;
+            files::write(&out.join(format!("{id}.svg")), qr.to_svg(4).as_bytes())?;
         }
     }
     Ok(())
 }
 
 /// Write a QR code as a grayscale PNG.
-pub fn write_png(path: &Path, qr: &QrMatrix, module_px: u32) -> Result<(), String> {
+pub fn write_png(path: &Path, qr: &QrMatrix, module_px: u32) -> Result<(), CliError> {
     let (side, pixels) = qr.to_luma8(module_px);
     let img = image::GrayImage::from_raw(side, side, pixels)
-        .ok_or_else(|| "internal error: QR raster size".to_owned())?;
+        .ok_or_else(|| CliError::Internal("QR raster size".into()))?;
     img.save_with_format(path, image::ImageFormat::Png)
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))
+        .map_err(|source| CliError::WriteImage {
+            path: path.to_path_buf(),
+            source,
+        })
 }
 
-/// Paper sizes for cards.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Paper {
-    /// 210 × 297 mm.
-    A4,
-    /// 148 × 210 mm.
-    A5,
-}
-
-impl Paper {
-    fn mm(self) -> (u32, u32) {
-        match self {
-            Paper::A4 => (210, 297),
-            Paper::A5 => (148, 210),
-        }
+/// Width and height of the paper in millimetres.
+fn paper_mm(paper: Paper) -> (u32, u32) {
+    match paper {
+        Paper::A4 => (210, 297),
+        Paper::A5 => (148, 210),
     }
 }
 
@@ -108,9 +104,9 @@ fn esc(s: &str) -> String {
 }
 
 /// A printable card as HTML: title, issuer, every labelled field, and the QR code.
-pub fn card_html(view: &LicenseView, text: &str, paper: Paper) -> Result<String, String> {
-    let qr = QrMatrix::new(text, ErrorCorrection::Medium).map_err(|e| e.to_string())?;
-    let (w, h) = paper.mm();
+pub fn card_html(view: &LicenseView, text: &str, paper: Paper) -> Result<String, CliError> {
+    let qr = QrMatrix::new(text, ErrorCorrection::Medium)?;
+    let (w, h) = paper_mm(paper);
     let rows: String = view
         .fields
         .iter()
@@ -160,9 +156,9 @@ small {{ font-weight: normal; color: #333; }}
 }
 
 /// A printable card as a standalone SVG page (millimetre units).
-pub fn card_svg(view: &LicenseView, text: &str, paper: Paper) -> Result<String, String> {
-    let qr = QrMatrix::new(text, ErrorCorrection::Medium).map_err(|e| e.to_string())?;
-    let (w, h) = paper.mm();
+pub fn card_svg(view: &LicenseView, text: &str, paper: Paper) -> Result<String, CliError> {
+    let qr = QrMatrix::new(text, ErrorCorrection::Medium)?;
+    let (w, h) = paper_mm(paper);
     let scale = f64::from(w) / 210.0;
     let mut body = String::new();
     let mut y = 30.0 * scale;
@@ -204,7 +200,7 @@ pub fn card_svg(view: &LicenseView, text: &str, paper: Paper) -> Result<String, 
         y += line;
     }
     let size = 55.0 * scale;
-    let modules = (qr.width() + 2 * elicense::qr::QUIET_ZONE) as f64;
+    let modules = (qr.width() + 2 * QUIET_ZONE) as f64;
     let (qx, qy) = (
         f64::from(w) - size - 15.0 * scale,
         f64::from(h) - size - 15.0 * scale,

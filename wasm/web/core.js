@@ -20,19 +20,25 @@ export class CoreError extends Error {
 
 export async function loadCore() {
   state.coreLoads++;
-  const module = await import(state.coreLoads === 1 ? './elicense_wasm.js' : `./elicense_wasm.js?instance=${state.coreLoads}`);
-  await module.default();
-  const v = await loadTrust(module);
-  state.core = module;
-  state.verifier = v;
-  showTrustSummary();
-  document.body.dataset.coreLoads = String(state.coreLoads);
+  state.coreLoading = true;
+  try {
+    const module = await import(state.coreLoads === 1 ? './elicense_wasm.js' : `./elicense_wasm.js?instance=${state.coreLoads}`);
+    await module.default();
+    const v = await loadTrust(module);
+    state.core = module;
+    state.verifier = v;
+    showTrustSummary();
+    document.body.dataset.coreLoads = String(state.coreLoads);
+  } finally {
+    state.coreLoading = false;
+  }
 }
 
 // Run `f(core)`. A trap drops the instance, starts loading a fresh one and throws a CoreError.
 // `instance`: the module that objects `f` uses belong to, when they outlive one call (a hasher).
 export function callCore(f, instance = state.core) {
-  if (!state.core) throw new CoreError(state.coreLoads > MAX_CORE_RESTARTS ? 'coreBroken' : 'coreRestarting');
+  // No instance: one is loading (wait), or the restarts are used up (broken).
+  if (!state.core) throw new CoreError(state.coreLoading || state.coreLoads <= MAX_CORE_RESTARTS ? 'coreRestarting' : 'coreBroken');
   if (instance !== state.core) throw new CoreError('coreRestarting');
   try {
     return f(state.core);

@@ -12,6 +12,9 @@ export const state = {
   // Core instances loaded so far: 1 after start-up, one more for each restart after a trap.
   // Also shown as document.body.dataset.coreLoads.
   coreLoads: 0,
+  // Whether an instance is being loaded right now (the first, or a restart after a trap): until
+  // it is ready, a call is told to wait, never that the core is broken.
+  coreLoading: false,
 
   // The current instance's Verifier, holding the bundled and the added trust files; null
   // together with `core` (trust.js builds it, core.js sets it).

@@ -42,7 +42,7 @@ pub enum TemplateError {
     },
     /// The record builds a license that breaks the format's rules.
     #[error("{0}")]
-    License(LicenseError),
+    License(Box<LicenseError>),
     /// The license identifier cannot be built (for example a sequence number out of range).
     #[error("license identifier: {0}")]
     Identifier(IdentifierError),
@@ -89,8 +89,13 @@ pub enum ColumnProblem {
     #[error("the default end date is out of range")]
     DefaultEndOutOfRange,
     /// The validity ends before it starts.
-    #[error("{0}")]
-    Validity(LicenseError),
+    #[error("validity ends on {until} before it starts on {from}")]
+    ValidityReversed {
+        /// Start date.
+        from: Date,
+        /// End date.
+        until: Date,
+    },
     /// Not an integer.
     #[error("{0:?} is not an integer")]
     NotInteger(String),
@@ -361,8 +366,12 @@ impl LicenseTemplate {
         };
         let validity = match until {
             None => Validity::perpetual(from),
-            Some(until) => Validity::until(from, until)
-                .map_err(|e| column("valid_until", ColumnProblem::Validity(e)))?,
+            Some(until) => Validity::until(from, until).map_err(|_| {
+                column(
+                    "valid_until",
+                    ColumnProblem::ValidityReversed { from, until },
+                )
+            })?,
         };
         let mut fields = Vec::new();
         for spec in &self.fields {
@@ -410,7 +419,9 @@ impl LicenseTemplate {
             attachments: vec![],
             status_index: ctx.status_index,
         };
-        license.validate().map_err(TemplateError::License)?;
+        license
+            .validate()
+            .map_err(|e| TemplateError::License(Box::new(e)))?;
         Ok(license)
     }
 }

@@ -3,19 +3,21 @@
 
 use std::fs::OpenOptions;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use zeroize::Zeroizing;
+
+use crate::error::CliError;
 
 /// Environment variable that may hold the passphrase (for scripts).
 pub const PASSPHRASE_ENV: &str = "ELICENSE_PASSPHRASE";
 
 /// Where the passphrase comes from, in order: a file, the environment, a prompt.
-pub fn passphrase(file: Option<&Path>, confirm: bool) -> Result<Zeroizing<String>, String> {
+pub fn passphrase(file: Option<&Path>, confirm: bool) -> Result<Zeroizing<String>, CliError> {
     if let Some(path) = file {
         let text = Zeroizing::new(
             std::fs::read_to_string(path)
-                .map_err(|e| format!("cannot read passphrase file {}: {e}", path.display()))?,
+                .map_err(|e| CliError::io("read passphrase file", path, e))?,
         );
         let line = text.lines().next().unwrap_or_default();
         return Ok(Zeroizing::new(line.to_owned()));
@@ -24,22 +26,24 @@ pub fn passphrase(file: Option<&Path>, confirm: bool) -> Result<Zeroizing<String
         return Ok(Zeroizing::new(p));
     }
     if !std::io::IsTerminal::is_terminal(&std::io::stdin()) {
-        return Err(format!(
-            "no passphrase: use --passphrase-file or set {PASSPHRASE_ENV} (standard input is not a terminal, so there is no prompt)"
-        ));
+        return Err(CliError::NoPassphrase {
+            env: PASSPHRASE_ENV,
+            prompt: None,
+        });
     }
     let first = Zeroizing::new(
-        rpassword::prompt_password("Passphrase 口令: ").map_err(|e| {
-            format!("no passphrase: use --passphrase-file, set {PASSPHRASE_ENV}, or run in a terminal ({e})")
+        rpassword::prompt_password("Passphrase 口令: ").map_err(|e| CliError::NoPassphrase {
+            env: PASSPHRASE_ENV,
+            prompt: Some(e),
         })?,
     );
     if confirm {
         let again = Zeroizing::new(
             rpassword::prompt_password("Repeat passphrase 再次输入口令: ")
-                .map_err(|e| format!("cannot read passphrase: {e}"))?,
+                .map_err(CliError::PassphrasePrompt)?,
         );
         if *first != *again {
-            return Err("the passphrases differ".into());
+            return Err(CliError::PassphrasesDiffer);
         }
     }
     Ok(first)
@@ -47,7 +51,7 @@ pub fn passphrase(file: Option<&Path>, confirm: bool) -> Result<Zeroizing<String
 
 /// Write a secret to a new file readable only by its owner (mode 0600 on Unix). Never
 /// overwrites: an existing file is an error, so a key is never lost.
-pub fn write_secret_file(path: &Path, contents: &[u8]) -> Result<(), String> {
+pub fn write_secret_file(path: &Path, contents: &[u8]) -> Result<(), CliError> {
     let mut options = OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
@@ -57,15 +61,8 @@ pub fn write_secret_file(path: &Path, contents: &[u8]) -> Result<(), String> {
     }
     let mut file = options
         .open(path)
-        .map_err(|e| format!("cannot create {}: {e}", path.display()))?;
+        .map_err(|e| CliError::io("create", path, e))?;
     file.write_all(contents)
         .and_then(|()| file.sync_all())
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))
-}
-
-/// `path` with `suffix` appended to its file name.
-pub fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
-    let mut name = path.as_os_str().to_owned();
-    name.push(suffix);
-    PathBuf::from(name)
+        .map_err(|e| CliError::io("write", path, e))
 }

@@ -4,11 +4,13 @@
 
 use std::path::Path;
 
-use elicense::{verify, Input, OrgCode, VerdictView};
+use elicense::{verify, ErrorCorrection, Input, OrgCode, QrMatrix, VerdictView};
 
-use crate::check::{self, TrustArgs};
-use crate::{cert_issue, init, issue_cmd, revoke_cmd, status_build, trust_build};
-use crate::{InitCommand, IssueArgs, KeyArgs};
+use crate::args::{IssueArgs, KeyArgs, TrustArgs};
+use crate::cmd::verify::print_verdict;
+use crate::cmd::{cert, init, issue, revoke, status, trust};
+use crate::error::{CliError, Invalid};
+use crate::{files, input};
 
 const BUSINESS_CSV: &str = "\
 holder_name,holder_id,company_type,legal_representative,registered_capital,established_on,address,business_scope
@@ -26,16 +28,14 @@ fn no_key() -> KeyArgs {
     }
 }
 
-fn org(first17: &str) -> Result<String, String> {
-    OrgCode::with_check(first17)
-        .map(|o| o.to_string())
-        .map_err(|e| e.to_string())
+fn org(first17: &str) -> Result<String, CliError> {
+    Ok(OrgCode::with_check(first17)?.to_string())
 }
 
-/// Run the demo; returns whether every step behaved as expected.
-pub fn demo(no_qr: bool) -> Result<bool, String> {
-    let tmp =
-        tempfile::tempdir().map_err(|e| format!("cannot create a temporary directory: {e}"))?;
+/// Run the demo; [`Invalid::Demo`] (exit code 1) when a step did not behave as expected.
+pub fn run(no_qr: bool) -> Result<(), CliError> {
+    let tmp = tempfile::tempdir()
+        .map_err(|e| CliError::io("create a temporary directory in", std::env::temp_dir(), e))?;
     let d = tmp.path();
     let p = |name: &str| d.join(name);
     say!(
@@ -45,51 +45,45 @@ pub fn demo(no_qr: bool) -> Result<bool, String> {
     say!("(keys are stored UNENCRYPTED because this is a demo; real ones use a passphrase)\n");
 
     step("1. 根CA  The root authority creates its key and root certificate");
-    init(InitCommand::Root {
-        dir: p("root"),
-        name: "演示省电子证照根CA（演示）".into(),
-        org_code: org("11990000MB0000001")?,
-        years: 20,
-        key: no_key(),
-        plain_for_tests: true,
-    })?;
+    init::root(
+        &p("root"),
+        "演示省电子证照根CA（演示）",
+        &org("11990000MB0000001")?,
+        20,
+        None,
+        true,
+    )?;
     step("2. 部门  Two departments create keys and certification requests");
     for (dir, name, code) in [
         ("fuzhou", "福州市市场监督管理局", "11350100MB0312345"),
         ("xiamen", "厦门市公安局交通警察支队", "11350200MB0398765"),
     ] {
-        init(InitCommand::Department {
-            dir: p(dir),
-            name: name.into(),
-            org_code: org(code)?,
-            key: no_key(),
-            plain_for_tests: true,
-        })?;
+        init::department(&p(dir), name, &org(code)?, None, true)?;
     }
     step("3. 证书  The root certifies each department for its license types");
-    cert_issue(
+    cert::issue(
         &p("root"),
         &p("fuzhou/request.csr.pem"),
         &["YYZZ".into()],
         1826,
         &p("fuzhou/certificate.pem"),
-        &no_key(),
+        None,
     )?;
-    cert_issue(
+    cert::issue(
         &p("root"),
         &p("xiamen/request.csr.pem"),
         &["JSZ".into()],
         1826,
         &p("xiamen/certificate.pem"),
-        &no_key(),
+        None,
     )?;
     step("4. 信任名单  The root publishes a signed trust list");
     let certs = [p("fuzhou/certificate.pem"), p("xiamen/certificate.pem")];
-    trust_build(&p("root"), &certs, &[], &p("trust-list.cose"), &no_key())?;
+    trust::build(&p("root"), &certs, &[], &p("trust-list.cose"), None)?;
 
     step("5. 签发  The departments issue licenses from CSV and JSON Lines");
-    std::fs::write(p("business.csv"), BUSINESS_CSV).map_err(|e| e.to_string())?;
-    std::fs::write(p("permits.jsonl"), PERMITS_JSONL).map_err(|e| e.to_string())?;
+    files::write(&p("business.csv"), BUSINESS_CSV.as_bytes())?;
+    files::write(&p("permits.jsonl"), PERMITS_JSONL.as_bytes())?;
     for (dir, type_code, batch) in [
         ("fuzhou", "YYZZ", "business.csv"),
         ("xiamen", "JSZ", "permits.jsonl"),
@@ -107,7 +101,11 @@ pub fn demo(no_qr: bool) -> Result<bool, String> {
             today: None,
             key: no_key(),
         };
-        issue_cmd(&args, false)?;
+        match issue::run(&args, false) {
+            // The business CSV has a mistyped row on purpose: it is reported, the others issued.
+            Ok(()) | Err(CliError::Invalid(Invalid::Rows { .. })) => {}
+            Err(e) => return Err(e),
+        }
     }
 
     let trust = TrustArgs {
@@ -122,8 +120,7 @@ pub fn demo(no_qr: bool) -> Result<bool, String> {
         .collect::<Vec<_>>();
     if !no_qr {
         if let Some(text) = texts.last() {
-            let qr = elicense::QrMatrix::new(text, elicense::ErrorCorrection::Medium)
-                .map_err(|e| e.to_string())?;
+            let qr = QrMatrix::new(text, ErrorCorrection::Medium)?;
             say!(
                 "\nQR code of the driving permit (version {}), as printed on the card:\n{}",
                 qr.version(),
@@ -134,12 +131,12 @@ pub fn demo(no_qr: bool) -> Result<bool, String> {
 
     step("6. 核验  A window clerk in another city verifies them offline");
     let now = time::OffsetDateTime::now_utc();
-    let store = check::load_trust(&trust, now)?;
+    let store = input::load_trust(&trust, now)?;
     let mut ok = true;
     for text in &texts {
         let view = VerdictView::new(&verify(Input::Text(text), &store, now));
         ok &= view.valid;
-        check::print_verdict(&view);
+        print_verdict(&view);
         say!();
     }
 
@@ -150,33 +147,35 @@ pub fn demo(no_qr: bool) -> Result<bool, String> {
     let altered = String::from_utf8_lossy(&altered).into_owned();
     let view = VerdictView::new(&verify(Input::Text(&altered), &store, now));
     ok &= !view.valid;
-    check::print_verdict(&view);
+    print_verdict(&view);
 
     step(
         "8. 吊销  The department revokes the second business license and publishes its status list",
     );
-    let id = elicense::inspect(Input::Text(&texts[1]))
-        .map_err(|e| e.to_string())?
-        .license
-        .map_err(|e| e.to_string())?
+    let id = elicense::inspect(Input::Text(&texts[1]))?
+        .license?
         .id
         .to_string();
-    revoke_cmd(&p("fuzhou"), &id, false)?;
-    status_build(&p("fuzhou"), &p("fuzhou-status.cose"), &no_key(), false)?;
+    revoke::run(&p("fuzhou"), &id, false)?;
+    status::build(&p("fuzhou"), &p("fuzhou-status.cose"), None, false)?;
     let trust = TrustArgs {
         status: vec![p("fuzhou-status.cose")],
         ..trust
     };
-    let store = check::load_trust(&trust, now)?;
+    let store = input::load_trust(&trust, now)?;
     let view = VerdictView::new(&verify(Input::Text(&texts[1]), &store, now));
     ok &= view.code == Some("revoked");
-    check::print_verdict(&view);
+    print_verdict(&view);
 
     say!(
         "\n{} The demo directory is removed now; run the same commands yourself with `elicense --help`.",
         if ok { "✓ Every step behaved as expected." } else { "✗ SOMETHING WENT WRONG." }
     );
-    Ok(ok)
+    if ok {
+        Ok(())
+    } else {
+        Err(Invalid::Demo.into())
+    }
 }
 
 fn step(title: &str) {
@@ -184,19 +183,19 @@ fn step(title: &str) {
 }
 
 /// The signed texts in an output directory, in file-name order.
-fn issued_texts(dir: &Path) -> Result<Vec<String>, String> {
-    let mut files: Vec<_> = std::fs::read_dir(dir)
-        .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
+fn issued_texts(dir: &Path) -> Result<Vec<String>, CliError> {
+    let mut texts: Vec<_> = std::fs::read_dir(dir)
+        .map_err(|e| CliError::io("read", dir, e))?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "txt"))
         .collect();
-    files.sort();
-    files
+    texts.sort();
+    texts
         .iter()
         .map(|f| {
             std::fs::read_to_string(f)
                 .map(|t| t.trim().to_owned())
-                .map_err(|e| e.to_string())
+                .map_err(|e| CliError::io("read", f, e))
         })
         .collect()
 }

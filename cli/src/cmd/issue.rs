@@ -2,18 +2,146 @@
 //! license-type template.
 
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use elicense::{transport, Compression, Encoding};
-use elicense::{Certificate, IssueContext, License, LicenseId, LicenseTemplate, SigningKey};
+use elicense::{
+    Certificate, Compression, Encoding, IssueContext, License, LicenseId, LicenseTemplate,
+    SigningKey, TemplateError,
+};
 use rayon::prelude::*;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use crate::args::IssueArgs;
+use crate::clock::today;
+use crate::error::{CliError, Invalid};
 use crate::output::{self, Formats};
-use crate::registry::{NewLicense, Registry};
-use crate::store::{self, Config};
+use crate::workdir::registry::{NewLicense, Registry};
+use crate::workdir::{self, Config, Role};
+use crate::{files, input};
+use elicense::license_day;
+use elicense::parse_date;
+use elicense::transport::encode as encode_transport;
+
+/// Issue one license or a batch. Rejected rows are reported (the others are issued) and give
+/// [`Invalid::Rows`] (exit code 1).
+pub fn run(args: &IssueArgs, json: bool) -> Result<(), CliError> {
+    let config = workdir::load(&args.dir, Role::Department)?;
+    let template = input::load_template(args.type_code.as_deref(), args.template.as_deref())?;
+    let formats = Formats::parse(&args.formats)?;
+    let today = match &args.today {
+        Some(t) => parse_date(t).map_err(|e| CliError::Usage(format!("--today: {e}")))?,
+        None => today(),
+    };
+    if let Some(jobs) = args.jobs {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(jobs.max(1))
+            .build_global()
+            .map_err(|e| CliError::Internal(e.to_string()))?;
+    }
+    let (records, mut errors, source) = match (&args.batch, &args.record) {
+        (Some(path), _) => {
+            let bytes = files::read(path)?;
+            let (records, errors) = read_records(path, &bytes);
+            (records, errors, Some(source_id(&bytes)))
+        }
+        (None, Some(path)) => {
+            let (records, errors) =
+                read_records(&PathBuf::from("record.jsonl"), &files::read(path)?);
+            if records.len() + errors.len() != 1 {
+                return Err(CliError::Usage(format!(
+                    "{} must hold exactly one JSON object",
+                    path.display()
+                )));
+            }
+            (records, errors, None)
+        }
+        (None, None) => {
+            let mut rec = BTreeMap::new();
+            for pair in &args.set {
+                let (k, v) = pair.split_once('=').ok_or_else(|| {
+                    CliError::Usage(format!("--set {pair:?} is not column=value"))
+                })?;
+                rec.insert(k.trim().to_owned(), v.to_owned());
+            }
+            if rec.is_empty() {
+                return Err(CliError::Usage(
+                    "give --batch FILE, --record FILE or --set column=value ...".into(),
+                ));
+            }
+            (vec![(1, rec)], vec![], None)
+        }
+    };
+    let key = workdir::signing_key(&args.dir, &config, args.key.passphrase_file.as_deref())?;
+    let issuer = Issuer {
+        dir: &args.dir,
+        config: &config,
+        key: &key,
+        template: &template,
+        today,
+        out: &args.out,
+        formats,
+    };
+    issuer.check_certificate()?;
+    let mut registry = Registry::open(&args.dir)?;
+    let total = records.len() as u64;
+    let progress = if json || total < 2 {
+        indicatif::ProgressBar::hidden()
+    } else {
+        let pb = indicatif::ProgressBar::new(total);
+        pb.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} licenses · {per_sec} · ETA {eta}",
+            )
+            .map_err(|e| CliError::Internal(e.to_string()))?,
+        );
+        pb
+    };
+    let mut report = issuer.run(&mut registry, records, source.as_deref(), &progress)?;
+    progress.finish_and_clear();
+    report.errors.append(&mut errors);
+    report.errors.sort_by_key(|e| e.line);
+    if let Some(source) = &source {
+        write_manifest(&registry, &args.out, source, formats, &report.errors)?;
+    }
+    if json {
+        say!(
+            "{}",
+            serde_json::to_string_pretty(&report).map_err(CliError::Json)?
+        );
+    } else {
+        say!(
+            "issued {} licenses into {}{}",
+            report.issued,
+            args.out.display(),
+            if report.already_issued > 0 {
+                format!(
+                    " ({} rows were already issued by an earlier run and were not issued again)",
+                    report.already_issued
+                )
+            } else {
+                String::new()
+            }
+        );
+        for e in &report.errors {
+            eprintln!("  line {}: {}", e.line, e.error);
+        }
+        if !report.errors.is_empty() {
+            eprintln!(
+                "{} rows rejected (see errors.jsonl); the others were issued",
+                report.errors.len()
+            );
+        }
+    }
+    if report.errors.is_empty() {
+        Ok(())
+    } else {
+        Err(Invalid::Rows {
+            rejected: report.errors.len(),
+        }
+        .into())
+    }
+}
 
 /// Rows signed and committed together; a crash loses at most the uncommitted chunk, which a
 /// re-run issues again with the same numbers.
@@ -132,43 +260,35 @@ pub struct Issuer<'a> {
 
 impl Issuer<'_> {
     /// Refuse early when the department's certificate (if installed) does not permit the type.
-    pub fn check_certificate(&self) -> Result<(), String> {
-        let path = self.dir.join(store::CERT_FILE);
+    pub fn check_certificate(&self) -> Result<(), CliError> {
+        let path = self.dir.join(workdir::CERT_FILE);
         if !path.exists() {
             return Ok(());
         }
-        let cert = Certificate::parse(&store::read(&path)?)
-            .map_err(|e| format!("{}: {e}", path.display()))?;
+        let cert =
+            Certificate::parse(&files::read(&path)?).map_err(|e| CliError::file(&path, e))?;
         if cert.key() != &self.key.verifying_key() {
-            return Err(format!(
-                "{} is not the certificate of this department's key",
-                path.display()
-            ));
+            return Err(CliError::NotOurCertificate(path));
         }
         if !cert
             .license_types()
             .iter()
             .any(|t| t.as_str() == self.template.type_code)
         {
-            return Err(format!(
-                "this department's certificate does not permit license type {}; verifiers would reject these licenses",
-                self.template.type_code
-            ));
+            return Err(CliError::TypeNotPermitted(self.template.type_code.clone()));
         }
         let today = self.today;
         let (from, until) = (
-            elicense::license_day(cert.not_before()),
-            elicense::license_day(cert.not_after()),
+            license_day(cert.not_before()),
+            license_day(cert.not_after()),
         );
         if today < from || today > until {
-            return Err(format!(
-                "this department's certificate is valid {from} to {until}, not today ({today})"
-            ));
+            return Err(CliError::CertificateNotValid { from, until, today });
         }
         Ok(())
     }
 
-    fn context(&self) -> Result<IssueContext, String> {
+    fn context(&self) -> Result<IssueContext, CliError> {
         Ok(IssueContext {
             issuer: self.config.org()?,
             issuer_name: self.config.name.clone(),
@@ -186,14 +306,13 @@ impl Issuer<'_> {
         records: Vec<Record>,
         source: Option<&str>,
         progress: &indicatif::ProgressBar,
-    ) -> Result<Report, String> {
+    ) -> Result<Report, CliError> {
         let ctx = self.context()?;
         let mut report = Report {
             out: self.out.to_path_buf(),
             ..Report::default()
         };
-        std::fs::create_dir_all(self.out)
-            .map_err(|e| format!("cannot create {}: {e}", self.out.display()))?;
+        std::fs::create_dir_all(self.out).map_err(|e| CliError::io("create", self.out, e))?;
         let done: BTreeMap<u64, (String, String)> = match source {
             Some(s) => registry
                 .issued_from(s)?
@@ -212,20 +331,18 @@ impl Issuer<'_> {
             output::write_license(self.out, id, text, self.formats)?;
         }
         for chunk in pending.chunks(CHUNK) {
-            let built: Vec<(u64, Result<License, String>)> = chunk
+            let built: Vec<(u64, Result<License, TemplateError>)> = chunk
                 .par_iter()
-                .map(|(line, rec)| {
-                    (
-                        *line,
-                        self.template.build(rec, &ctx).map_err(|e| e.to_string()),
-                    )
-                })
+                .map(|(line, rec)| (*line, self.template.build(rec, &ctx)))
                 .collect();
             let mut valid = vec![];
             for (line, result) in built {
                 match result {
                     Ok(l) => valid.push((line, l)),
-                    Err(error) => report.errors.push(RowError { line, error }),
+                    Err(e) => report.errors.push(RowError {
+                        line,
+                        error: e.to_string(),
+                    }),
                 }
             }
             if valid.is_empty() {
@@ -244,12 +361,16 @@ impl Issuer<'_> {
                             license.issuer_code().clone(),
                             sequence,
                         )
-                        .map_err(|e| e.to_string())?;
+                        .map_err(|e| CliError::Row {
+                            line,
+                            source: e.into(),
+                        })?;
                         license.status_index = Some(status);
-                        let signed = license
-                            .sign(self.key)
-                            .map_err(|e| format!("line {line}: {e}"))?;
-                        let text = transport::encode(&signed, Encoding::Base45, Compression::Auto);
+                        let signed = license.sign(self.key).map_err(|e| CliError::Row {
+                            line,
+                            source: e.into(),
+                        })?;
+                        let text = encode_transport(&signed, Encoding::Base45, Compression::Auto);
                         let id = license.id.to_string();
                         output::write_license(self.out, &id, &text, self.formats)?;
                         Ok((
@@ -267,7 +388,7 @@ impl Issuer<'_> {
                             (),
                         ))
                     })
-                    .collect::<Result<Vec<_>, String>>()
+                    .collect::<Result<Vec<_>, CliError>>()
             })?;
             report.issued += n;
             progress.inc(chunk.len() as u64);
@@ -292,8 +413,8 @@ pub fn write_manifest(
     source: &str,
     formats: Formats,
     errors: &[RowError],
-) -> Result<(), String> {
-    let mut manifest = Vec::new();
+) -> Result<(), CliError> {
+    let mut manifest = String::new();
     for i in registry.issued_from(source)? {
         let files = output::file_names(&i.id, formats);
         let line = serde_json::json!({
@@ -303,17 +424,13 @@ pub fn write_manifest(
             "files": files,
             "revoked": i.revoked_at.is_some(),
         });
-        writeln!(manifest, "{line}").map_err(|e| e.to_string())?;
+        manifest.push_str(&format!("{line}\n"));
     }
-    store::write(&out.join("manifest.jsonl"), &manifest)?;
-    let mut errs = Vec::new();
+    files::write(&out.join("manifest.jsonl"), manifest.as_bytes())?;
+    let mut errs = String::new();
     for e in errors {
-        writeln!(
-            errs,
-            "{}",
-            serde_json::to_string(e).map_err(|e| e.to_string())?
-        )
-        .map_err(|e| e.to_string())?;
+        errs.push_str(&serde_json::to_string(e).map_err(CliError::Json)?);
+        errs.push('\n');
     }
-    store::write(&out.join("errors.jsonl"), &errs)
+    files::write(&out.join("errors.jsonl"), errs.as_bytes())
 }

@@ -7,6 +7,8 @@ use std::path::Path;
 
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
+use crate::error::CliError;
+
 /// The registry file in a department directory.
 pub const REGISTRY_FILE: &str = "registry.sqlite";
 
@@ -75,11 +77,11 @@ pub struct Registry {
     conn: Connection,
 }
 
-fn err(e: rusqlite::Error) -> String {
-    format!("issuance registry: {e}")
+fn err(e: rusqlite::Error) -> CliError {
+    CliError::Registry(e)
 }
 
-fn counter(tx: &Transaction<'_>, name: &str) -> Result<u64, String> {
+fn counter(tx: &Transaction<'_>, name: &str) -> Result<u64, CliError> {
     tx.query_row("SELECT value FROM counters WHERE name = ?1", [name], |r| {
         r.get::<_, i64>(0)
     })
@@ -88,7 +90,7 @@ fn counter(tx: &Transaction<'_>, name: &str) -> Result<u64, String> {
     .map(|v| v.unwrap_or(0) as u64)
 }
 
-fn set_counter(tx: &Transaction<'_>, name: &str, value: u64) -> Result<(), String> {
+fn set_counter(tx: &Transaction<'_>, name: &str, value: u64) -> Result<(), CliError> {
     tx.execute(
         "INSERT INTO counters (name, value) VALUES (?1, ?2)
          ON CONFLICT(name) DO UPDATE SET value = excluded.value",
@@ -100,7 +102,7 @@ fn set_counter(tx: &Transaction<'_>, name: &str, value: u64) -> Result<(), Strin
 
 impl Registry {
     /// Open (or create) the registry of department directory `dir`.
-    pub fn open(dir: &Path) -> Result<Self, String> {
+    pub fn open(dir: &Path) -> Result<Self, CliError> {
         let conn = Connection::open(dir.join(REGISTRY_FILE)).map_err(err)?;
         conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;")
             .map_err(err)?;
@@ -115,8 +117,8 @@ impl Registry {
         &mut self,
         type_code: &str,
         count: usize,
-        build: impl FnOnce(Vec<(u64, u64)>) -> Result<Vec<(NewLicense, T)>, String>,
-    ) -> Result<Vec<T>, String> {
+        build: impl FnOnce(Vec<(u64, u64)>) -> Result<Vec<(NewLicense, T)>, CliError>,
+    ) -> Result<Vec<T>, CliError> {
         let tx = self.conn.transaction().map_err(err)?;
         let seq_name = format!("sequence:{type_code}");
         let first_seq = counter(&tx, &seq_name)? + 1;
@@ -154,7 +156,7 @@ impl Registry {
     }
 
     /// Licenses already issued from batch `source`, by row.
-    pub fn issued_from(&self, source: &str) -> Result<Vec<Issued>, String> {
+    pub fn issued_from(&self, source: &str) -> Result<Vec<Issued>, CliError> {
         let mut stmt = self
             .conn
             .prepare(
@@ -171,7 +173,7 @@ impl Registry {
     }
 
     /// Look a license up by identifier.
-    pub fn find(&self, id: &str) -> Result<Option<Issued>, String> {
+    pub fn find(&self, id: &str) -> Result<Option<Issued>, CliError> {
         self.conn
             .query_row(
                 "SELECT id, status_index, text, source_row, revoked_at FROM licenses WHERE id = ?1",
@@ -183,10 +185,10 @@ impl Registry {
     }
 
     /// Mark a license revoked (idempotent). Returns its record.
-    pub fn revoke(&mut self, id: &str, at: &str) -> Result<Issued, String> {
+    pub fn revoke(&mut self, id: &str, at: &str) -> Result<Issued, CliError> {
         let found = self
             .find(id)?
-            .ok_or_else(|| format!("no license {id} in this department's registry"))?;
+            .ok_or_else(|| CliError::UnknownLicense(id.to_owned()))?;
         if found.revoked_at.is_none() {
             self.conn
                 .execute(
@@ -196,11 +198,11 @@ impl Registry {
                 .map_err(err)?;
         }
         self.find(id)?
-            .ok_or_else(|| format!("license {id} vanished"))
+            .ok_or_else(|| CliError::Internal(format!("license {id} vanished")))
     }
 
     /// Status indexes allocated so far, and those revoked.
-    pub fn status(&self) -> Result<(u64, Vec<u64>), String> {
+    pub fn status(&self) -> Result<(u64, Vec<u64>), CliError> {
         let allocated: i64 = self
             .conn
             .query_row(
@@ -223,7 +225,7 @@ impl Registry {
     }
 
     /// The next status list sequence number (incremented and stored).
-    pub fn next_status_sequence(&mut self) -> Result<u64, String> {
+    pub fn next_status_sequence(&mut self) -> Result<u64, CliError> {
         let tx = self.conn.transaction().map_err(err)?;
         let next = counter(&tx, "status_sequence")? + 1;
         set_counter(&tx, "status_sequence", next)?;

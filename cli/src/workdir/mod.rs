@@ -1,16 +1,21 @@
 //! A root authority's or department's working directory: `elicense.json` (configuration and
-//! counters), the private key (`key.pem`, mode 0600), its public key and certificate.
+//! counters), the private key (`key.pem`, mode 0600), its public key and certificate, and a
+//! department's issuance registry.
+
+pub mod registry;
+pub mod secrets;
 
 use std::path::Path;
 
-use elicense::{
-    keys::{public_key_to_pem, signing_key_from_pem, signing_key_to_pem},
-    KeyProtection,
-};
 use elicense::{OrgCode, SigningKey};
 use serde::{Deserialize, Serialize};
 
-use crate::secrets;
+use crate::error::CliError;
+use crate::files::write;
+use elicense::keys::public_key_to_pem;
+use elicense::keys::signing_key_from_pem;
+use elicense::keys::signing_key_to_pem;
+use elicense::KeyProtection;
 
 /// The configuration file in every working directory.
 pub const CONFIG_FILE: &str = "elicense.json";
@@ -29,6 +34,16 @@ pub enum Role {
     Root,
     /// A department: issues licenses.
     Department,
+}
+
+impl Role {
+    /// For messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Role::Root => "Root",
+            Role::Department => "Department",
+        }
+    }
 }
 
 /// `elicense.json`.
@@ -58,8 +73,10 @@ impl Config {
         name: &str,
         org_code: &str,
         plain_key_for_tests: bool,
-    ) -> Result<Self, String> {
-        let org: OrgCode = org_code.parse().map_err(|e| format!("--org-code: {e}"))?;
+    ) -> Result<Self, CliError> {
+        let org: OrgCode = org_code
+            .parse()
+            .map_err(|e| CliError::flag("--org-code", e))?;
         Ok(Config {
             role,
             name: name.to_owned(),
@@ -71,10 +88,10 @@ impl Config {
     }
 
     /// The organisation code, checked.
-    pub fn org(&self) -> Result<OrgCode, String> {
+    pub fn org(&self) -> Result<OrgCode, CliError> {
         self.org_code
             .parse()
-            .map_err(|e| format!("{CONFIG_FILE}: organisation code: {e}"))
+            .map_err(|e| CliError::file(CONFIG_FILE, e))
     }
 }
 
@@ -83,19 +100,16 @@ pub fn init(
     dir: &Path,
     config: &Config,
     passphrase_file: Option<&Path>,
-) -> Result<SigningKey, String> {
+) -> Result<SigningKey, CliError> {
     if dir.exists()
         && std::fs::read_dir(dir)
-            .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
+            .map_err(|e| CliError::io("read", dir, e))?
             .next()
             .is_some()
     {
-        return Err(format!(
-            "{} exists and is not empty; refusing to overwrite",
-            dir.display()
-        ));
+        return Err(CliError::NotEmpty(dir.to_path_buf()));
     }
-    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    std::fs::create_dir_all(dir).map_err(|e| CliError::io("create", dir, e))?;
     let key = create_key(
         &dir.join(KEY_FILE),
         &dir.join(PUBLIC_KEY_FILE),
@@ -113,7 +127,7 @@ pub fn create_key(
     public_path: &Path,
     plain: bool,
     passphrase_file: Option<&Path>,
-) -> Result<SigningKey, String> {
+) -> Result<SigningKey, CliError> {
     let mut seed = zeroize::Zeroizing::new([0u8; 32]);
     rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, seed.as_mut());
     let key = SigningKey::from_bytes(&seed);
@@ -124,43 +138,42 @@ pub fn create_key(
         passphrase = secrets::passphrase(passphrase_file, true)?;
         KeyProtection::Passphrase(&passphrase)
     };
-    let pem =
-        signing_key_to_pem(&key, protection, &mut rand_core::OsRng).map_err(|e| e.to_string())?;
+    let pem = signing_key_to_pem(&key, protection, &mut rand_core::OsRng)?;
     secrets::write_secret_file(key_path, pem.as_bytes())?;
-    let public = public_key_to_pem(&key.verifying_key()).map_err(|e| e.to_string())?;
+    let public = public_key_to_pem(&key.verifying_key())?;
     write(public_path, public.as_bytes())?;
     Ok(key)
 }
 
 /// Read `elicense.json`, checking the role.
-pub fn load(dir: &Path, role: Role) -> Result<Config, String> {
+pub fn load(dir: &Path, role: Role) -> Result<Config, CliError> {
     let path = dir.join(CONFIG_FILE);
-    let text = std::fs::read_to_string(&path).map_err(|e| {
-        format!(
-            "cannot read {}: {e} (create it with `elicense init`)",
-            path.display()
-        )
-    })?;
-    let config: Config =
-        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(source) => return Err(CliError::NoWorkdir { path, source }),
+    };
+    let config: Config = match serde_json::from_str(&text) {
+        Ok(config) => config,
+        Err(source) => return Err(CliError::BadConfig { path, source }),
+    };
     if config.role != role {
-        return Err(format!(
-            "{} belongs to a {:?}, not a {role:?}",
-            dir.display(),
-            config.role
-        ));
+        return Err(CliError::WrongRole {
+            dir: dir.to_path_buf(),
+            found: config.role.name(),
+            expected: role.name(),
+        });
     }
     Ok(config)
 }
 
 /// Write `elicense.json` atomically (temporary file, then rename), so a crash never leaves a
 /// half-written configuration.
-pub fn save(dir: &Path, config: &Config) -> Result<(), String> {
-    let json = serde_json::to_string_pretty(config).map_err(|e| e.to_string())?;
+pub fn save(dir: &Path, config: &Config) -> Result<(), CliError> {
+    let json = serde_json::to_string_pretty(config).map_err(CliError::Json)?;
     let tmp = dir.join(format!("{CONFIG_FILE}.tmp"));
     write(&tmp, json.as_bytes())?;
-    std::fs::rename(&tmp, dir.join(CONFIG_FILE))
-        .map_err(|e| format!("cannot replace {}: {e}", dir.join(CONFIG_FILE).display()))
+    let path = dir.join(CONFIG_FILE);
+    std::fs::rename(&tmp, &path).map_err(|e| CliError::io("replace", path, e))
 }
 
 /// The directory's private key, decrypted.
@@ -168,11 +181,10 @@ pub fn signing_key(
     dir: &Path,
     config: &Config,
     passphrase_file: Option<&Path>,
-) -> Result<SigningKey, String> {
+) -> Result<SigningKey, CliError> {
     let path = dir.join(KEY_FILE);
     let pem = zeroize::Zeroizing::new(
-        std::fs::read_to_string(&path)
-            .map_err(|e| format!("cannot read {}: {e}", path.display()))?,
+        std::fs::read_to_string(&path).map_err(|e| CliError::io("read", &path, e))?,
     );
     let passphrase;
     let protection = if config.plain_key_for_tests {
@@ -185,19 +197,5 @@ pub fn signing_key(
         passphrase = secrets::passphrase(passphrase_file, false)?;
         KeyProtection::Passphrase(&passphrase)
     };
-    signing_key_from_pem(&pem, protection).map_err(|e| format!("{}: {e}", path.display()))
-}
-
-/// Write a file, saying which one on failure.
-pub fn write(path: &Path, bytes: &[u8]) -> Result<(), String> {
-    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent)
-            .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
-    }
-    std::fs::write(path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))
-}
-
-/// Read a file, saying which one on failure.
-pub fn read(path: &Path) -> Result<Vec<u8>, String> {
-    std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+    signing_key_from_pem(&pem, protection).map_err(|e| CliError::file(path, e))
 }

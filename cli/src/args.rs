@@ -1,0 +1,109 @@
+//! Command-line argument groups that command bodies read whole (flattened into several commands,
+//! or passed through to them). `main.rs` holds the rest of the command line and the dispatch; the
+//! groups live here so that no command file imports `main.rs`.
+
+use std::path::PathBuf;
+
+/// Where the private key's passphrase comes from.
+#[derive(Debug, Clone, clap::Args)]
+pub struct KeyArgs {
+    /// Read the key passphrase from the first line of this file (else $ELICENSE_PASSPHRASE, else a prompt).
+    #[arg(long)]
+    pub passphrase_file: Option<PathBuf>,
+}
+
+/// Where the license comes from.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Source {
+    /// The license text (`EL1…` or a verifier URL). Omit it, or give `-`, to read standard input.
+    pub text: Option<String>,
+    /// A file holding the text, the COSE bytes, or a PNG/JPEG photo of the QR code.
+    #[arg(long, conflicts_with = "text")]
+    pub file: Option<PathBuf>,
+}
+
+/// Trust material for verification.
+#[derive(Debug, Clone, clap::Args)]
+pub struct TrustArgs {
+    /// A trusted root certificate (PEM or DER); repeat for mutual recognition between regions.
+    #[arg(long = "root")]
+    pub roots: Vec<PathBuf>,
+    /// A signed trust list from one of the roots; repeat for several roots.
+    #[arg(long = "trust")]
+    pub lists: Vec<PathBuf>,
+    /// A department's signed revocation status list; repeat for several departments.
+    #[arg(long = "status")]
+    pub status: Vec<PathBuf>,
+    /// Verify as of this time (RFC 3339, such as 2025-06-01T10:00:00+08:00) instead of now.
+    #[arg(long)]
+    pub at: Option<String>,
+}
+
+/// Where the attestation of one file comes from.
+#[derive(Debug, Clone, clap::Args)]
+pub struct AttestationSource {
+    /// The detached attestation (default: `<file>.elatt`).
+    #[arg(long, conflicts_with_all = ["stamp", "stamp_image"])]
+    pub attestation: Option<PathBuf>,
+    /// The stamp text (`EL1…`).
+    #[arg(long, conflicts_with = "stamp_image")]
+    pub stamp: Option<String>,
+    /// A photo (PNG/JPEG) of the stamp QR code.
+    #[arg(long)]
+    pub stamp_image: Option<PathBuf>,
+}
+
+/// What an officer attests.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum StatementArg {
+    /// 经与原件核对无误.
+    MatchesOriginal,
+    /// 复印件与原件一致.
+    CertifiedCopy,
+}
+
+/// Paper sizes for cards.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Paper {
+    /// 210 × 297 mm.
+    A4,
+    /// 148 × 210 mm.
+    A5,
+}
+
+/// The arguments of `elicense issue`.
+#[derive(clap::Args)]
+pub struct IssueArgs {
+    /// Department directory.
+    #[arg(long)]
+    pub dir: PathBuf,
+    /// A built-in license type (YYZZ, JSZ, BDCQZ) ...
+    #[arg(long = "type", conflicts_with = "template")]
+    pub type_code: Option<String>,
+    /// ... or a license-type template file (JSON).
+    #[arg(long)]
+    pub template: Option<PathBuf>,
+    /// A CSV (with header) or JSON Lines file of licenses to issue.
+    #[arg(long, conflicts_with_all = ["record", "set"])]
+    pub batch: Option<PathBuf>,
+    /// One license from a JSON object of column → value.
+    #[arg(long, conflicts_with = "set")]
+    pub record: Option<PathBuf>,
+    /// One license from column=value pairs.
+    #[arg(long)]
+    pub set: Vec<String>,
+    /// Output directory.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Files per license: any of txt, png, svg.
+    #[arg(long, default_value = "txt,png,svg")]
+    pub formats: String,
+    /// Worker threads (default: all cores).
+    #[arg(long)]
+    pub jobs: Option<usize>,
+    /// Issue date to use instead of today (YYYY-MM-DD).
+    #[arg(long)]
+    pub today: Option<String>,
+    #[command(flatten)]
+    pub key: KeyArgs,
+}

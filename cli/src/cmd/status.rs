@@ -1,0 +1,46 @@
+//! `elicense status build`: a department publishes its signed revocation status list.
+
+use std::path::Path;
+
+use elicense::StatusList;
+
+use crate::clock::now_whole_seconds;
+use crate::error::CliError;
+use crate::files;
+use crate::workdir::registry::Registry;
+use crate::workdir::{self, Role};
+
+/// Sign the department's status list from its registry and write it to `out`.
+pub fn build(
+    dir: &Path,
+    out: &Path,
+    passphrase_file: Option<&Path>,
+    json: bool,
+) -> Result<(), CliError> {
+    let config = workdir::load(dir, Role::Department)?;
+    let mut registry = Registry::open(dir)?;
+    let (allocated, revoked) = registry.status()?;
+    let signing = workdir::signing_key(dir, &config, passphrase_file)?;
+    let sequence = registry.next_status_sequence()?;
+    let entries = allocated.max(1).next_multiple_of(8 * 1024);
+    let mut list = StatusList::new(config.org()?, sequence, now_whole_seconds(), entries)?;
+    for i in &revoked {
+        list.revoke(*i)?;
+    }
+    let signed = list.sign(&signing)?;
+    files::write(out, &signed)?;
+    if json {
+        say!(
+            "{}",
+            serde_json::json!({"sequence": sequence, "entries": entries, "revoked": revoked.len(), "bytes": signed.len()})
+        );
+    } else {
+        say!(
+            "status list {sequence}: {entries} entries, {} revoked, {} bytes, written to {}",
+            revoked.len(),
+            signed.len(),
+            out.display()
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,98 @@
+//! `elicense verify`: a verdict for a license, for people or as JSON.
+
+use elicense::{verify, Input, LicenseView, VerdictView};
+
+use crate::args::{Source, TrustArgs};
+use crate::clock::verification_time;
+use crate::error::{CliError, Invalid};
+use crate::input;
+
+/// Verify and print the verdict; an invalid license is [`Invalid::License`] (exit code 1).
+pub fn run(src: &Source, trust: &TrustArgs, json: bool) -> Result<(), CliError> {
+    let at = verification_time(trust.at.as_deref())?;
+    let store = input::load_trust(trust, at)?;
+    if store.is_empty() {
+        return Err(CliError::Usage(
+            "no trusted departments: give --root and --trust (see `elicense verify --help`)".into(),
+        ));
+    }
+    let bytes = input::read_source(src)?;
+    let verdict = verify(Input::sniff(&bytes), &store, at);
+    let view = VerdictView::new(&verdict);
+    if json {
+        say!(
+            "{}",
+            serde_json::to_string_pretty(&view).map_err(CliError::Json)?
+        );
+    } else {
+        print_verdict(&view);
+    }
+    if view.valid {
+        Ok(())
+    } else {
+        Err(Invalid::License.into())
+    }
+}
+
+/// Print a license's fields for people.
+pub fn print_fields(view: &LicenseView) {
+    say!(
+        "  {} {}",
+        view.type_name,
+        view.type_name_en.as_deref().unwrap_or("")
+    );
+    say!("  证照编号 License No.: {}", view.id);
+    say!(
+        "  发证机关 Issuer: {} ({})",
+        view.issuer_name,
+        view.issuer_code
+    );
+    for f in &view.fields {
+        say!("  {} {}: {}", f.label_zh, f.label_en, f.value);
+    }
+    for a in &view.attachments {
+        say!(
+            "  附件 Attachment: {} ({}, {} bytes, SHA-256 {})",
+            a.file_name,
+            a.media_type,
+            a.size,
+            a.sha256
+        );
+    }
+}
+
+/// Print a verdict for people: a big verdict line, the reason, then the fields.
+pub fn print_verdict(view: &VerdictView) {
+    if view.valid {
+        say!("✓ 有效 VALID");
+        say!(
+            "  签发机关 Signed by {}{}",
+            view.signer.as_deref().unwrap_or("?"),
+            view.root
+                .as_deref()
+                .map(|r| format!(" — 信任链 trusted through {r}"))
+                .unwrap_or_default()
+        );
+        match view.revocation {
+            Some("checked") => say!("  吊销状态 Revocation: checked, not revoked 未吊销"),
+            Some("unknown") => {
+                say!("  吊销状态 Revocation: NOT CHECKED (no current status list) 未核查")
+            }
+            _ => {}
+        }
+    } else {
+        say!("✗ 无效 INVALID");
+        say!("  原因 Reason: {}", view.reason_zh.as_deref().unwrap_or(""));
+        say!(
+            "  {} [{}]",
+            view.reason_en.as_deref().unwrap_or(""),
+            view.code.unwrap_or("")
+        );
+    }
+    if let Some(l) = &view.license {
+        if !view.valid {
+            say!("  --- content below is UNVERIFIED 以下内容未经验证 ---");
+        }
+        print_fields(l);
+    }
+}

@@ -1,0 +1,410 @@
+//! What can go wrong in a command, and the exit code it gives (documented in `docs/CLI.md` and in
+//! `elicense --help`): 0 valid / done, 1 invalid verdict, 2 any other error.
+
+use std::io;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use elicense::{
+    CertError, CoseError, IdentifierError, KeyError, LicenseError, QrError, Reason,
+    StatusListError, TemplateError, TransportError, TrustError, TrustListError,
+};
+
+/// Exit code: the license, the files or the rows are invalid (the output says why).
+pub const EXIT_INVALID: u8 = 1;
+/// Exit code: the command could not do its work (usage, a file, a refusal, ...).
+pub const EXIT_ERROR: u8 = 2;
+
+/// An error from `elicense-core`, keeping its type.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum CoreError {
+    /// A certificate or certification request.
+    #[error(transparent)]
+    Cert(#[from] CertError),
+    /// A trust store.
+    #[error(transparent)]
+    Trust(#[from] TrustError),
+    /// A trust list.
+    #[error(transparent)]
+    TrustList(#[from] TrustListError),
+    /// A status list.
+    #[error(transparent)]
+    StatusList(#[from] StatusListError),
+    /// A private or public key file.
+    #[error(transparent)]
+    Key(#[from] KeyError),
+    /// A license-type template.
+    #[error(transparent)]
+    Template(#[from] TemplateError),
+    /// An organisation code, license type code or license identifier.
+    #[error(transparent)]
+    Identifier(#[from] IdentifierError),
+    /// A license or attestation.
+    #[error(transparent)]
+    License(#[from] LicenseError),
+    /// A COSE_Sign1 envelope.
+    #[error(transparent)]
+    Cose(#[from] CoseError),
+    /// A QR code.
+    #[error(transparent)]
+    Qr(#[from] QrError),
+    /// A transport text (`EL1…`).
+    #[error(transparent)]
+    Transport(#[from] TransportError),
+    /// Why a license cannot be read or is not valid.
+    #[error(transparent)]
+    Reason(#[from] Reason),
+}
+
+/// Why a command ends with exit code 1. What is invalid has been printed already.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Invalid {
+    /// `verify`: the license is not valid.
+    #[error("the license is not valid")]
+    License,
+    /// `verify-attachment`: some files do not match their attestations, or an attestation is
+    /// invalid.
+    #[error("{failed} of {checked} files do not match a valid attestation")]
+    Attachments {
+        /// Files that do not match.
+        failed: usize,
+        /// Files checked.
+        checked: usize,
+    },
+    /// `issue`: rows were rejected (the others were issued).
+    #[error("{rejected} rows rejected")]
+    Rows {
+        /// Rows rejected.
+        rejected: usize,
+    },
+    /// `demo`: a step did not behave as expected.
+    #[error("a step of the demo did not behave as expected")]
+    Demo,
+}
+
+/// What went wrong in a command.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum CliError {
+    /// The license, files or rows are invalid: exit code 1.
+    #[error(transparent)]
+    Invalid(Invalid),
+
+    /// Arguments that are missing, conflicting or not understood.
+    #[error("{0}")]
+    Usage(String),
+    /// A flag's value that core rejects (an organisation code, license type or identifier).
+    #[error("{flag}: {source}")]
+    BadFlag {
+        /// The flag, with the value when that helps (`--types "X"`).
+        flag: String,
+        /// Why.
+        source: CoreError,
+    },
+    /// No passphrase: no file, no environment variable, and no terminal to ask at.
+    #[error(
+        "no passphrase: use --passphrase-file{}",
+        match prompt {
+            None => format!(" or set {env} (standard input is not a terminal, so there is no prompt)"),
+            Some(e) => format!(", set {env}, or run in a terminal ({e})"),
+        }
+    )]
+    NoPassphrase {
+        /// The environment variable that may hold it.
+        env: &'static str,
+        /// Why the prompt failed, when there was a terminal.
+        #[source]
+        prompt: Option<io::Error>,
+    },
+    /// The passphrase could not be read at the prompt.
+    #[error("cannot read passphrase: {0}")]
+    PassphrasePrompt(#[source] io::Error),
+    /// The passphrase and its repetition differ.
+    #[error("the passphrases differ")]
+    PassphrasesDiffer,
+
+    /// A file or folder that cannot be read, created or written.
+    #[error("cannot {action} {}: {source}", path.display())]
+    Io {
+        /// `read`, `write`, `create`, ...
+        action: &'static str,
+        /// The file or folder.
+        path: PathBuf,
+        /// Why.
+        source: io::Error,
+    },
+    /// Standard input cannot be read.
+    #[error("cannot read standard input: {0}")]
+    Stdin(#[source] io::Error),
+    /// An input file over the size limit.
+    #[error("{} is larger than {max} bytes", path.display())]
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+        /// The limit in bytes.
+        max: usize,
+    },
+    /// A folder to create a working directory in that already holds files.
+    #[error("{} exists and is not empty; refusing to overwrite", .0.display())]
+    NotEmpty(PathBuf),
+    /// A working directory without a readable `elicense.json`.
+    #[error("cannot read {}: {source} (create it with `elicense init`)", path.display())]
+    NoWorkdir {
+        /// Its `elicense.json`.
+        path: PathBuf,
+        /// Why.
+        source: io::Error,
+    },
+    /// An `elicense.json` that is not a valid configuration.
+    #[error("{}: {source}", path.display())]
+    BadConfig {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: serde_json::Error,
+    },
+    /// A root authority's directory where a department's is needed, or the other way round.
+    #[error("{} belongs to a {found}, not a {expected}", dir.display())]
+    WrongRole {
+        /// The working directory.
+        dir: PathBuf,
+        /// What it belongs to.
+        found: &'static str,
+        /// What the command needs.
+        expected: &'static str,
+    },
+    /// The department's issuance registry (`registry.sqlite`).
+    #[error("issuance registry: {0}")]
+    Registry(#[source] rusqlite::Error),
+    /// A license identifier the department's registry does not hold.
+    #[error("no license {0} in this department's registry")]
+    UnknownLicense(String),
+
+    /// A file whose contents core rejects (a certificate, request, key, template or list).
+    #[error("{}: {source}", path.display())]
+    File {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: CoreError,
+    },
+    /// A core error not tied to one file or flag.
+    #[error(transparent)]
+    Core(#[from] CoreError),
+    /// Signing the license of one input row failed.
+    #[error("line {line}: {source}")]
+    Row {
+        /// The row's line in the input.
+        line: u64,
+        /// Why.
+        source: CoreError,
+    },
+    /// A text file (a template) that is not UTF-8.
+    #[error("{}: {source}", path.display())]
+    NotUtf8 {
+        /// The file.
+        path: PathBuf,
+        /// Where the first invalid byte is.
+        source: std::string::FromUtf8Error,
+    },
+    /// Input that is not UTF-8 text where a license text is needed.
+    #[error("the input is not a license text")]
+    NotText,
+    /// Text that is not a license text (for `qr` and `card`).
+    #[error("not a license text: {0}")]
+    NotALicense(#[source] CoreError),
+    /// Input whose structure cannot be read at all (for `inspect`), with the reason's code.
+    #[error("{0} [{code}]", code = .0.code())]
+    Unreadable(#[source] Reason),
+    /// A license whose envelope reads but whose content does not decode.
+    #[error("the license cannot be decoded: {0}")]
+    Undecodable(#[source] LicenseError),
+    /// A PNG or JPEG that cannot be decoded.
+    #[error("cannot read the image: {0}")]
+    Image(#[source] image::ImageError),
+    /// A PNG that cannot be written.
+    #[error("cannot write {}: {source}", path.display())]
+    WriteImage {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: image::ImageError,
+    },
+    /// An image without a QR code.
+    #[error("no QR code found in the image")]
+    NoQrCode,
+    /// A trust list that does not verify against the root given (`trust show --root`).
+    #[error("NOT VERIFIED: {0}")]
+    NotVerified(#[source] TrustError),
+    /// A folder without attested files (`verify-attachment --dir`).
+    #[error("no file in {} has a {suffix} attestation next to it", dir.display())]
+    NothingAttested {
+        /// The folder.
+        dir: PathBuf,
+        /// The attestation suffix looked for.
+        suffix: &'static str,
+    },
+
+    /// The department's certificate is for another key (checked before issuing).
+    #[error("{} is not the certificate of this department's key", .0.display())]
+    NotOurCertificate(PathBuf),
+    /// The department's certificate does not permit the license type (checked before issuing).
+    #[error("this department's certificate does not permit license type {0}; verifiers would reject these licenses")]
+    TypeNotPermitted(String),
+    /// The department's certificate is not valid on the issue date (checked before issuing).
+    #[error("this department's certificate is valid {from} to {until}, not today ({today})")]
+    CertificateNotValid {
+        /// First day of validity (UTC+8).
+        from: elicense::Date,
+        /// Last day of validity (UTC+8).
+        until: elicense::Date,
+        /// The issue date.
+        today: elicense::Date,
+    },
+
+    /// Printing JSON failed.
+    #[error("{0}")]
+    Json(#[source] serde_json::Error),
+    /// Something that cannot happen did.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl CliError {
+    /// A file or folder error.
+    pub fn io(action: &'static str, path: impl Into<PathBuf>, source: io::Error) -> Self {
+        CliError::Io {
+            action,
+            path: path.into(),
+            source,
+        }
+    }
+
+    /// A file whose contents core rejects.
+    pub fn file(path: impl Into<PathBuf>, source: impl Into<CoreError>) -> Self {
+        CliError::File {
+            path: path.into(),
+            source: source.into(),
+        }
+    }
+
+    /// A flag's value that core rejects.
+    pub fn flag(flag: impl Into<String>, source: impl Into<CoreError>) -> Self {
+        CliError::BadFlag {
+            flag: flag.into(),
+            source: source.into(),
+        }
+    }
+
+    /// The process exit code: 1 for an invalid verdict, 2 for every other error.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            CliError::Invalid(_) => EXIT_INVALID,
+            _ => EXIT_ERROR,
+        }
+    }
+
+    /// Say what went wrong on standard error (an invalid verdict is already in the output) and
+    /// give the exit code.
+    pub fn report(&self) -> ExitCode {
+        if !matches!(self, CliError::Invalid(_)) {
+            eprintln!("elicense: {self}");
+        }
+        ExitCode::from(self.exit_code())
+    }
+}
+
+impl From<Invalid> for CliError {
+    fn from(invalid: Invalid) -> Self {
+        CliError::Invalid(invalid)
+    }
+}
+
+/// Core errors without more context than their own message become [`CliError::Core`].
+macro_rules! from_core {
+    ($($t:ty),*) => {$(
+        impl From<$t> for CliError {
+            fn from(e: $t) -> Self {
+                CliError::Core(CoreError::from(e))
+            }
+        }
+    )*};
+}
+from_core!(
+    CertError,
+    TrustError,
+    TrustListError,
+    StatusListError,
+    KeyError,
+    TemplateError,
+    IdentifierError,
+    LicenseError,
+    CoseError,
+    QrError,
+    TransportError,
+    Reason
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_an_invalid_verdict_exits_1() {
+        for invalid in [
+            Invalid::License,
+            Invalid::Attachments {
+                failed: 1,
+                checked: 2,
+            },
+            Invalid::Rows { rejected: 3 },
+            Invalid::Demo,
+        ] {
+            assert_eq!(CliError::from(invalid).exit_code(), 1, "{invalid:?}");
+        }
+        let not_found = || io::Error::from(io::ErrorKind::NotFound);
+        for e in [
+            CliError::Usage("give --type or --template".into()),
+            CliError::io("read", "x.pem", not_found()),
+            CliError::NoWorkdir {
+                path: "dept/elicense.json".into(),
+                source: not_found(),
+            },
+            CliError::flag(
+                "--org-code",
+                "123".parse::<elicense::OrgCode>().unwrap_err(),
+            ),
+            CliError::from(KeyError::Decrypt),
+            CliError::TypeNotPermitted("JSZ".into()),
+            CliError::NoQrCode,
+            CliError::Internal("QR raster size".into()),
+        ] {
+            assert_eq!(e.exit_code(), 2, "{e:?}");
+        }
+    }
+
+    #[test]
+    fn messages_name_the_file_and_keep_the_cause() {
+        let e = CliError::io("read", "nope.pem", io::Error::from(io::ErrorKind::NotFound));
+        assert!(e.to_string().starts_with("cannot read nope.pem: "), "{e}");
+        assert!(std::error::Error::source(&e).is_some());
+        let e = CliError::NoPassphrase {
+            env: "ELICENSE_PASSPHRASE",
+            prompt: None,
+        };
+        assert_eq!(
+            e.to_string(),
+            "no passphrase: use --passphrase-file or set ELICENSE_PASSPHRASE (standard input is not a terminal, so there is no prompt)"
+        );
+        let e = CliError::NoPassphrase {
+            env: "ELICENSE_PASSPHRASE",
+            prompt: Some(io::Error::other("no tty")),
+        };
+        assert_eq!(
+            e.to_string(),
+            "no passphrase: use --passphrase-file, set ELICENSE_PASSPHRASE, or run in a terminal (no tty)"
+        );
+    }
+}
