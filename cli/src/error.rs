@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use elicense::{
-    CertError, CoseError, IdentifierError, KeyError, LicenseError, QrError, Reason,
+    CertError, CoseError, IdentifierError, KeyError, LicenseError, OpenError, QrError, Reason,
     StatusListError, TemplateError, TransportError, TrustError, TrustListError,
 };
 
@@ -28,6 +28,9 @@ pub enum CoreError {
     /// A trust list.
     #[error(transparent)]
     TrustList(#[from] TrustListError),
+    /// A trust list's envelope.
+    #[error(transparent)]
+    TrustListEnvelope(#[from] OpenError<TrustListError>),
     /// A status list.
     #[error(transparent)]
     StatusList(#[from] StatusListError),
@@ -247,21 +250,14 @@ pub enum CliError {
         suffix: &'static str,
     },
 
-    /// The department's certificate is for another key (checked before issuing).
-    #[error("{} is not the certificate of this department's key", .0.display())]
-    NotOurCertificate(PathBuf),
-    /// The department's certificate does not permit the license type (checked before issuing).
-    #[error("this department's certificate does not permit license type {0}; verifiers would reject these licenses")]
-    TypeNotPermitted(String),
-    /// The department's certificate is not valid on the issue date (checked before issuing).
-    #[error("this department's certificate is valid {from} to {until}, not today ({today})")]
-    CertificateNotValid {
-        /// First day of validity (UTC+8).
-        from: elicense::Date,
-        /// Last day of validity (UTC+8).
-        until: elicense::Date,
-        /// The issue date.
-        today: elicense::Date,
+    /// The department's certificate would make verifiers refuse what it signs (checked before
+    /// issuing, by core's `check_issuing_certificate`).
+    #[error("{}: the certificate does not permit signing these licenses ({source}); nothing was signed", path.display())]
+    Issuance {
+        /// The certificate file.
+        path: PathBuf,
+        /// Why.
+        source: elicense::IssuanceError,
     },
 
     /// Printing JSON failed.
@@ -377,7 +373,10 @@ mod tests {
                 "123".parse::<elicense::OrgCode>().unwrap_err(),
             ),
             CliError::from(KeyError::Decrypt),
-            CliError::TypeNotPermitted("JSZ".into()),
+            CliError::Issuance {
+                path: "certificate.pem".into(),
+                source: elicense::IssuanceError::WrongKey,
+            },
             CliError::NoQrCode,
             CliError::Internal("QR raster size".into()),
         ] {

@@ -110,6 +110,7 @@ pub use verify::envelope::{
 pub use verify::files::{
     check_attachments, find_attachment, verify_attachment, AttachmentCheck, AttachmentVerdict,
 };
+pub use verify::issuance::{check_issuing_certificate, IssuanceError};
 pub use verify::license::{
     inspect, verify, verify_many, Inspection, Rejected, Revocation, Verdict, Verified,
 };
@@ -118,8 +119,8 @@ pub use verify::trust::{TrustError, TrustListSummary, TrustStore, TrustedKey, MA
 
 // View: labelled, bilingual views for user interfaces.
 pub use view::{
-    AttachmentVerdictView, AttachmentView, FieldView, Lang, LicenseFileView, LicenseView,
-    VerdictView,
+    AttachmentVerdictView, AttachmentView, CertificateView, FieldView, Lang, LicenseFileView,
+    LicenseView, VerdictView,
 };
 
 /// The transport text (`EL1…`, `docs/FORMAT.md` §5): encoding signed bytes as text and back.

@@ -4,6 +4,9 @@
 
 use serde::Serialize;
 
+use crate::documents::cert::Certificate;
+use crate::documents::trust_list::TrustList;
+use crate::encoding::cose::Kid;
 use crate::model::digest::FileDigest;
 use crate::model::license::{AttachmentRef, FieldValue, HolderId, License};
 use crate::model::template::LicenseTemplate;
@@ -185,6 +188,44 @@ impl LicenseView {
                 .map(AttachmentView::from)
                 .collect(),
             status_index: license.status_index,
+        }
+    }
+}
+
+/// A department certificate listed in a trust list, for display and JSON (`elicense trust
+/// show`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CertificateView {
+    /// Department name.
+    pub name: String,
+    /// Organisation code.
+    pub org_code: Option<String>,
+    /// License types it may sign.
+    pub license_types: Vec<String>,
+    /// Start of validity.
+    pub not_before: String,
+    /// End of validity.
+    pub not_after: String,
+    /// Serial number (hex).
+    pub serial: String,
+    /// Key identifier of its key.
+    pub kid: String,
+    /// Whether the list revokes it.
+    pub revoked: bool,
+}
+
+impl CertificateView {
+    /// A view of `cert`, listed in `list`.
+    pub fn new(cert: &Certificate, list: &TrustList) -> Self {
+        CertificateView {
+            name: cert.name().to_owned(),
+            org_code: cert.org_code().map(|o| o.to_string()),
+            license_types: cert.license_types().iter().map(|t| t.to_string()).collect(),
+            not_before: cert.not_before().to_string(),
+            not_after: cert.not_after().to_string(),
+            serial: cert.serial().to_owned(),
+            kid: Kid::of(cert.key()).to_string(),
+            revoked: list.revokes(cert),
         }
     }
 }

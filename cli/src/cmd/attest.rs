@@ -106,7 +106,7 @@ pub fn run(a: &Request<'_>) -> Result<(), CliError> {
         say!(
             "{}",
             serde_json::json!({
-                "sha256": digest.sha256.iter().map(|b| format!("{b:02x}")).collect::<String>(),
+                "sha256": digest.sha256_hex(),
                 "size": digest.size,
                 "attestation": out, "stamp": stamp_txt, "stamp_png": stamp_png,
                 "stamp_qr_version": qr.version(),

@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use elicense::{
-    Certificate, Compression, Encoding, IssueContext, License, LicenseId, LicenseTemplate,
-    SigningKey, TemplateError,
+    check_issuing_certificate, Certificate, Compression, Encoding, IssueContext, License,
+    LicenseId, LicenseTemplate, LicenseTypeCode, SigningKey, TemplateError,
 };
 use rayon::prelude::*;
 use serde::Serialize;
@@ -19,7 +19,6 @@ use crate::output::{self, Formats};
 use crate::workdir::registry::{NewLicense, Registry};
 use crate::workdir::{self, Config, Role};
 use crate::{files, input};
-use elicense::license_day;
 use elicense::parse_date;
 use elicense::transport::encode as encode_transport;
 
@@ -259,7 +258,8 @@ pub struct Issuer<'a> {
 }
 
 impl Issuer<'_> {
-    /// Refuse early when the department's certificate (if installed) does not permit the type.
+    /// Refuse before anything is signed when the department's certificate (if installed) would
+    /// make verifiers reject the licenses: core runs the same checks as verification.
     pub fn check_certificate(&self) -> Result<(), CliError> {
         let path = self.dir.join(workdir::CERT_FILE);
         if !path.exists() {
@@ -267,25 +267,16 @@ impl Issuer<'_> {
         }
         let cert =
             Certificate::parse(&files::read(&path)?).map_err(|e| CliError::file(&path, e))?;
-        if cert.key() != &self.key.verifying_key() {
-            return Err(CliError::NotOurCertificate(path));
-        }
-        if !cert
-            .license_types()
-            .iter()
-            .any(|t| t.as_str() == self.template.type_code)
-        {
-            return Err(CliError::TypeNotPermitted(self.template.type_code.clone()));
-        }
-        let today = self.today;
-        let (from, until) = (
-            license_day(cert.not_before()),
-            license_day(cert.not_after()),
-        );
-        if today < from || today > until {
-            return Err(CliError::CertificateNotValid { from, until, today });
-        }
-        Ok(())
+        let type_code: LicenseTypeCode = self.template.type_code.parse()?;
+        check_issuing_certificate(
+            &cert,
+            None,
+            &self.key.verifying_key(),
+            &self.config.org()?,
+            &type_code,
+            self.today,
+        )
+        .map_err(|source| CliError::Issuance { path, source })
     }
 
     fn context(&self) -> Result<IssueContext, CliError> {

@@ -2,14 +2,15 @@
 
 use std::path::{Path, PathBuf};
 
-use elicense::{Certificate, ContentType, CoseSign1, Kid, TrustList, TrustStore};
+use elicense::{
+    unseal, Certificate, CertificateView, Input, TrustList, TrustListError, TrustStore,
+};
 use time::OffsetDateTime;
 
 use crate::clock::now_whole_seconds;
 use crate::error::CliError;
 use crate::files;
 use crate::workdir::{self, Role};
-use elicense::limits::MAX_TRUST_LIST_LEN;
 
 /// Sign a trust list of the department certificates `certs` (marking `revoked` revoked) with the
 /// root's next sequence number.
@@ -24,28 +25,25 @@ pub fn build(
     let root_path = root_dir.join("root.cert.pem");
     let root =
         Certificate::parse(&files::read(&root_path)?).map_err(|e| CliError::file(root_path, e))?;
-    let mut ders = vec![];
-    for path in certs {
-        let c = Certificate::parse(&files::read(path)?).map_err(|e| CliError::file(path, e))?;
-        c.check_department()
-            .and_then(|()| c.verify_issued_by(&root))
-            .map_err(|e| CliError::file(path, e))?;
-        ders.push(c.der().to_vec());
-    }
-    let mut fingerprints = vec![];
-    for path in revoked {
-        let c = Certificate::parse(&files::read(path)?).map_err(|e| CliError::file(path, e))?;
-        fingerprints.push(c.fingerprint());
-    }
+    let read = |path: &PathBuf| -> Result<Certificate, CliError> {
+        Certificate::parse(&files::read(path)?).map_err(|e| CliError::file(path, e))
+    };
+    let listed = certs.iter().map(read).collect::<Result<Vec<_>, _>>()?;
+    let revoked = revoked.iter().map(read).collect::<Result<Vec<_>, _>>()?;
     let signing = workdir::signing_key(root_dir, &config, passphrase_file)?;
     let sequence = config.trust_list_sequence + 1;
-    let list = TrustList {
-        root_name: config.name.clone(),
+    let list = TrustList::new(
+        &root,
+        config.name.clone(),
         sequence,
-        issued_at: now_whole_seconds(),
-        certificates: ders,
-        revoked: fingerprints,
-    };
+        now_whole_seconds(),
+        &listed,
+        &revoked,
+    )
+    .map_err(|e| match e {
+        TrustListError::Certificate { index, source } => CliError::file(&certs[index], source),
+        other => other.into(),
+    })?;
     let signed = list.sign(&signing)?;
     files::write(out, &signed)?;
     config.trust_list_sequence = sequence;
@@ -63,10 +61,8 @@ pub fn build(
 /// Print a trust list's contents; verify it first when `root` is given.
 pub fn show(path: &Path, root: Option<&Path>, json: bool) -> Result<(), CliError> {
     let bytes = files::read(path)?;
-    let cose = CoseSign1::parse_with_limit(&bytes, MAX_TRUST_LIST_LEN)
-        .map_err(|e| CliError::file(path, e))?;
-    cose.expect_content_type(ContentType::TrustList)
-        .map_err(|e| CliError::file(path, e))?;
+    let sealed =
+        unseal::<TrustList, ()>(Input::Bytes(&bytes)).map_err(|f| CliError::file(path, f.error))?;
     let verified = match root {
         Some(r) => {
             let mut store = TrustStore::new();
@@ -80,21 +76,15 @@ pub fn show(path: &Path, root: Option<&Path>, json: bool) -> Result<(), CliError
         }
         None => false,
     };
-    let list = TrustList::from_cbor(cose.payload()).map_err(|e| CliError::file(path, e))?;
+    let list = sealed
+        .unverified()
+        .map_err(|e| CliError::file(path, e.clone()))?;
     let entries: Vec<serde_json::Value> = list
         .certificates
         .iter()
         .map(|der| match Certificate::parse(der) {
-            Ok(c) => serde_json::json!({
-                "name": c.name(),
-                "org_code": c.org_code().map(|o| o.to_string()),
-                "license_types": c.license_types().iter().map(|t| t.to_string()).collect::<Vec<_>>(),
-                "not_before": c.not_before().to_string(),
-                "not_after": c.not_after().to_string(),
-                "serial": c.serial(),
-                "kid": Kid::of(c.key()).to_string(),
-                "revoked": list.revoked.contains(&c.fingerprint()),
-            }),
+            Ok(c) => serde_json::to_value(CertificateView::new(&c, list))
+                .unwrap_or_else(|e| serde_json::json!({ "error": e.to_string() })),
             Err(e) => serde_json::json!({ "error": e.to_string() }),
         })
         .collect();
@@ -104,7 +94,7 @@ pub fn show(path: &Path, root: Option<&Path>, json: bool) -> Result<(), CliError
             "root": list.root_name,
             "sequence": list.sequence,
             "issued_at": list.issued_at.to_string(),
-            "signer_kid": cose.kid().to_string(),
+            "signer_kid": sealed.cose().kid().to_string(),
             "departments": entries,
         });
         say!(

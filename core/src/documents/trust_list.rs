@@ -5,6 +5,7 @@ use serde_cbor::Value;
 use thiserror::Error;
 use time::OffsetDateTime;
 
+use super::cert::{CertError, Certificate};
 use crate::encoding::cbor::{self, CborError, FieldError, Key, MapReader};
 use crate::encoding::cose::{ContentType, Payload};
 use crate::limits::{MAX_REVOKED_CERTS, MAX_TRUST_LIST_CERTS, MAX_TRUST_LIST_LEN};
@@ -40,6 +41,14 @@ pub enum TrustListError {
     /// A revoked fingerprint is not 32 bytes.
     #[error("a revoked fingerprint must be 32 bytes, found {0}")]
     FingerprintLength(usize),
+    /// A listed certificate is not a department certificate issued by the list's root.
+    #[error("certificate {index} in the trust list: {source}")]
+    Certificate {
+        /// 0-based position in the list.
+        index: usize,
+        /// What is wrong with it.
+        source: CertError,
+    },
     /// The encoded list is too large to be signed and read back.
     #[error("the trust list is {len} bytes, more than the limit of {max}")]
     TooLarge {
@@ -73,6 +82,54 @@ pub struct TrustList {
 }
 
 impl TrustList {
+    /// A list of `root`'s department certificates, marking `revoked` revoked. Each listed
+    /// certificate must be a department certificate issued by `root`: the check every verifier
+    /// makes when it loads the list ([`TrustList::checked_certificates`]).
+    pub fn new(
+        root: &Certificate,
+        root_name: impl Into<String>,
+        sequence: u64,
+        issued_at: OffsetDateTime,
+        certificates: &[Certificate],
+        revoked: &[Certificate],
+    ) -> Result<Self, TrustListError> {
+        let list = TrustList {
+            root_name: root_name.into(),
+            sequence,
+            issued_at,
+            certificates: certificates.iter().map(|c| c.der().to_vec()).collect(),
+            revoked: revoked.iter().map(Certificate::fingerprint).collect(),
+        };
+        list.checked_certificates(root)?;
+        Ok(list)
+    }
+
+    /// The listed certificates, each parsed and checked to be a department certificate issued
+    /// by `root`.
+    pub fn checked_certificates(
+        &self,
+        root: &Certificate,
+    ) -> Result<Vec<Certificate>, TrustListError> {
+        self.certificates
+            .iter()
+            .enumerate()
+            .map(|(index, der)| {
+                Certificate::parse(der)
+                    .and_then(|c| {
+                        c.check_department()?;
+                        c.verify_issued_by(root)?;
+                        Ok(c)
+                    })
+                    .map_err(|source| TrustListError::Certificate { index, source })
+            })
+            .collect()
+    }
+
+    /// Whether `cert` is one this list revokes.
+    pub fn revokes(&self, cert: &Certificate) -> bool {
+        self.revoked.contains(&cert.fingerprint())
+    }
+
     /// Encode as deterministic CBOR.
     pub fn to_cbor(&self) -> Result<Vec<u8>, TrustListError> {
         if self.certificates.is_empty() || self.certificates.len() > MAX_TRUST_LIST_CERTS {

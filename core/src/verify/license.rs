@@ -10,6 +10,7 @@ use super::trust::{TrustStore, TrustedKey, MAX_CLOCK_SKEW};
 use crate::encoding::cose::{ContentType, Kid};
 use crate::encoding::transport::Form;
 use crate::limits::MAX_SIGNED_LEN;
+use crate::model::identifier::{LicenseTypeCode, OrgCode};
 use crate::model::license::{License, LicenseError};
 use crate::model::time::{license_day, saturating_add};
 use crate::suite::{Ed25519, Suite};
@@ -290,22 +291,37 @@ pub fn inspect(input: Input<'_>) -> Result<Inspection, Reason> {
 /// the key's department, and the key's certificate permits the license type and was valid on the
 /// license's issue date.
 fn check_signer(license: &License, signer: &TrustedKey) -> Result<(), Reason> {
-    if license.issuer_code() != &signer.org_code {
+    check_binding(
+        license.issuer_code(),
+        license.type_code(),
+        license.issued_on,
+        signer,
+    )
+}
+
+/// [`check_signer`] for a license not yet signed (issuance checks its certificate with it).
+pub(crate) fn check_binding(
+    issuer: &OrgCode,
+    type_code: &LicenseTypeCode,
+    issued_on: Date,
+    signer: &TrustedKey,
+) -> Result<(), Reason> {
+    if issuer != &signer.org_code {
         return Err(Reason::IssuerNotSigner {
-            license_issuer: license.issuer_code().clone(),
+            license_issuer: issuer.clone(),
             signer: signer.org_code.clone(),
         });
     }
     let Some((cert, _root)) = &signer.certificate else {
         return Ok(());
     };
-    if !cert.license_types().contains(license.type_code()) {
+    if !cert.license_types().contains(type_code) {
         return Err(Reason::TypeNotPermitted {
-            type_code: license.type_code().clone(),
+            type_code: type_code.clone(),
             department: signer.name.clone(),
         });
     }
-    certificate_covers(signer, license.issued_on)
+    certificate_covers(signer, issued_on)
 }
 
 /// Whether the signer's certificate (if any) was valid on `day` (calendar days, UTC+8).

@@ -329,25 +329,27 @@ impl TrustStore {
                 });
             }
         }
+        let certificates = list.checked_certificates(&root.cert).map_err(|e| match e {
+            TrustListError::Certificate { index, source } => {
+                TrustError::ListedCertificate { index, source }
+            }
+            other => TrustError::TrustList(other),
+        })?;
         let mut active = vec![];
         let mut revoked = vec![];
-        for (index, der) in list.certificates.iter().enumerate() {
-            let checked = Certificate::parse(der).and_then(|c| {
-                c.check_department()?;
-                c.verify_issued_by(&root.cert)?;
-                Ok(c)
-            });
-            let cert = checked.map_err(|source| TrustError::ListedCertificate { index, source })?;
+        for (index, cert) in certificates.into_iter().enumerate() {
+            // checked_certificates refused every certificate without an organisation code.
+            let Some(org_code) = cert.org_code().cloned() else {
+                let source = CertError::NotDepartment("no organisation code".into());
+                return Err(TrustError::ListedCertificate { index, source });
+            };
             let entry = TrustedKey {
                 key: *cert.key(),
-                org_code: cert
-                    .org_code()
-                    .cloned()
-                    .expect("checked department certificate"),
+                org_code,
                 name: cert.name().to_owned(),
                 certificate: Some((cert.clone(), root_name.clone())),
             };
-            if list.revoked.contains(&cert.fingerprint()) {
+            if list.revokes(&cert) {
                 revoked.push(entry);
             } else {
                 active.push(entry);

@@ -1,0 +1,192 @@
+//! Before signing: the checks every verifier makes of the signing department's certificate, run
+//! by the issuer, so that nothing is signed that verifiers would refuse (`docs/TRUST.md`).
+
+use ed25519_dalek::VerifyingKey;
+use thiserror::Error;
+use time::Date;
+
+use super::license::check_binding;
+use super::reason::Reason;
+use super::trust::TrustedKey;
+use crate::documents::cert::{CertError, Certificate};
+use crate::model::identifier::{LicenseTypeCode, OrgCode};
+
+/// Why a department must not sign with its certificate.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum IssuanceError {
+    /// The certificate is not a department certificate, or its issuer's signature fails.
+    #[error("{0}")]
+    Certificate(#[from] CertError),
+    /// The certificate is for another key than the signing key.
+    #[error("the certificate is for another key than this department's signing key")]
+    WrongKey,
+    /// A verifier would reject what this certificate signs (another department's organisation
+    /// code, a license type it does not permit, a day outside its validity).
+    #[error("verifiers would reject these licenses: {0}")]
+    Refused(Reason),
+}
+
+/// Check that licenses of type `type_code` issued by `issuer` on `issued_on` and signed with
+/// `key` under the department certificate `cert` pass every check a verifier makes of the
+/// signer: a department certificate (not a CA, digitalSignature key usage, an organisation code,
+/// permitted types), issued by `root` when given (its signature checked), for `key`, naming
+/// `issuer`, permitting the type and valid on the day. The same functions as [`crate::verify`]
+/// run these checks.
+pub fn check_issuing_certificate(
+    cert: &Certificate,
+    root: Option<&Certificate>,
+    key: &VerifyingKey,
+    issuer: &OrgCode,
+    type_code: &LicenseTypeCode,
+    issued_on: Date,
+) -> Result<(), IssuanceError> {
+    cert.check_department()?;
+    if let Some(root) = root {
+        root.check_root()?;
+        cert.verify_issued_by(root)?;
+    }
+    if cert.key() != key {
+        return Err(IssuanceError::WrongKey);
+    }
+    let Some(org_code) = cert.org_code().cloned() else {
+        // check_department refuses a certificate without one; stay total all the same.
+        return Err(CertError::NotDepartment("no organisation code".into()).into());
+    };
+    let signer = TrustedKey {
+        key: *key,
+        org_code,
+        name: cert.name().to_owned(),
+        certificate: Some((
+            cert.clone(),
+            root.map_or_else(String::new, |r| r.name().to_owned()),
+        )),
+    };
+    check_binding(issuer, type_code, issued_on, &signer).map_err(IssuanceError::Refused)
+}
+
+#[cfg(all(test, feature = "issuance"))]
+mod tests {
+    use ed25519_dalek::SigningKey;
+    use time::macros::{date, datetime};
+
+    use super::*;
+    use crate::documents::cert::{
+        issue_department_certificate, issue_root_certificate, CertRequest,
+    };
+
+    fn request(name: &str, org: &str, serial: u64) -> CertRequest {
+        CertRequest {
+            name: name.into(),
+            org_code: OrgCode::with_check(org).unwrap(),
+            not_before: datetime!(2024-01-01 00:00 UTC),
+            not_after: datetime!(2027-01-01 00:00 UTC),
+            serial,
+        }
+    }
+
+    struct Setup {
+        root: Certificate,
+        root_key: SigningKey,
+        dept_key: SigningKey,
+        dept: Certificate,
+    }
+
+    fn setup(root_seed: u8) -> Setup {
+        let root_key = SigningKey::from_bytes(&[root_seed; 32]);
+        let root_der =
+            issue_root_certificate(&root_key, &request("省根", "11350000M00000000", 1)).unwrap();
+        let root = Certificate::parse(&root_der).unwrap();
+        let dept_key = SigningKey::from_bytes(&[9; 32]);
+        let dept_der = issue_department_certificate(
+            &root_key,
+            &root,
+            &dept_key.verifying_key(),
+            &request("市场监管局", "11350100M00010000", 2),
+            &["YYZZ".parse().unwrap()],
+        )
+        .unwrap();
+        Setup {
+            dept: Certificate::parse(&dept_der).unwrap(),
+            root,
+            root_key,
+            dept_key,
+        }
+    }
+
+    fn check(
+        s: &Setup,
+        root: Option<&Certificate>,
+        issuer: &OrgCode,
+        ty: &str,
+        day: Date,
+    ) -> Result<(), IssuanceError> {
+        check_issuing_certificate(
+            &s.dept,
+            root,
+            &s.dept_key.verifying_key(),
+            issuer,
+            &ty.parse().unwrap(),
+            day,
+        )
+    }
+
+    #[test]
+    fn a_good_certificate_passes_and_every_refusal_a_verifier_makes_is_made() {
+        let s = setup(1);
+        let org = s.dept.org_code().unwrap().clone();
+        let day = date!(2025 - 06 - 01);
+        assert_eq!(check(&s, Some(&s.root), &org, "YYZZ", day), Ok(()));
+        // Another department's organisation code.
+        let foreign = OrgCode::with_check("11440300M00010000").unwrap();
+        assert!(matches!(
+            check(&s, Some(&s.root), &foreign, "YYZZ", day),
+            Err(IssuanceError::Refused(Reason::IssuerNotSigner { .. }))
+        ));
+        // A type the certificate does not permit.
+        assert!(matches!(
+            check(&s, None, &org, "JSZ", day),
+            Err(IssuanceError::Refused(Reason::TypeNotPermitted { .. }))
+        ));
+        // A day after the certificate expired.
+        assert!(matches!(
+            check(&s, None, &org, "YYZZ", date!(2028 - 01 - 01)),
+            Err(IssuanceError::Refused(Reason::CertificateExpired { .. }))
+        ));
+        // Another key than the certificate's.
+        assert_eq!(
+            check_issuing_certificate(
+                &s.dept,
+                None,
+                &SigningKey::from_bytes(&[10; 32]).verifying_key(),
+                &org,
+                &"YYZZ".parse().unwrap(),
+                day
+            ),
+            Err(IssuanceError::WrongKey)
+        );
+        // A rogue root of the same name did not issue it.
+        let rogue = setup(2);
+        assert!(matches!(
+            check(&s, Some(&rogue.root), &org, "YYZZ", day),
+            Err(IssuanceError::Certificate(CertError::BadSignature(_)))
+        ));
+    }
+
+    #[test]
+    fn a_ca_certificate_is_never_a_signing_certificate() {
+        let s = setup(1);
+        let org = s.root.org_code().unwrap().clone();
+        assert!(matches!(
+            check_issuing_certificate(
+                &s.root,
+                None,
+                &s.root_key.verifying_key(),
+                &org,
+                &"YYZZ".parse().unwrap(),
+                date!(2025 - 06 - 01)
+            ),
+            Err(IssuanceError::Certificate(CertError::NotDepartment(_)))
+        ));
+    }
+}
