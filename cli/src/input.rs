@@ -4,13 +4,15 @@
 use std::io::Read;
 use std::path::Path;
 
-use elicense::{LicenseTemplate, TrustStore};
+use elicense::{
+    qr::decode_luma,
+    {LicenseTemplate, TrustStore},
+};
 use time::OffsetDateTime;
 
 use crate::args::{Source, TrustArgs};
 use crate::error::CliError;
 use crate::files;
-use elicense::qr::decode_luma;
 
 /// Largest input read from a file or standard input.
 pub const MAX_INPUT_LEN: usize = 64 * 1024 * 1024;

@@ -2,12 +2,14 @@
 
 use std::path::Path;
 
-use elicense::{ErrorCorrection, LicenseView, QrMatrix};
+use elicense::{
+    qr::QUIET_ZONE,
+    {ErrorCorrection, LicenseView, QrMatrix},
+};
 
 use crate::args::Paper;
 use crate::error::CliError;
 use crate::files;
-use elicense::qr::QUIET_ZONE;
 
 /// Which files to write per license.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -142,9 +142,9 @@ pub mod cose {
 /// `issuance`) issuing them.
 pub mod cert {
     pub use crate::documents::cert::{
-        certificate_to_pem, license_types_extension, parse_certification_request, OID_ED25519,
-        OID_LICENSE_TYPES, OID_LICENSE_TYPES_ARCS, OID_LICENSE_TYPES_DER,
-        OID_ORGANIZATION_IDENTIFIER, ORG_ID_PREFIX,
+        certificate_to_pem, certification_request_to_pem, license_types_extension,
+        parse_certification_request, OID_ED25519, OID_LICENSE_TYPES, OID_LICENSE_TYPES_ARCS,
+        OID_LICENSE_TYPES_DER, OID_ORGANIZATION_IDENTIFIER, ORG_ID_PREFIX,
     };
     #[cfg(feature = "issuance")]
     pub use crate::documents::cert::{

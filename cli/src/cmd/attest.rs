@@ -3,18 +3,18 @@
 
 use std::path::Path;
 
-use elicense::{Compression, Encoding, ErrorCorrection, LicenseId, QrMatrix};
+use elicense::{
+    hash_reader,
+    transport::encode as encode_transport,
+    Attestation, FileDigest, Statement,
+    {Compression, Encoding, ErrorCorrection, LicenseId, QrMatrix},
+};
 
 use crate::args::StatementArg;
 use crate::clock::now_whole_seconds;
 use crate::error::CliError;
 use crate::workdir::{self, Role};
 use crate::{files, output};
-use elicense::hash_reader;
-use elicense::transport::encode as encode_transport;
-use elicense::Attestation;
-use elicense::FileDigest;
-use elicense::Statement;
 
 /// Suffix of a detached attestation next to its file.
 pub const ATTESTATION_SUFFIX: &str = ".elatt";

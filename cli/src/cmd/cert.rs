@@ -2,16 +2,17 @@
 
 use std::path::Path;
 
-use elicense::{Certificate, LicenseTypeCode};
+use elicense::{
+    cert::certificate_to_pem,
+    cert::issue_department_certificate,
+    cert::parse_certification_request,
+    CertRequest, {Certificate, LicenseTypeCode},
+};
 
 use crate::clock::now_whole_seconds;
 use crate::error::CliError;
 use crate::files;
 use crate::workdir::{self, Role};
-use elicense::cert::certificate_to_pem;
-use elicense::cert::issue_department_certificate;
-use elicense::cert::parse_certification_request;
-use elicense::CertRequest;
 
 /// Certify a department from its request for `types`, writing its certificate to `out`.
 pub fn issue(

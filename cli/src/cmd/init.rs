@@ -2,17 +2,18 @@
 
 use std::path::Path;
 
-use elicense::Kid;
+use elicense::{
+    cert::certificate_to_pem,
+    cert::issue_root_certificate,
+    cert::{certification_request_to_pem, make_certification_request},
+    CertRequest, Kid,
+};
 
 use crate::clock::now_whole_seconds;
 use crate::error::CliError;
 use crate::files;
 use crate::workdir::registry::Registry;
 use crate::workdir::{self, Config, Role};
-use elicense::cert::certificate_to_pem;
-use elicense::cert::issue_root_certificate;
-use elicense::cert::make_certification_request;
-use elicense::CertRequest;
 
 /// A root authority in `dir`: key and self-signed root certificate valid for `years`.
 pub fn root(
@@ -60,7 +61,7 @@ pub fn department(
     let org = config.org()?;
     let signing = workdir::init(dir, &config, passphrase_file)?;
     let csr = make_certification_request(&signing, name, &org)?;
-    let pem = elicense_pem("CERTIFICATE REQUEST", &csr);
+    let pem = certification_request_to_pem(&csr);
     files::write(&dir.join("request.csr.pem"), pem.as_bytes())?;
     Registry::open(dir)?;
     say!("department created in {}", dir.display());
@@ -70,8 +71,4 @@ pub fn department(
     );
     say!("  key id: {}", Kid::of(&signing.verifying_key()));
     Ok(())
-}
-
-fn elicense_pem(label: &str, der: &[u8]) -> String {
-    certificate_to_pem(der).replace("CERTIFICATE", label)
 }

@@ -4,9 +4,10 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use elicense::transport::encode as encode_transport;
 use elicense::{
-    check_issuing_certificate, Certificate, Compression, Encoding, IssueContext, License,
-    LicenseId, LicenseTemplate, LicenseTypeCode, SigningKey, TemplateError,
+    check_issuing_certificate, parse_date, Certificate, Compression, Encoding, IssueContext,
+    License, LicenseId, LicenseTemplate, LicenseTypeCode, SigningKey, TemplateError,
 };
 use rayon::prelude::*;
 use serde::Serialize;
@@ -19,8 +20,6 @@ use crate::output::{self, Formats};
 use crate::workdir::registry::{NewLicense, Registry};
 use crate::workdir::{self, Config, Role};
 use crate::{files, input};
-use elicense::parse_date;
-use elicense::transport::encode as encode_transport;
 
 /// Issue one license or a batch. Rejected rows are reported (the others are issued) and give
 /// [`Invalid::Rows`] (exit code 1).

@@ -2,12 +2,14 @@
 
 use std::path::Path;
 
-use elicense::{ErrorCorrection, QrMatrix};
+use elicense::{
+    transport::decode as decode_transport,
+    {ErrorCorrection, QrMatrix},
+};
 
 use crate::args::Source;
 use crate::error::{CliError, CoreError};
 use crate::{files, input, output};
-use elicense::transport::decode as decode_transport;
 
 /// Render the QR code of the license in `source`.
 pub fn run(source: &Source, format: &str, out: Option<&Path>) -> Result<(), CliError> {

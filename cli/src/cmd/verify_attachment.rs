@@ -3,7 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
-use elicense::{AttachmentVerdictView, Input, TrustStore};
+use elicense::{
+    verify_attachment, {AttachmentVerdictView, Input, TrustStore},
+};
 use time::OffsetDateTime;
 
 use crate::args::{AttestationSource, TrustArgs};
@@ -11,7 +13,6 @@ use crate::clock::verification_time;
 use crate::cmd::attest::{hash_file, ATTESTATION_SUFFIX};
 use crate::error::{CliError, Invalid};
 use crate::{files, input};
-use elicense::verify_attachment;
 
 fn verify_one(
     file: &Path,

@@ -7,15 +7,16 @@ pub mod secrets;
 
 use std::path::Path;
 
-use elicense::{OrgCode, SigningKey};
+use elicense::{
+    keys::public_key_to_pem,
+    keys::signing_key_from_pem,
+    keys::signing_key_to_pem,
+    KeyProtection, {OrgCode, SigningKey},
+};
 use serde::{Deserialize, Serialize};
 
 use crate::error::CliError;
 use crate::files::write;
-use elicense::keys::public_key_to_pem;
-use elicense::keys::signing_key_from_pem;
-use elicense::keys::signing_key_to_pem;
-use elicense::KeyProtection;
 
 /// The configuration file in every working directory.
 pub const CONFIG_FILE: &str = "elicense.json";

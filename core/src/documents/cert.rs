@@ -376,6 +376,13 @@ impl Certificate {
     }
 }
 
+/// PEM (`CERTIFICATE REQUEST`) of DER certification request bytes, as
+/// [`parse_certification_request`] reads them.
+pub fn certification_request_to_pem(der: &[u8]) -> String {
+    der::pem::encode_string("CERTIFICATE REQUEST", der::pem::LineEnding::LF, der)
+        .unwrap_or_default()
+}
+
 /// PEM (`CERTIFICATE`) of DER certificate bytes.
 pub fn certificate_to_pem(der: &[u8]) -> String {
     der::pem::encode_string("CERTIFICATE", der::pem::LineEnding::LF, der).unwrap_or_default()
