@@ -4,10 +4,8 @@
 use std::io::Read;
 use std::path::Path;
 
-use elicense::{
-    qr::decode_luma,
-    {LicenseTemplate, TrustStore},
-};
+use elicense::qr::decode_luma;
+use elicense::{LicenseTemplate, TrustStore};
 use time::OffsetDateTime;
 
 use crate::args::{Source, TrustArgs};

@@ -2,10 +2,8 @@
 
 use std::path::Path;
 
-use elicense::{
-    qr::QUIET_ZONE,
-    {ErrorCorrection, LicenseView, QrMatrix},
-};
+use elicense::qr::QUIET_ZONE;
+use elicense::{ErrorCorrection, LicenseView, QrMatrix};
 
 use crate::args::Paper;
 use crate::error::CliError;

@@ -3,11 +3,10 @@
 
 use std::path::Path;
 
+use elicense::transport::encode as encode_transport;
 use elicense::{
-    hash_reader,
-    transport::encode as encode_transport,
-    Attestation, FileDigest, Statement,
-    {Compression, Encoding, ErrorCorrection, LicenseId, QrMatrix},
+    hash_reader, Attestation, Compression, Encoding, ErrorCorrection, FileDigest, LicenseId,
+    QrMatrix, Statement,
 };
 
 use crate::args::StatementArg;

@@ -2,12 +2,10 @@
 
 use std::path::Path;
 
-use elicense::{
-    cert::certificate_to_pem,
-    cert::issue_department_certificate,
-    cert::parse_certification_request,
-    CertRequest, {Certificate, LicenseTypeCode},
+use elicense::cert::{
+    certificate_to_pem, issue_department_certificate, parse_certification_request,
 };
+use elicense::{CertRequest, LicenseTypeCode};
 
 use crate::clock::now_whole_seconds;
 use crate::error::CliError;
@@ -24,9 +22,7 @@ pub fn issue(
     passphrase_file: Option<&Path>,
 ) -> Result<(), CliError> {
     let mut config = workdir::load(root_dir, Role::Root)?;
-    let root_path = root_dir.join("root.cert.pem");
-    let root =
-        Certificate::parse(&files::read(&root_path)?).map_err(|e| CliError::file(root_path, e))?;
+    let root = workdir::root_certificate(root_dir)?;
     let request =
         parse_certification_request(&files::read(csr)?).map_err(|e| CliError::file(csr, e))?;
     let types = types

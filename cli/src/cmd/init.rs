@@ -2,12 +2,11 @@
 
 use std::path::Path;
 
-use elicense::{
-    cert::certificate_to_pem,
-    cert::issue_root_certificate,
-    cert::{certification_request_to_pem, make_certification_request},
-    CertRequest, Kid,
+use elicense::cert::{
+    certificate_to_pem, certification_request_to_pem, issue_root_certificate,
+    make_certification_request,
 };
+use elicense::{CertRequest, Kid};
 
 use crate::clock::now_whole_seconds;
 use crate::error::CliError;
@@ -37,13 +36,13 @@ pub fn root(
     };
     let der = issue_root_certificate(&signing, &req)?;
     files::write(
-        &dir.join("root.cert.pem"),
+        &dir.join(workdir::ROOT_CERT_FILE),
         certificate_to_pem(&der).as_bytes(),
     )?;
     say!("root authority created in {}", dir.display());
     say!(
         "  root certificate: {} (give it to verifiers)",
-        dir.join("root.cert.pem").display()
+        dir.join(workdir::ROOT_CERT_FILE).display()
     );
     say!("  key id: {}", Kid::of(&signing.verifying_key()));
     Ok(())

@@ -2,10 +2,8 @@
 
 use std::path::Path;
 
-use elicense::{
-    transport::decode as decode_transport,
-    {ErrorCorrection, QrMatrix},
-};
+use elicense::transport::decode as decode_transport;
+use elicense::{ErrorCorrection, QrMatrix};
 
 use crate::args::Source;
 use crate::error::{CliError, CoreError};

@@ -22,9 +22,7 @@ pub fn build(
     passphrase_file: Option<&Path>,
 ) -> Result<(), CliError> {
     let mut config = workdir::load(root_dir, Role::Root)?;
-    let root_path = root_dir.join("root.cert.pem");
-    let root =
-        Certificate::parse(&files::read(&root_path)?).map_err(|e| CliError::file(root_path, e))?;
+    let root = workdir::root_certificate(root_dir)?;
     let read = |path: &PathBuf| -> Result<Certificate, CliError> {
         Certificate::parse(&files::read(path)?).map_err(|e| CliError::file(path, e))
     };

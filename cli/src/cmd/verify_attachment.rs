@@ -3,9 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use elicense::{
-    verify_attachment, {AttachmentVerdictView, Input, TrustStore},
-};
+use elicense::{verify_attachment, AttachmentVerdictView, Input, TrustStore};
 use time::OffsetDateTime;
 
 use crate::args::{AttestationSource, TrustArgs};

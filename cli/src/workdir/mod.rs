@@ -7,16 +7,12 @@ pub mod secrets;
 
 use std::path::Path;
 
-use elicense::{
-    keys::public_key_to_pem,
-    keys::signing_key_from_pem,
-    keys::signing_key_to_pem,
-    KeyProtection, {OrgCode, SigningKey},
-};
+use elicense::keys::{public_key_to_pem, signing_key_from_pem, signing_key_to_pem};
+use elicense::{Certificate, KeyProtection, OrgCode, SigningKey};
 use serde::{Deserialize, Serialize};
 
 use crate::error::CliError;
-use crate::files::write;
+use crate::files::{self, write};
 
 /// The configuration file in every working directory.
 pub const CONFIG_FILE: &str = "elicense.json";
@@ -26,6 +22,8 @@ pub const KEY_FILE: &str = "key.pem";
 pub const PUBLIC_KEY_FILE: &str = "key.pub.pem";
 /// A department's certificate, once its root has issued it.
 pub const CERT_FILE: &str = "certificate.pem";
+/// A root authority's self-signed certificate, in its directory.
+pub const ROOT_CERT_FILE: &str = "root.cert.pem";
 
 /// What the directory belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -199,4 +197,10 @@ pub fn signing_key(
         KeyProtection::Passphrase(&passphrase)
     };
     signing_key_from_pem(&pem, protection).map_err(|e| CliError::file(path, e))
+}
+
+/// The root authority's certificate in `dir`.
+pub fn root_certificate(dir: &Path) -> Result<Certificate, CliError> {
+    let path = dir.join(ROOT_CERT_FILE);
+    Certificate::parse(&files::read(&path)?).map_err(|e| CliError::file(path, e))
 }
