@@ -6,8 +6,16 @@
 //! [`Verdict`]: valid, or invalid with a precise [`Reason`].
 //!
 //! The byte-level format is specified in `docs/FORMAT.md`; test vectors in `fixtures/` pin it.
-//! This crate does no I/O and never panics on any input; every limit is a named constant in
-//! [`limits`].
+//! This crate does no I/O of its own (callers hand it bytes, or a reader to [`hash_reader`]) and
+//! is written not to panic on any input: every decoder checks its limits (named constants in
+//! [`limits`]) before allocating or recursing, and the fuzz targets in `fuzz/` exercise every
+//! parser of untrusted bytes.
+//!
+//! The layers, from the bottom (`docs/ARCHITECTURE.md`): signature suites ([`Suite`]); encoding
+//! (CBOR, COSE_Sign1 and the [`Payload`] trait, transport text, QR); the model ([`License`],
+//! identifiers, digests, templates); the other documents ([`Attestation`], [`Certificate`],
+//! [`TrustList`], [`StatusList`]); verification ([`open`] for any kind of document, [`verify`]
+//! for licenses, [`TrustStore`]); views for user interfaces ([`VerdictView`]).
 //!
 //! ```
 //! use elicense::*;
@@ -60,8 +68,8 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
-// The layers, from the bottom; each imports only the layers above it in this list
-// (docs/ARCHITECTURE.md draws them).
+// The layers, from the bottom: suite → encoding → model → documents → verify → view; each
+// imports only layers below it (docs/ARCHITECTURE.md draws them; rustfmt sorts this list).
 mod documents;
 mod encoding;
 pub mod limits;

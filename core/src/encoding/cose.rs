@@ -40,7 +40,8 @@ mod label {
 /// signature means a signature over one kind of document is never accepted for another.
 ///
 /// This enum is the registry of content-type numbers (`docs/FORMAT.md` §4): a new kind of
-/// document adds its number here and implements [`Payload`] in a file of its own.
+/// document adds a variant and its row in [`ContentType::ALL`] and `entry` here, and implements
+/// [`Payload`] in a file of its own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ContentType {
@@ -55,37 +56,36 @@ pub enum ContentType {
 }
 
 impl ContentType {
+    /// Every kind of document.
+    pub const ALL: [ContentType; 4] = [
+        ContentType::License,
+        ContentType::Attestation,
+        ContentType::TrustList,
+        ContentType::StatusList,
+    ];
+
+    /// The kind's number in the header and its stable snake_case name.
+    const fn entry(self) -> (u16, &'static str) {
+        match self {
+            ContentType::License => (65000, "license"),
+            ContentType::Attestation => (65001, "attestation"),
+            ContentType::TrustList => (65002, "trust_list"),
+            ContentType::StatusList => (65003, "status_list"),
+        }
+    }
+
     /// The number carried in the header.
     pub const fn number(self) -> u16 {
-        match self {
-            ContentType::License => 65000,
-            ContentType::Attestation => 65001,
-            ContentType::TrustList => 65002,
-            ContentType::StatusList => 65003,
-        }
+        self.entry().0
+    }
+
+    /// A stable snake_case name: `license`, `attestation`, `trust_list`, `status_list`.
+    pub const fn code(self) -> &'static str {
+        self.entry().1
     }
 
     fn from_number(n: i128) -> Option<Self> {
-        [
-            ContentType::License,
-            ContentType::Attestation,
-            ContentType::TrustList,
-            ContentType::StatusList,
-        ]
-        .into_iter()
-        .find(|c| i128::from(c.number()) == n)
-    }
-}
-
-impl ContentType {
-    /// A stable snake_case name: `license`, `attestation`, `trust_list`, `status_list`.
-    pub const fn code(self) -> &'static str {
-        match self {
-            ContentType::License => "license",
-            ContentType::Attestation => "attestation",
-            ContentType::TrustList => "trust_list",
-            ContentType::StatusList => "status_list",
-        }
+        Self::ALL.into_iter().find(|c| i128::from(c.number()) == n)
     }
 }
 

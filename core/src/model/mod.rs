@@ -1,5 +1,5 @@
 //! The license model: text rules, identifiers, time, file digests, the license and its
-//! templates. Builds on `encoding` only.
+//! templates. Builds on `encoding` and `limits` only.
 
 pub(crate) mod digest;
 pub(crate) mod identifier;

@@ -2,9 +2,12 @@
 //!
 //! A [`Suite`] names its COSE algorithm identifier and key types, parses public keys (refusing
 //! weak or non-canonical ones), signs and verifies strictly, and may verify many signatures at
-//! once. Everything above this layer (COSE_Sign1, trust, verification) calls the suite and never
-//! a cryptographic crate directly. Ed25519 ([`Ed25519`]) is the only suite; a second one is a new
-//! file implementing [`Suite`] and an entry in [`ACCEPTED_ALGORITHMS`].
+//! once. Signing and checking signatures above this layer (COSE_Sign1, certificates, trust,
+//! verification) go through the suite. Ed25519 ([`Ed25519`]) is the only suite; a second one is
+//! a new file implementing [`Suite`] and an entry in [`ACCEPTED_ALGORITHMS`], and then the places
+//! that still name Ed25519's key type must be generalised: trusted keys, certificates (their
+//! keys, and rcgen's signer in `documents/cert.rs`), key files (`keys.rs`) and the default
+//! `sign`/`verify` of COSE_Sign1 (`docs/ARCHITECTURE.md` lists them).
 
 use std::fmt::Debug;
 

@@ -46,9 +46,10 @@ impl<'a> Input<'a> {
     /// verifying anything; `None` when it is not a readable COSE_Sign1 text or structure. Lets a
     /// user interface route a scanned code to license or attestation checking.
     pub fn document_kind(&self) -> Option<ContentType> {
-        read(*self, crate::limits::MAX_SIGNED_LEN)
-            .ok()
-            .map(|r| r.cose.content_type())
+        // The largest signed document of any kind (trust lists); texts are bounded by the
+        // transport's own limit.
+        let max = crate::limits::MAX_TRUST_LIST_LEN.max(crate::limits::MAX_STATUS_LIST_LEN);
+        read(*self, max).ok().map(|r| r.cose.content_type())
     }
 
     /// The COSE_Sign1 bytes, and the transport form when the input was text.

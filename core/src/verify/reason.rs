@@ -1,7 +1,9 @@
 //! Why a document is not valid: the [`Reason`] enum, and the table that is the one source of
-//! truth for reason codes and their plain-language messages. The Chinese and English messages
-//! come from [`REASON_CODES`]; the TypeScript type of the web build and the table in
-//! `docs/FORMAT.md` §7 are checked against it by tests (`fixtures/tests/format_doc.rs`).
+//! truth for reason codes. [`Reason::code`] maps each reason to a code of [`REASON_CODES`] (a
+//! test below checks that every code is produced); the plain Chinese message of each code is in
+//! the table, the detailed English message is each variant's own (`thiserror`) text; the
+//! TypeScript type of the web build and the table in `docs/FORMAT.md` §7 are checked against the
+//! table by `fixtures/tests/format_doc.rs`.
 
 use thiserror::Error;
 use time::Date;
@@ -14,15 +16,13 @@ use crate::model::identifier::{LicenseTypeCode, OrgCode};
 use crate::model::license::LicenseError;
 use crate::suite::SuiteError;
 
-/// A reason code with its plain-language messages.
+/// A reason code with its plain-language Chinese message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ReasonCode {
     /// The stable machine-readable code.
     pub code: &'static str,
     /// Plain-language Chinese, for the public.
     pub zh: &'static str,
-    /// Plain-language English (the [`Reason`]'s own message gives the details).
-    pub en: &'static str,
 }
 
 /// Every code [`Reason::code`] can return, in the order of the verification steps, with its
@@ -31,137 +31,110 @@ pub const REASON_CODES: &[ReasonCode] = &[
     ReasonCode {
         code: "empty",
         zh: "没有读到任何内容",
-        en: "nothing was read",
     },
     ReasonCode {
         code: "text_too_long",
         zh: "内容过长，不是电子证照",
-        en: "the text is too long to be a license",
     },
     ReasonCode {
         code: "bad_prefix",
         zh: "这不是电子证照二维码",
-        en: "not an electronic license code",
     },
     ReasonCode {
         code: "unsupported_version",
         zh: "证照格式版本过新，请更新核验程序",
-        en: "a newer format version: update the verifier",
     },
     ReasonCode {
         code: "unknown_form",
         zh: "证照编码格式无法识别",
-        en: "unknown text form",
     },
     ReasonCode {
         code: "bad_url",
         zh: "链接中没有有效的证照内容",
-        en: "the link carries no license",
     },
     ReasonCode {
         code: "bad_base45",
         zh: "二维码内容不完整或已损坏",
-        en: "the code's text is damaged",
     },
     ReasonCode {
         code: "bad_base64",
         zh: "二维码内容不完整或已损坏",
-        en: "the code's text is damaged",
     },
     ReasonCode {
         code: "bad_compression",
         zh: "证照数据已损坏或被篡改",
-        en: "the data is corrupt or altered",
     },
     ReasonCode {
         code: "too_large",
         zh: "证照数据过大，已拒绝",
-        en: "the data is too large",
     },
     ReasonCode {
         code: "bad_cose",
         zh: "证照签名结构无效",
-        en: "the signed structure is malformed",
     },
     ReasonCode {
         code: "bad_header",
         zh: "证照签名结构无效",
-        en: "the signature header is malformed",
     },
     ReasonCode {
         code: "unsupported_algorithm",
         zh: "证照使用了不被接受的签名算法",
-        en: "a signature algorithm that is not accepted",
     },
     ReasonCode {
         code: "wrong_document_type",
         zh: "这不是电子证照（是其他类型的签名文件）",
-        en: "another kind of signed document",
     },
     ReasonCode {
         code: "bad_key",
         zh: "签发机关的密钥无效",
-        en: "the signing key is not valid",
     },
     ReasonCode {
         code: "unknown_signer",
         zh: "签发机关不在信任名单中，无法确认真伪",
-        en: "the issuer is not in the trust list",
     },
     ReasonCode {
         code: "certificate_revoked",
         zh: "签发机关的证书已被吊销",
-        en: "the issuer's certificate has been revoked",
     },
     ReasonCode {
         code: "bad_signature",
         zh: "签名验证失败：证照内容被篡改或系伪造",
-        en: "the signature does not verify: altered or forged",
     },
     ReasonCode {
         code: "bad_cbor",
         zh: "证照内容格式错误",
-        en: "the content is malformed",
     },
     ReasonCode {
         code: "bad_license",
         zh: "证照内容格式错误",
-        en: "the content breaks the license format",
     },
     ReasonCode {
         code: "issuer_not_signer",
         zh: "证照上的发证机关与签名机关不一致",
-        en: "the named issuer did not sign it",
     },
     ReasonCode {
         code: "type_not_permitted",
         zh: "该机关无权签发此类证照",
-        en: "the issuer may not issue this type",
     },
     ReasonCode {
         code: "issued_before_certificate",
         zh: "发证日期早于签发机关证书的生效日期",
-        en: "issued before the issuer's certificate began",
     },
     ReasonCode {
         code: "certificate_expired",
         zh: "发证日期晚于签发机关证书的到期日期",
-        en: "issued after the issuer's certificate expired",
     },
     ReasonCode {
         code: "revoked",
         zh: "此证照已被发证机关注销或撤销",
-        en: "revoked by the issuer",
     },
     ReasonCode {
         code: "not_yet_valid",
         zh: "证照尚未生效",
-        en: "not yet valid",
     },
     ReasonCode {
         code: "expired",
         zh: "证照已过有效期",
-        en: "expired",
     },
 ];
 
@@ -428,7 +401,7 @@ mod tests {
         let mut codes = std::collections::BTreeSet::new();
         for r in REASON_CODES {
             assert!(codes.insert(r.code), "{} is listed twice", r.code);
-            assert!(!r.zh.is_empty() && !r.en.is_empty(), "{}", r.code);
+            assert!(!r.zh.is_empty(), "{}", r.code);
         }
     }
 }
