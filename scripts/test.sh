@@ -33,6 +33,9 @@ cargo fmt --all -- --check
 echo "== cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
+echo "== cargo doc (core, broken links are errors)"
+RUSTDOCFLAGS="-D warnings" cargo doc -p elicense-core --no-deps --locked
+
 echo "== cargo test"
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT

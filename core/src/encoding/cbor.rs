@@ -255,7 +255,7 @@ pub(crate) fn kind(value: &Value) -> &'static str {
 }
 
 /// Why an entry of a CBOR map is not acceptable: what every document decoder reports through
-/// [`MapReader`], wrapped in its own error type.
+/// the one map reader (`MapReader`), wrapped in its own error type.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 #[non_exhaustive]
 pub enum FieldError {

@@ -100,7 +100,7 @@ impl fmt::Display for ContentType {
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 #[non_exhaustive]
 pub enum CoseError {
-    /// Larger than [`MAX_SIGNED_LEN`].
+    /// Larger than the size limit it was parsed with.
     #[error("signed document is {len} bytes, more than the limit of {max}")]
     TooLarge {
         /// Its length.

@@ -64,7 +64,7 @@ pub trait Suite {
     /// Verify `signature` over `message` with the suite's strict rules.
     fn verify(key: &Self::PublicKey, message: &[u8], signature: &[u8]) -> Result<(), SuiteError>;
     /// Verify many signatures at once: `true` only when every one verifies. Whether a signature
-    /// may take this path at all is [`Suite::batchable`]'s answer. The default checks each one.
+    /// may take this path at all is [`Suite::key_batchable`] and [`Suite::signature_batchable`]'s answer. The default checks each one.
     fn verify_batch(items: &[(&[u8], &[u8], &Self::PublicKey)]) -> bool {
         items
             .iter()
