@@ -80,9 +80,9 @@ mod view;
 
 // Encoding: CBOR, COSE_Sign1 and the payload trait, transport text, QR.
 pub use encoding::cbor::{CborError, FieldError};
-pub use encoding::cose::{ContentType, CoseError, CoseSign1, Kid, Payload};
+pub use encoding::cose::{ContentType, CoseError, CoseSign1, HeaderProblem, Kid, Payload};
 pub use encoding::qr::{ErrorCorrection, QrError, QrMatrix};
-pub use encoding::transport::{Compression, Decoded, Encoding, Form, TransportError};
+pub use encoding::transport::{Compression, Decoded, Encoding, Form, InflateError, TransportError};
 
 // Signature suites.
 pub use suite::{Ed25519, Suite, SuiteError, ACCEPTED_ALGORITHMS};
@@ -91,8 +91,8 @@ pub use suite::{Ed25519, Suite, SuiteError, ACCEPTED_ALGORITHMS};
 pub use model::digest::{hash_reader, FileDigest, FileHasher};
 pub use model::identifier::{IdentifierError, LicenseId, LicenseTypeCode, OrgCode, ResidentId};
 pub use model::license::{
-    AttachmentError, AttachmentRef, Field, FieldValue, Holder, HolderId, License, LicenseError,
-    Validity, FORMAT_VERSION, TAG_DAYS_SINCE_EPOCH,
+    AttachmentError, AttachmentRef, Field, FieldValue, Holder, HolderId, HolderProblem, License,
+    LicenseError, Validity, FORMAT_VERSION, TAG_DAYS_SINCE_EPOCH,
 };
 pub use model::template::{
     parse_date, ColumnProblem, DateError, FieldKind, FieldSpec, HolderKind, IssueContext,
@@ -105,7 +105,9 @@ pub use model::time::{license_day, LICENSE_UTC_OFFSET_HOURS};
 pub use documents::attestation::{Attestation, Statement, ATTESTATION_VERSION};
 #[cfg(feature = "issuance")]
 pub use documents::cert::CertRequest;
-pub use documents::cert::{CertError, Certificate, CertificationRequest};
+pub use documents::cert::{
+    CertError, Certificate, CertificationRequest, DepartmentProblem, LicenseTypesProblem,
+};
 pub use documents::status_list::{StatusList, StatusListError};
 pub use documents::trust_list::{TrustList, TrustListError};
 #[cfg(feature = "issuance")]

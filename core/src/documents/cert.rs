@@ -76,19 +76,55 @@ pub enum CertError {
     NotRoot(&'static str),
     /// A department certificate lacks something it needs.
     #[error("not a department certificate: {0}")]
-    NotDepartment(String),
+    NotDepartment(DepartmentProblem),
     /// The organisation code in the subject is invalid.
     #[error("organisation code in the certificate: {0}")]
     OrgCode(IdentifierError),
     /// The license types extension is malformed.
     #[error("license types extension: {0}")]
-    LicenseTypes(String),
+    LicenseTypes(LicenseTypesProblem),
     /// A critical extension this library does not understand.
     #[error("certificate has a critical extension {0} that this verifier does not understand")]
     UnknownCriticalExtension(String),
     /// Building a certificate failed.
     #[error("cannot build certificate: {0}")]
     Build(String),
+}
+
+/// Why a certificate is not a department certificate.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum DepartmentProblem {
+    /// It is a CA certificate.
+    #[error("it is a CA certificate")]
+    IsCa,
+    /// Its key usage does not allow signing documents.
+    #[error("key usage does not include digitalSignature")]
+    NoDigitalSignature,
+    /// No organisation code in the subject.
+    #[error("no organizationIdentifier ({ORG_ID_PREFIX}<organisation code>) in the subject")]
+    NoOrgCode,
+    /// The organizationIdentifier lacks the prefix.
+    #[error("organizationIdentifier {0:?} does not start with {ORG_ID_PREFIX}")]
+    OrgIdPrefix(String),
+    /// No permitted license types.
+    #[error("no permitted license types (extension {OID_LICENSE_TYPES})")]
+    NoLicenseTypes,
+}
+
+/// Why the permitted-license-types extension is malformed.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum LicenseTypesProblem {
+    /// Not a DER SEQUENCE OF UTF8String.
+    #[error("not a SEQUENCE OF UTF8String: {0}")]
+    NotUtf8Sequence(der::Error),
+    /// Not 1 to [`MAX_LICENSE_TYPES`] entries.
+    #[error("must list 1 to {MAX_LICENSE_TYPES} license types, found {0}")]
+    Count(usize),
+    /// An entry is not a license type code.
+    #[error("{0}")]
+    Code(IdentifierError),
 }
 
 /// A parsed certificate whose structure has been checked (its issuer's signature is checked by
@@ -234,9 +270,7 @@ impl Certificate {
                     })
                 })?;
                 let code = text.strip_prefix(ORG_ID_PREFIX).ok_or_else(|| {
-                    CertError::NotDepartment(format!(
-                        "organizationIdentifier {text:?} does not start with {ORG_ID_PREFIX}"
-                    ))
+                    CertError::NotDepartment(DepartmentProblem::OrgIdPrefix(text.to_owned()))
                 })?;
                 code.parse::<OrgCode>().map_err(CertError::OrgCode)
             })
@@ -355,22 +389,18 @@ impl Certificate {
     /// with an organisation code and at least one license type.
     pub fn check_department(&self) -> Result<(), CertError> {
         if self.0.is_ca {
-            return Err(CertError::NotDepartment("it is a CA certificate".into()));
+            return Err(CertError::NotDepartment(DepartmentProblem::IsCa));
         }
         if !self.0.can_sign_documents {
             return Err(CertError::NotDepartment(
-                "key usage does not include digitalSignature".into(),
+                DepartmentProblem::NoDigitalSignature,
             ));
         }
         if self.0.org_code.is_none() {
-            return Err(CertError::NotDepartment(format!(
-                "no organizationIdentifier ({ORG_ID_PREFIX}<organisation code>) in the subject"
-            )));
+            return Err(CertError::NotDepartment(DepartmentProblem::NoOrgCode));
         }
         if self.0.license_types.is_empty() {
-            return Err(CertError::NotDepartment(format!(
-                "no permitted license types (extension {OID_LICENSE_TYPES})"
-            )));
+            return Err(CertError::NotDepartment(DepartmentProblem::NoLicenseTypes));
         }
         Ok(())
     }
@@ -444,11 +474,7 @@ pub fn parse_certification_request(bytes: &[u8]) -> Result<CertificationRequest,
         .find(|a| a.attr_type().to_id_string() == OID_ORGANIZATION_IDENTIFIER)
         .and_then(|a| a.as_str().ok())
         .and_then(|t| t.strip_prefix(ORG_ID_PREFIX))
-        .ok_or_else(|| {
-            CertError::NotDepartment(format!(
-                "the request has no organizationIdentifier {ORG_ID_PREFIX}<organisation code>"
-            ))
-        })?
+        .ok_or(CertError::NotDepartment(DepartmentProblem::NoOrgCode))?
         .parse::<OrgCode>()
         .map_err(CertError::OrgCode)?;
     Ok(CertificationRequest {
@@ -465,11 +491,10 @@ fn hex_upper(bytes: &[u8]) -> String {
 fn parse_license_types(der_bytes: &[u8]) -> Result<Vec<LicenseTypeCode>, CertError> {
     use der::Decode;
     let items = Vec::<der::asn1::Utf8StringRef<'_>>::from_der(der_bytes)
-        .map_err(|e| CertError::LicenseTypes(format!("not a SEQUENCE OF UTF8String: {e}")))?;
+        .map_err(|e| CertError::LicenseTypes(LicenseTypesProblem::NotUtf8Sequence(e)))?;
     if items.is_empty() || items.len() > MAX_LICENSE_TYPES {
-        return Err(CertError::LicenseTypes(format!(
-            "must list 1 to {MAX_LICENSE_TYPES} license types, found {}",
-            items.len()
+        return Err(CertError::LicenseTypes(LicenseTypesProblem::Count(
+            items.len(),
         )));
     }
     items
@@ -477,7 +502,7 @@ fn parse_license_types(der_bytes: &[u8]) -> Result<Vec<LicenseTypeCode>, CertErr
         .map(|s| {
             s.as_str()
                 .parse::<LicenseTypeCode>()
-                .map_err(|e| CertError::LicenseTypes(e.to_string()))
+                .map_err(|e| CertError::LicenseTypes(LicenseTypesProblem::Code(e)))
         })
         .collect()
 }

@@ -119,7 +119,7 @@ pub enum CoseError {
     NotFourItems,
     /// The protected header is malformed.
     #[error("protected header: {0}")]
-    ProtectedHeader(String),
+    ProtectedHeader(HeaderProblem),
     /// The protected header is not in deterministic encoding.
     #[error("protected header: {0}")]
     ProtectedHeaderCbor(CborError),
@@ -169,6 +169,24 @@ pub enum CoseError {
         /// The document's.
         found: i64,
     },
+}
+
+/// What is wrong with a protected header's structure.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum HeaderProblem {
+    /// The header is not a byte string.
+    #[error("must be a byte string, found {0}")]
+    NotBytes(&'static str),
+    /// The header's bytes do not encode a map.
+    #[error("must encode a map, found {0}")]
+    NotAMap(&'static str),
+    /// A label other than alg, content type and kid.
+    #[error("unexpected header label {0}")]
+    UnexpectedLabel(String),
+    /// The kid is not a byte string.
+    #[error("kid must be a byte string, found {0}")]
+    KidNotBytes(&'static str),
 }
 
 /// A key identifier: the first 8 bytes of SHA-256 over the signer's raw public key (32 bytes for
@@ -370,9 +388,8 @@ impl CoseSign1 {
             return Err(CoseError::NotFourItems);
         };
         let Value::Bytes(protected) = protected else {
-            return Err(CoseError::ProtectedHeader(format!(
-                "must be a byte string, found {}",
-                cbor::kind(&protected)
+            return Err(CoseError::ProtectedHeader(HeaderProblem::NotBytes(
+                cbor::kind(&protected),
             )));
         };
         let (alg, kid, content_type) = parse_protected(&protected)?;
@@ -467,15 +484,16 @@ fn parse_protected(bytes: &[u8]) -> Result<(i64, Kid, ContentType), CoseError> {
         return Err(CoseError::MissingAlgorithm);
     }
     let value = cbor::decode(bytes).map_err(CoseError::ProtectedHeaderCbor)?;
-    let mut map = MapReader::new(value, "protected header").map_err(|e| match e {
-        FieldError::NotAMap { found, .. } => {
-            CoseError::ProtectedHeader(format!("must encode a map, found {found}"))
-        }
-        other => CoseError::ProtectedHeader(format!("unexpected header label: {other}")),
+    let mut map = MapReader::new(value, "protected header").map_err(|e| {
+        CoseError::ProtectedHeader(match e {
+            FieldError::NotAMap { found, .. } => HeaderProblem::NotAMap(found),
+            FieldError::UnknownKey { key, .. } => HeaderProblem::UnexpectedLabel(key),
+            other => HeaderProblem::UnexpectedLabel(other.to_string()),
+        })
     })?;
     if let Err(FieldError::UnknownKey { key, .. }) = map.only(label::ALL) {
-        return Err(CoseError::ProtectedHeader(format!(
-            "unexpected header label {key}"
+        return Err(CoseError::ProtectedHeader(HeaderProblem::UnexpectedLabel(
+            key,
         )));
     }
     let alg = match map.optional(label::ALG) {
@@ -494,9 +512,8 @@ fn parse_protected(bytes: &[u8]) -> Result<(i64, Kid, ContentType), CoseError> {
             .try_into()
             .map_err(|_| CoseError::BadKidLength(b.len()))?),
         Some(other) => {
-            return Err(CoseError::ProtectedHeader(format!(
-                "kid must be a byte string, found {}",
-                cbor::kind(&other)
+            return Err(CoseError::ProtectedHeader(HeaderProblem::KidNotBytes(
+                cbor::kind(&other),
             )))
         }
     };

@@ -125,16 +125,31 @@ pub enum TransportError {
     },
     /// Invalid base64url.
     #[error("invalid base64url: {0}")]
-    BadBase64(String),
+    BadBase64(base64::DecodeError),
     /// The compressed data is corrupt.
     #[error("compressed data is corrupt: {0}")]
-    Inflate(String),
+    Inflate(InflateError),
     /// The (decompressed) bytes exceed [`MAX_SIGNED_LEN`].
     #[error("the signed document would be larger than the limit of {max} bytes")]
     TooLarge {
         /// The limit.
         max: usize,
     },
+}
+
+/// Why zlib data does not inflate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum InflateError {
+    /// The data ends before the stream does.
+    #[error("the data ends early (truncated)")]
+    Truncated,
+    /// The Adler-32 checksum differs.
+    #[error("checksum mismatch (the data was altered)")]
+    Checksum,
+    /// Not a valid zlib stream.
+    #[error("not a valid zlib stream")]
+    Corrupt,
 }
 
 /// A decoded transport text.
@@ -191,7 +206,7 @@ pub fn decode(text: &str) -> Result<Decoded, TransportError> {
         Encoding::Base45 => decode_base45(data)?,
         Encoding::Base64Url => URL_SAFE_NO_PAD
             .decode(data)
-            .map_err(|e| TransportError::BadBase64(e.to_string()))?,
+            .map_err(TransportError::BadBase64)?,
     };
     let signed = if form.compressed {
         inflate(&bytes)?
@@ -308,12 +323,10 @@ fn inflate(bytes: &[u8]) -> Result<Vec<u8>, TransportError> {
             max: MAX_SIGNED_LEN,
         },
         TINFLStatus::NeedsMoreInput | TINFLStatus::FailedCannotMakeProgress => {
-            TransportError::Inflate("the data ends early (truncated)".into())
+            TransportError::Inflate(InflateError::Truncated)
         }
-        TINFLStatus::Adler32Mismatch => {
-            TransportError::Inflate("checksum mismatch (the data was altered)".into())
-        }
-        other => TransportError::Inflate(format!("{other:?}")),
+        TINFLStatus::Adler32Mismatch => TransportError::Inflate(InflateError::Checksum),
+        _ => TransportError::Inflate(InflateError::Corrupt),
     })
 }
 

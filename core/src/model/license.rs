@@ -183,7 +183,7 @@ pub enum LicenseError {
     },
     /// The holder entry is malformed.
     #[error("holder: {0}")]
-    BadHolder(String),
+    BadHolder(HolderProblem),
     /// An attachment reference is malformed.
     #[error("attachment {index}: {reason}")]
     BadAttachment {
@@ -218,6 +218,18 @@ impl From<TextError> for LicenseError {
             },
         }
     }
+}
+
+/// What is wrong with a license's holder entry.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum HolderProblem {
+    /// Not `[kind, name]`.
+    #[error("must be [kind, name] with an integer kind and a text name")]
+    Shape,
+    /// An unknown kind.
+    #[error("kind {0} is not 1 (organisation), 2 (person) or 3 (other)")]
+    Kind(i128),
 }
 
 /// Why an attachment reference is malformed.
@@ -630,11 +642,7 @@ impl License {
         let holder = cbor::array(map.required(keys::HOLDER)?, keys::HOLDER.name)?;
         let (kind, holder_name) = match <[Value; 2]>::try_from(holder) {
             Ok([Value::Integer(kind), Value::Text(name)]) => (kind, name),
-            _ => {
-                return Err(LicenseError::BadHolder(
-                    "must be [kind, name] with an integer kind and a text name".into(),
-                ))
-            }
+            _ => return Err(LicenseError::BadHolder(HolderProblem::Shape)),
         };
         let holder_id = match kind {
             1 => {
@@ -648,11 +656,7 @@ impl License {
                 source,
             })?),
             3 => HolderId::Other(sub),
-            k => {
-                return Err(LicenseError::BadHolder(format!(
-                    "kind {k} is not 1 (organisation), 2 (person) or 3 (other)"
-                )))
-            }
+            k => return Err(LicenseError::BadHolder(HolderProblem::Kind(k))),
         };
         let type_name = cbor::text(map.required(keys::TYPE_NAME)?, keys::TYPE_NAME.name)?;
         let issuer_name = cbor::text(map.required(keys::ISSUER_NAME)?, keys::ISSUER_NAME.name)?;

@@ -8,7 +8,7 @@ use time::Date;
 use super::license::check_binding;
 use super::reason::Reason;
 use super::trust::TrustedKey;
-use crate::documents::cert::{CertError, Certificate};
+use crate::documents::cert::{CertError, Certificate, DepartmentProblem};
 use crate::model::identifier::{LicenseTypeCode, OrgCode};
 
 /// Why a department must not sign with its certificate.
@@ -51,7 +51,7 @@ pub fn check_issuing_certificate(
     }
     let Some(org_code) = cert.org_code().cloned() else {
         // check_department refuses a certificate without one; stay total all the same.
-        return Err(CertError::NotDepartment("no organisation code".into()).into());
+        return Err(CertError::NotDepartment(DepartmentProblem::NoOrgCode).into());
     };
     let signer = TrustedKey {
         key: *key,

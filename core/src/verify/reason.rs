@@ -336,8 +336,12 @@ mod tests {
                 position: 1,
                 detail: "",
             }),
-            Reason::Transport(TransportError::BadBase64(String::new())),
-            Reason::Transport(TransportError::Inflate(String::new())),
+            Reason::Transport(TransportError::BadBase64(
+                base64::DecodeError::InvalidLength(1),
+            )),
+            Reason::Transport(TransportError::Inflate(
+                crate::encoding::transport::InflateError::Checksum,
+            )),
             Reason::Transport(TransportError::TooLarge { max: 0 }),
             Reason::Cose(CoseError::TooLarge { len: 1, max: 0 }),
             Reason::Cose(CoseError::NotFourItems),

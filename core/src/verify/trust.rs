@@ -25,7 +25,7 @@ use thiserror::Error;
 use time::{Duration, OffsetDateTime};
 
 use super::envelope::{open, Failure, Input, KeyRing, OpenError};
-use crate::documents::cert::{CertError, Certificate};
+use crate::documents::cert::{CertError, Certificate, DepartmentProblem};
 use crate::documents::status_list::{StatusList, StatusListError};
 use crate::documents::trust_list::{TrustList, TrustListError};
 use crate::encoding::cose::{CoseError, Kid, Payload};
@@ -340,7 +340,7 @@ impl TrustStore {
         for (index, cert) in certificates.into_iter().enumerate() {
             // checked_certificates refused every certificate without an organisation code.
             let Some(org_code) = cert.org_code().cloned() else {
-                let source = CertError::NotDepartment("no organisation code".into());
+                let source = CertError::NotDepartment(DepartmentProblem::NoOrgCode);
                 return Err(TrustError::ListedCertificate { index, source });
             };
             let entry = TrustedKey {
