@@ -328,7 +328,9 @@ impl Key {
 #[derive(Debug)]
 pub(crate) struct MapReader {
     what: &'static str,
-    entries: std::collections::BTreeMap<i128, Value>,
+    /// The entries in the map's (deterministic) order; a taken entry's value is `None`. Maps in
+    /// the format are small, so a linear search beats building a tree.
+    entries: Vec<(i128, Option<Value>)>,
 }
 
 impl MapReader {
@@ -340,12 +342,10 @@ impl MapReader {
                 found: kind(&value),
             });
         };
-        let mut entries = std::collections::BTreeMap::new();
+        let mut entries = Vec::with_capacity(map.len());
         for (k, v) in map {
             match k {
-                Value::Integer(k) => {
-                    entries.insert(k, v);
-                }
+                Value::Integer(k) => entries.push((k, Some(v))),
                 other => {
                     return Err(FieldError::UnknownKey {
                         what,
@@ -362,7 +362,8 @@ impl MapReader {
     pub(crate) fn only(&self, known: &[Key]) -> Result<(), FieldError> {
         match self
             .entries
-            .keys()
+            .iter()
+            .map(|(k, _)| k)
             .find(|k| !known.iter().any(|key| i128::from(key.label) == **k))
         {
             Some(k) => Err(FieldError::UnknownKey {
@@ -375,7 +376,11 @@ impl MapReader {
 
     /// The entry under `key`, if present.
     pub(crate) fn optional(&mut self, key: Key) -> Option<Value> {
-        self.entries.remove(&key.label.into())
+        let label = i128::from(key.label);
+        self.entries
+            .iter_mut()
+            .find(|(k, _)| *k == label)
+            .and_then(|(_, v)| v.take())
     }
 
     /// The entry under `key`; an error naming it when absent.
@@ -389,8 +394,8 @@ impl MapReader {
 
     /// Succeed only when every entry has been taken.
     pub(crate) fn finish(self) -> Result<(), FieldError> {
-        match self.entries.keys().next() {
-            Some(k) => Err(FieldError::UnknownKey {
+        match self.entries.iter().find(|(_, v)| v.is_some()) {
+            Some((k, _)) => Err(FieldError::UnknownKey {
                 what: self.what,
                 key: k.to_string(),
             }),
