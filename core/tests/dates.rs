@@ -349,6 +349,8 @@ proptest! {
         let earliest = cst_day((now - SKEW).max(first_second()));
         let expected = if issued < cert_from {
             Some("issued_before_certificate")
+        } else if issued > latest {
+            Some("issued_in_future")
         } else if from > latest {
             Some("not_yet_valid")
         } else if until.is_some_and(|u| u < earliest) {
@@ -369,7 +371,7 @@ proptest! {
         let expected = if cst_day(at) < cert_from {
             Some("issued_before_certificate")
         } else if at > now + SKEW {
-            Some("not_yet_valid")
+            Some("issued_in_future")
         } else {
             None
         };

@@ -78,13 +78,15 @@ prop_compose! {
         issuer_name in text(),
         holder_name in text(),
         holder_id in holder_id(),
-        issued_on in date(),
-        from in date(),
+        day_a in date(),
+        day_b in date(),
         length in proptest::option::of(0i64..40_000),
         fields in proptest::collection::btree_map("[a-z][a-z0-9_]{0,31}", field_value(), 0..8),
         attachments in proptest::collection::vec(attachment(), 0..4),
         status_index in proptest::option::of(any::<u64>()),
     ) -> License {
+        // Validity never starts before the issue date.
+        let (issued_on, from) = (day_a.min(day_b), day_a.max(day_b));
         let max = Date::from_calendar_date(9999, time::Month::December, 31).unwrap();
         let validity = match length {
             Some(days) => Validity::until(from, from.checked_add(Duration::days(days)).unwrap_or(max).min(max)).unwrap(),

@@ -84,8 +84,9 @@ impl Verdict {
 /// headers, that the signer's key is trusted and not revoked, the signature, the license payload
 /// (all through the one envelope path, [`crate::open`]), that the license names the signing
 /// department as its issuer, that the department's certificate (if any) permits the license type
-/// and was valid on the issue date, the issuing department's revocation status list (if
-/// loaded), and the validity dates (China Standard Time, with [`MAX_CLOCK_SKEW`]). Never panics.
+/// and was valid on the issue date, that the issue date is not after today, the issuing
+/// department's revocation status list (if loaded), and the validity dates (China Standard Time,
+/// with [`MAX_CLOCK_SKEW`]). Never panics.
 pub fn verify(input: Input<'_>, trust: &TrustStore, now: OffsetDateTime) -> Verdict {
     match unseal::<License, TrustedKey>(input) {
         Ok(sealed) => finish(sealed, trust, now, None),
@@ -128,6 +129,14 @@ fn finish(
     if let Err(reason) = check_signer(&license, signer) {
         return reject(reason, kid, Some(license));
     }
+    let latest_today = license_day(saturating_add(now, MAX_CLOCK_SKEW));
+    if license.issued_on > latest_today {
+        let reason = Reason::IssuedInFuture {
+            issued_on: license.issued_on,
+            today: license_day(now),
+        };
+        return reject(reason, kid, Some(license));
+    }
     let revocation = match (
         license.status_index,
         trust.status_list(license.issuer_code()),
@@ -149,7 +158,6 @@ fn finish(
         },
     };
     let validity = license.validity;
-    let latest_today = license_day(saturating_add(now, MAX_CLOCK_SKEW));
     // `None`: past the last representable date, when every license with an end has expired.
     let earliest_today = checked_license_day(saturating_add(now, -MAX_CLOCK_SKEW));
     if latest_today < validity.from() {

@@ -6,7 +6,7 @@
 //! table by `fixtures/tests/format_doc.rs`.
 
 use thiserror::Error;
-use time::Date;
+use time::{Date, OffsetDateTime};
 
 use super::envelope::OpenError;
 use super::trust::TrustedKey;
@@ -125,6 +125,10 @@ pub const REASON_CODES: &[ReasonCode] = &[
         zh: "发证日期晚于签发机关证书的到期日期",
     },
     ReasonCode {
+        code: "issued_in_future",
+        zh: "签发日期晚于今天，证照无效",
+    },
+    ReasonCode {
         code: "revoked",
         zh: "此证照已被发证机关注销或撤销",
     },
@@ -204,6 +208,23 @@ pub enum Reason {
         /// Last day of the certificate (UTC+8).
         certificate_until: Date,
     },
+    /// The license's issue date is after today (China Standard Time, beyond the clock skew): no
+    /// genuine license can have been issued yet.
+    #[error("issued on {issued_on}, which is after today ({today}, China Standard Time)")]
+    IssuedInFuture {
+        /// License issue date.
+        issued_on: Date,
+        /// Today (China Standard Time).
+        today: Date,
+    },
+    /// An attestation's time is after now (beyond the clock skew).
+    #[error("attested at {attested_at}, which is after now ({now})")]
+    AttestedInFuture {
+        /// The attestation time.
+        attested_at: OffsetDateTime,
+        /// The verifier's time.
+        now: OffsetDateTime,
+    },
     /// The issuing department's status list marks this license as revoked.
     #[error("revoked by the issuing department (status list {list_sequence}, entry {index})")]
     Revoked {
@@ -276,6 +297,7 @@ impl Reason {
             Reason::TypeNotPermitted { .. } => "type_not_permitted",
             Reason::IssuedBeforeCertificate { .. } => "issued_before_certificate",
             Reason::CertificateExpired { .. } => "certificate_expired",
+            Reason::IssuedInFuture { .. } | Reason::AttestedInFuture { .. } => "issued_in_future",
             Reason::Revoked { .. } => "revoked",
             Reason::NotYetValid { .. } => "not_yet_valid",
             Reason::Expired { .. } => "expired",
@@ -369,6 +391,14 @@ mod tests {
             Reason::CertificateExpired {
                 issued_on: date!(2022 - 01 - 01),
                 certificate_until: date!(2021 - 01 - 01),
+            },
+            Reason::IssuedInFuture {
+                issued_on: date!(2020 - 01 - 02),
+                today: date!(2020 - 01 - 01),
+            },
+            Reason::AttestedInFuture {
+                attested_at: time::macros::datetime!(2020-01-02 0:00 UTC),
+                now: time::macros::datetime!(2020-01-01 0:00 UTC),
             },
             Reason::Revoked {
                 index: 1,
