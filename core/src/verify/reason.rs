@@ -14,7 +14,6 @@ use crate::encoding::cose::{CoseError, Kid};
 use crate::encoding::transport::TransportError;
 use crate::model::identifier::{LicenseTypeCode, OrgCode};
 use crate::model::license::LicenseError;
-use crate::suite::SuiteError;
 
 /// A reason code with its plain-language Chinese message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,10 +82,6 @@ pub const REASON_CODES: &[ReasonCode] = &[
     ReasonCode {
         code: "wrong_document_type",
         zh: "这不是电子证照（是其他类型的签名文件）",
-    },
-    ReasonCode {
-        code: "bad_key",
-        zh: "签发机关的密钥无效",
     },
     ReasonCode {
         code: "unknown_signer",
@@ -285,7 +280,9 @@ impl Reason {
                     "wrong_document_type"
                 }
                 CoseError::BadPayload | CoseError::SignatureNotBytes => "bad_cose",
-                CoseError::Suite(SuiteError::BadPublicKey(_)) => "bad_key",
+                // Every key of a trust store passed the suite's key check when it was added
+                // (TrustError::BadKey, code bad_key, refuses the others), so a verdict never
+                // meets a bad key; were one to reach it, the signature does not verify with it.
                 CoseError::Suite(_) | CoseError::AlgorithmMismatch { .. } => "bad_signature",
             },
             Reason::License(LicenseError::Cbor(_)) => "bad_cbor",
@@ -342,6 +339,7 @@ impl Reason {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::suite::SuiteError;
     use time::macros::date;
 
     #[test]
