@@ -64,6 +64,24 @@ fn texts_must_be_printable_and_bounded() {
         err(|l| l.holder.name = "abc\u{202e}fed".into()),
         LicenseError::ForbiddenChar { code: 0x202e, .. }
     ));
+    // Invisible format characters: zero-width space, non-joiner and joiner, line and paragraph
+    // separators, the byte order mark, the Arabic letter mark and every bidi control.
+    for c in [
+        '\u{200B}', '\u{200C}', '\u{200D}', '\u{200E}', '\u{200F}', '\u{2028}', '\u{2029}',
+        '\u{202A}', '\u{202E}', '\u{2060}', '\u{2066}', '\u{2069}', '\u{FEFF}', '\u{061C}',
+    ] {
+        let e = err(|l| l.holder.name = format!("张{c}三"));
+        assert_eq!(
+            e,
+            LicenseError::ForbiddenChar {
+                field: "holder name".into(),
+                code: c as u32,
+                position: 2
+            },
+            "U+{:04X}",
+            c as u32
+        );
+    }
     assert!(matches!(
         err(|l| l.type_name = "证".repeat(400)),
         LicenseError::TooLong {

@@ -20,9 +20,10 @@ fn resident_id() -> impl Strategy<Value = ResidentId> {
     "[0-9]{17}".prop_map(|s| ResidentId::with_check(&s).unwrap())
 }
 
-/// Printable text (no control or format characters), 1 to 40 characters.
+/// Printable text (no control, format, line or paragraph separator characters), 1 to 40
+/// characters.
 fn text() -> impl Strategy<Value = String> {
-    "\\PC{1,40}"
+    "[^\\p{C}\\p{Zl}\\p{Zp}]{1,40}"
 }
 
 fn date() -> impl Strategy<Value = Date> {

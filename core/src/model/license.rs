@@ -152,7 +152,7 @@ pub enum LicenseError {
     /// A text contains a control or bidirectional-formatting character, which could disguise
     /// what is displayed.
     #[error(
-        "{field} contains the control or formatting character U+{code:04X} at character {position}"
+        "{field} contains the control or invisible formatting character U+{code:04X} at character {position}"
     )]
     ForbiddenChar {
         /// Which entry.
