@@ -52,6 +52,10 @@ pub const REASON_CODES: &[ReasonCode] = &[
         zh: "链接中没有有效的证照内容",
     },
     ReasonCode {
+        code: "insecure_url",
+        zh: "链接不是安全的 https 地址，已拒绝",
+    },
+    ReasonCode {
         code: "bad_base45",
         zh: "二维码内容不完整或已损坏",
     },
@@ -257,6 +261,7 @@ impl Reason {
                 TransportError::UnsupportedVersion(_) => "unsupported_version",
                 TransportError::UnknownForm(_) => "unknown_form",
                 TransportError::BadUrl => "bad_url",
+                TransportError::NotHttps(_) => "insecure_url",
                 TransportError::BadBase45 { .. } => "bad_base45",
                 TransportError::BadBase64(_) => "bad_base64",
                 TransportError::Inflate(_) => "bad_compression",
@@ -352,6 +357,7 @@ mod tests {
             Reason::Transport(TransportError::UnsupportedVersion(String::new())),
             Reason::Transport(TransportError::UnknownForm(String::new())),
             Reason::Transport(TransportError::BadUrl),
+            Reason::Transport(TransportError::NotHttps("http".into())),
             Reason::Transport(TransportError::BadBase45 {
                 position: 1,
                 detail: "",
