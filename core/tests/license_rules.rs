@@ -64,6 +64,24 @@ fn texts_must_be_printable_and_bounded() {
         err(|l| l.holder.name = "abc\u{202e}fed".into()),
         LicenseError::ForbiddenChar { code: 0x202e, .. }
     ));
+    // Invisible format characters: zero-width space, non-joiner and joiner, line and paragraph
+    // separators, the byte order mark, the Arabic letter mark and every bidi control.
+    for c in [
+        '\u{200B}', '\u{200C}', '\u{200D}', '\u{200E}', '\u{200F}', '\u{2028}', '\u{2029}',
+        '\u{202A}', '\u{202E}', '\u{2060}', '\u{2066}', '\u{2069}', '\u{FEFF}', '\u{061C}',
+    ] {
+        let e = err(|l| l.holder.name = format!("张{c}三"));
+        assert_eq!(
+            e,
+            LicenseError::ForbiddenChar {
+                field: "holder name".into(),
+                code: c as u32,
+                position: 2
+            },
+            "U+{:04X}",
+            c as u32
+        );
+    }
     assert!(matches!(
         err(|l| l.type_name = "证".repeat(400)),
         LicenseError::TooLong {
@@ -165,6 +183,30 @@ fn expiry_is_inclusive_in_china_time() {
             .map(Reason::code),
         Some("expired")
     );
+}
+
+/// A trust store for `sample()`'s issuer and the key that signs for it.
+fn signer() -> (SigningKey, TrustStore) {
+    let key = SigningKey::from_bytes(&[9; 32]);
+    let mut trust = TrustStore::new();
+    trust
+        .add(
+            key.verifying_key(),
+            sample().issuer_code().clone(),
+            "福州市市场监督管理局",
+        )
+        .unwrap();
+    (key, trust)
+}
+
+#[test]
+fn validity_starts_in_china_time() {
+    let (key, trust) = signer();
+    // Issued on 2024-02-01, valid from 2024-03-01.
+    let mut l = sample();
+    l.issued_on = date!(2024 - 02 - 01);
+    let signed = l.sign(&key).unwrap();
+    let at = |s: time::OffsetDateTime| verify(Input::Bytes(&signed), &trust, s);
     // The day before validity starts, more than the skew before midnight: not yet valid.
     assert_eq!(
         at(time::macros::datetime!(2024-02-29 15:54 UTC))
@@ -174,6 +216,68 @@ fn expiry_is_inclusive_in_china_time() {
     );
     assert!(at(time::macros::datetime!(2024-02-29 15:56 UTC)).is_valid());
     assert!(at(time::macros::datetime!(2024-02-29 16:00 UTC)).is_valid());
+}
+
+#[test]
+fn a_license_issued_in_the_future_is_invalid() {
+    let (key, trust) = signer();
+    // Issued (and valid from) 2024-03-01 in Beijing.
+    let signed = sample().sign(&key).unwrap();
+    let at = |s: time::OffsetDateTime| verify(Input::Bytes(&signed), &trust, s);
+    // 2024-02-29 23:54 in Beijing, more than the clock skew before the issue day.
+    assert_eq!(
+        at(time::macros::datetime!(2024-02-29 15:54 UTC))
+            .reason()
+            .map(Reason::code),
+        Some("issued_in_future")
+    );
+    // A year early, too, whatever the validity says.
+    let mut l = sample();
+    l.validity = Validity::perpetual(date!(2025 - 03 - 01));
+    let signed_later = l.sign(&key).unwrap();
+    assert_eq!(
+        verify(
+            Input::Bytes(&signed_later),
+            &trust,
+            time::macros::datetime!(2023-03-01 12:00 +8)
+        )
+        .reason()
+        .map(Reason::code),
+        Some("issued_in_future")
+    );
+    // Within the skew, and on the day: valid.
+    assert!(at(time::macros::datetime!(2024-02-29 15:56 UTC)).is_valid());
+    assert!(at(time::macros::datetime!(2024-03-01 00:00 +8)).is_valid());
+}
+
+#[test]
+fn validity_may_not_start_before_the_issue_date() {
+    // Encoding refuses it.
+    let mut l = sample();
+    l.validity = Validity::until(date!(2024 - 02 - 29), date!(2034 - 02 - 28)).unwrap();
+    let e = l.to_cbor().unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "validity starts on 2024-02-29, before the issue date 2024-03-01"
+    );
+    // Decoding refuses it: nbf (key 5) one day before iat (key 6), both 19783 (2024-03-01).
+    let mut payload = sample().to_cbor().unwrap();
+    let nbf = [0x05, 0x19, 0x4d, 0x47, 0x06, 0x19, 0x4d, 0x47];
+    let at = payload
+        .windows(nbf.len())
+        .position(|w| w == nbf)
+        .expect("nbf and iat in the payload");
+    payload[at + 3] = 0x46;
+    assert_eq!(License::from_cbor(&payload).unwrap_err(), e);
+    // And a verifier reports it as a malformed license.
+    let (key, trust) = signer();
+    let signed = elicense::cose::sign(&payload, &key, ContentType::License);
+    let verdict = verify(
+        Input::Bytes(&signed),
+        &trust,
+        time::macros::datetime!(2024-06-01 12:00 +8),
+    );
+    assert_eq!(verdict.reason().map(Reason::code), Some("bad_license"));
 }
 
 #[test]

@@ -1,5 +1,7 @@
-//! Property tests: any valid license survives encode → sign → text → verify unchanged, and no
-//! input, however malformed, makes a parser panic or a mutated document verify.
+//! Property tests: any valid license survives encode → sign → text → verify unchanged; no input,
+//! however malformed, makes a parser panic or a mutated document verify; an edited text verifies
+//! only as the very same license; and every refusal has a listed code on which `verify_many`, the
+//! view and `inspect` agree (against a store that trusts a key, so a forgery could pass).
 
 use elicense::identifier::MAX_SEQUENCE;
 use elicense::*;
@@ -18,9 +20,10 @@ fn resident_id() -> impl Strategy<Value = ResidentId> {
     "[0-9]{17}".prop_map(|s| ResidentId::with_check(&s).unwrap())
 }
 
-/// Printable text (no control or format characters), 1 to 40 characters.
+/// Printable text (no control, format, line or paragraph separator characters), 1 to 40
+/// characters.
 fn text() -> impl Strategy<Value = String> {
-    "\\PC{1,40}"
+    "[^\\p{C}\\p{Zl}\\p{Zp}]{1,40}"
 }
 
 fn date() -> impl Strategy<Value = Date> {
@@ -78,13 +81,15 @@ prop_compose! {
         issuer_name in text(),
         holder_name in text(),
         holder_id in holder_id(),
-        issued_on in date(),
-        from in date(),
+        day_a in date(),
+        day_b in date(),
         length in proptest::option::of(0i64..40_000),
         fields in proptest::collection::btree_map("[a-z][a-z0-9_]{0,31}", field_value(), 0..8),
         attachments in proptest::collection::vec(attachment(), 0..4),
         status_index in proptest::option::of(any::<u64>()),
     ) -> License {
+        // Validity never starts before the issue date.
+        let (issued_on, from) = (day_a.min(day_b), day_a.max(day_b));
         let max = Date::from_calendar_date(9999, time::Month::December, 31).unwrap();
         let validity = match length {
             Some(days) => Validity::until(from, from.checked_add(Duration::days(days)).unwrap_or(max).min(max)).unwrap(),
@@ -165,20 +170,97 @@ proptest! {
     }
 
     #[test]
-    fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..2048)) {
-        let trust = TrustStore::new();
+    fn arbitrary_bytes_are_refused_consistently(bytes in proptest::collection::vec(any::<u8>(), 0..2048)) {
+        let (_, trust) = trusting(&[3; 32]);
         let now = noon(Date::from_calendar_date(2025, time::Month::June, 1).unwrap());
         let _ = License::from_cbor(&bytes);
         let _ = CoseSign1::parse(&bytes);
-        prop_assert!(!verify(Input::Bytes(&bytes), &trust, now).is_valid());
-        prop_assert!(!verify(Input::sniff(&bytes), &trust, now).is_valid());
+        for input in [Input::Bytes(&bytes), Input::sniff(&bytes)] {
+            let verdict = verify(input, &trust, now);
+            check_refusal(&verdict, input, &trust, now)?;
+        }
     }
 
     #[test]
-    fn arbitrary_texts_never_panic(s in "(EL1(Z)?(U)?:)?\\PC{0,300}", t in "EL1Z?:[0-9A-Z $%*+./:-]{0,600}") {
-        let trust = TrustStore::new();
+    fn arbitrary_texts_are_refused_consistently(s in "(EL1(Z)?(U)?:)?\\PC{0,300}", t in "EL1Z?:[0-9A-Z $%*+./:-]{0,600}") {
+        let (_, trust) = trusting(&[3; 32]);
         let now = noon(Date::from_calendar_date(2025, time::Month::June, 1).unwrap());
-        prop_assert!(!verify(Input::Text(&s), &trust, now).is_valid());
-        prop_assert!(!verify(Input::Text(&t), &trust, now).is_valid());
+        for text in [&s, &t] {
+            let verdict = verify(Input::Text(text), &trust, now);
+            check_refusal(&verdict, Input::Text(text), &trust, now)?;
+        }
     }
+
+    /// Edits to a genuine text (characters replaced, inserted or removed) never make it verify as
+    /// anything but the very same signed license, and every refusal is consistent.
+    #[test]
+    fn an_edited_text_never_verifies_as_another_license(
+        license in license(),
+        (enc, comp) in encoding(),
+        edits in proptest::collection::vec((any::<prop::sample::Index>(), 0u8..3, any::<char>()), 1..4),
+    ) {
+        let (key, trust) = trusting(&[3; 32]);
+        let license = License { id: LicenseId::new(license.type_code().clone(), key_org(), license.id.sequence()).unwrap(), ..license };
+        let signed = license.sign(&key).unwrap();
+        let mut chars: Vec<char> = transport::encode(&signed, enc, comp).chars().collect();
+        for (at, kind, c) in edits {
+            let i = at.index(chars.len() + 1);
+            match kind {
+                0 if i < chars.len() => chars[i] = c,
+                1 => chars.insert(i, c),
+                _ if i < chars.len() => { chars.remove(i); }
+                _ => chars.push(c),
+            }
+        }
+        let text: String = chars.into_iter().collect();
+        let now = noon(license.validity.from());
+        let verdict = verify(Input::Text(&text), &trust, now);
+        match &verdict {
+            Verdict::Valid(ok) => {
+                prop_assert_eq!(&ok.license, &license);
+                prop_assert_eq!(transport::decode(&text).map(|d| d.signed), Ok(signed));
+            }
+            _ => check_refusal(&verdict, Input::Text(&text), &trust, now)?,
+        }
+    }
+}
+
+fn key_org() -> OrgCode {
+    OrgCode::with_check("11350100MB0312345").unwrap()
+}
+
+/// A store trusting the key with `seed` for [`key_org`].
+fn trusting(seed: &[u8; 32]) -> (SigningKey, TrustStore) {
+    let key = SigningKey::from_bytes(seed);
+    let mut trust = TrustStore::new();
+    trust.add(key.verifying_key(), key_org(), "部门").unwrap();
+    (key, trust)
+}
+
+/// `verdict` on `input` is a refusal whose code is listed, which `verify_many`, the view and (for
+/// what it can read) `inspect` agree with.
+fn check_refusal(
+    verdict: &Verdict,
+    input: Input<'_>,
+    trust: &TrustStore,
+    now: OffsetDateTime,
+) -> Result<(), TestCaseError> {
+    let Some(reason) = verdict.reason() else {
+        return Err(TestCaseError::fail(format!("{input:?} verifies")));
+    };
+    prop_assert!(
+        reason_code(reason.code()).is_some(),
+        "unlisted code {}",
+        reason.code()
+    );
+    prop_assert_eq!(reason.info().code, reason.code());
+    prop_assert_eq!(&verify_many(&[input], trust, now)[0], verdict);
+    let view = VerdictView::new(verdict);
+    prop_assert!(!view.valid);
+    prop_assert_eq!(view.code, Some(reason.code()));
+    if let Err(r) = inspect(input) {
+        // What inspect cannot read, verify refuses for the same reason.
+        prop_assert_eq!(&r, reason);
+    }
+    Ok(())
 }

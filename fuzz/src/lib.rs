@@ -31,13 +31,15 @@ fn starts_with_ignore_ascii_case(text: &str, prefix: &str) -> bool {
 
 /// The transport text inside an input, independently re-implementing what `transport::decode`
 /// documents (docs/FORMAT.md §5): surrounding Unicode white space is ignored, and an input
-/// starting with `http://` or `https://` (any ASCII case) or `#` carries the text after its first
-/// `#`. Returns `None` for a URL without a fragment (decode must then fail).
+/// starting with `https://` (any ASCII case) or `#` carries the text after its first `#`.
+/// Returns `None` for a URL without a fragment and for an `http://` URL (decode must then fail:
+/// `bad_url`, `insecure_url`).
 pub fn transport_text(input: &str) -> Option<&str> {
     let text = input.trim();
-    let is_url = starts_with_ignore_ascii_case(text, "https://")
-        || starts_with_ignore_ascii_case(text, "http://")
-        || text.starts_with('#');
+    if starts_with_ignore_ascii_case(text, "http://") {
+        return None;
+    }
+    let is_url = starts_with_ignore_ascii_case(text, "https://") || text.starts_with('#');
     if is_url {
         text.split_once('#').map(|(_, fragment)| fragment)
     } else {

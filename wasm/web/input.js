@@ -44,7 +44,9 @@ export function handleLocation() {
   const fragment = location.hash.slice(1);
   if (!fragment) return;
   // A base45 text (`#EL1:` / `#EL1Z:`) has spaces, which the browser shows as %20 in the
-  // fragment; the base64url forms are taken with the whole URL, as FORMAT.md §5 specifies.
+  // fragment; the base64url forms are taken as `#` and the fragment, as FORMAT.md §5 specifies
+  // (not with the page's own URL: the core refuses URLs that are not https, and a page opened
+  // from a file or a local server is not, though its fragment is what was scanned).
   if (/^EL1Z?:/.test(fragment)) {
     const spaced = fragment.replaceAll('%20', ' ');
     // '%20' is also valid base45, so the literal reading is tried first.
@@ -59,5 +61,5 @@ export function handleLocation() {
     }
     return handleText(fragment);
   }
-  handleText(location.href);
+  handleText(`#${fragment}`);
 }

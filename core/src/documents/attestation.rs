@@ -107,8 +107,17 @@ impl Attestation {
         }
     }
 
-    /// Check the text fields against the format's rules.
+    /// Check the attestation time and the text fields against the format's rules.
     pub fn validate(&self) -> Result<(), LicenseError> {
+        // Years 1 to 9999, as decoding requires: whatever is signed can be read back.
+        let at = i128::from(self.attested_at.unix_timestamp());
+        if timestamp_from(at).is_none() {
+            return Err(FieldError::OutOfRange {
+                field: keys::AT.name,
+                value: at,
+            }
+            .into());
+        }
         check_text("officer id", &self.officer_id, MAX_OFFICER_ID_LEN)?;
         if let Some(n) = &self.officer_name {
             check_text("officer name", n, MAX_TEXT_BYTES)?;

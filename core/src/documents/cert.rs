@@ -16,8 +16,9 @@ use std::sync::Arc;
 use thiserror::Error;
 use x509_parser::prelude::{ASN1Time, FromDer, ParsedExtension, X509Certificate, X509Name};
 
-use crate::limits::{MAX_CERT_LEN, MAX_LICENSE_TYPES};
+use crate::limits::{MAX_CERT_LEN, MAX_LICENSE_TYPES, MAX_TEXT_BYTES};
 use crate::model::identifier::{IdentifierError, LicenseTypeCode, OrgCode};
+use crate::model::text::{check_text, TextError};
 use crate::suite::{Ed25519, Suite, SuiteError};
 
 /// Object identifier of Ed25519 (RFC 8410).
@@ -83,6 +84,10 @@ pub enum CertError {
     /// The license types extension is malformed.
     #[error("license types extension: {0}")]
     LicenseTypes(LicenseTypesProblem),
+    /// A name in the certificate (or request) is not acceptable text: empty, too long, or with a
+    /// control or invisible formatting character that could disguise what is displayed.
+    #[error("certificate name: {0}")]
+    BadName(TextError),
     /// A critical extension this library does not understand.
     #[error("certificate has a critical extension {0} that this verifier does not understand")]
     UnknownCriticalExtension(String),
@@ -159,6 +164,17 @@ struct Parsed {
 
 fn time_of(t: ASN1Time) -> OffsetDateTime {
     t.to_datetime()
+}
+
+/// Every text attribute of `name` follows the text rules (`docs/FORMAT.md` §1), so no name shown
+/// to a verifier hides characters.
+fn check_name(what: &str, name: &X509Name<'_>) -> Result<(), CertError> {
+    for attr in name.iter_attributes() {
+        if let Ok(text) = attr.as_str() {
+            check_text(what, text, MAX_TEXT_BYTES).map_err(CertError::BadName)?;
+        }
+    }
+    Ok(())
 }
 
 fn name_text(name: &X509Name<'_>) -> String {
@@ -258,6 +274,8 @@ impl Certificate {
             }
         }
         let subject = cert.subject();
+        check_name("subject", subject)?;
+        check_name("issuer", cert.issuer())?;
         let org_code = subject
             .iter_attributes()
             .find(|a| a.attr_type().to_id_string() == OID_ORGANIZATION_IDENTIFIER)
@@ -467,6 +485,7 @@ pub fn parse_certification_request(bytes: &[u8]) -> Result<CertificationRequest,
         .map_err(|_| CertError::Malformed("Ed25519 signature is not 64 bytes".into()))?;
     Ed25519::verify(&key, info.raw, &signature)
         .map_err(|_| CertError::BadSignature("the requester (proof of key possession)".into()))?;
+    check_name("subject", &info.subject)?;
     let name = name_text(&info.subject);
     let org_code = info
         .subject
@@ -534,7 +553,9 @@ mod build {
     use time::OffsetDateTime;
 
     use super::{license_types_extension, CertError, Certificate, ORG_ID_PREFIX};
+    use crate::limits::MAX_TEXT_BYTES;
     use crate::model::identifier::{LicenseTypeCode, OrgCode};
+    use crate::model::text::check_text;
 
     /// What to put in a new certificate.
     #[derive(Debug, Clone)]
@@ -585,7 +606,8 @@ mod build {
         Sha256::digest(public.as_bytes())[..20].to_vec()
     }
 
-    fn distinguished_name(name: &str, org_code: &OrgCode) -> DistinguishedName {
+    fn distinguished_name(name: &str, org_code: &OrgCode) -> Result<DistinguishedName, CertError> {
+        check_text("name", name, MAX_TEXT_BYTES).map_err(CertError::BadName)?;
         let mut dn = DistinguishedName::new();
         dn.push(DnType::CountryName, "CN");
         dn.push(DnType::OrganizationName, name.to_owned());
@@ -594,7 +616,7 @@ mod build {
             format!("{ORG_ID_PREFIX}{org_code}"),
         );
         dn.push(DnType::CommonName, name.to_owned());
-        dn
+        Ok(dn)
     }
 
     fn params(req: &CertRequest, public: &VerifyingKey) -> Result<CertificateParams, CertError> {
@@ -602,7 +624,7 @@ mod build {
             return Err(CertError::Build("validity ends before it starts".into()));
         }
         let mut p = CertificateParams::default();
-        p.distinguished_name = distinguished_name(&req.name, &req.org_code);
+        p.distinguished_name = distinguished_name(&req.name, &req.org_code)?;
         p.not_before = req.not_before;
         p.not_after = req.not_after;
         let serial = req.serial.to_be_bytes();
@@ -648,7 +670,7 @@ mod build {
         // A request carries only the subject and key; serial, validity and key identifiers are
         // the issuer's to choose (rcgen refuses them in requests).
         let mut p = CertificateParams::default();
-        p.distinguished_name = distinguished_name(name, org_code);
+        p.distinguished_name = distinguished_name(name, org_code)?;
         let csr = p
             .serialize_request(&signer(key))
             .map_err(|e| CertError::Build(e.to_string()))?;

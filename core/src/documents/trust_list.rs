@@ -8,7 +8,8 @@ use time::OffsetDateTime;
 use super::cert::{CertError, Certificate};
 use crate::encoding::cbor::{self, CborError, FieldError, Key, MapReader};
 use crate::encoding::cose::{ContentType, Payload};
-use crate::limits::{MAX_REVOKED_CERTS, MAX_TRUST_LIST_CERTS, MAX_TRUST_LIST_LEN};
+use crate::limits::{MAX_REVOKED_CERTS, MAX_TEXT_BYTES, MAX_TRUST_LIST_CERTS, MAX_TRUST_LIST_LEN};
+use crate::model::text::{check_text, TextError};
 use crate::model::time::{instant_from, seconds};
 
 /// The trust list payload's map keys (`docs/TRUST.md` §3), each named once.
@@ -49,6 +50,9 @@ pub enum TrustListError {
         /// What is wrong with it.
         source: CertError,
     },
+    /// The root name is not acceptable text (`docs/FORMAT.md` §1).
+    #[error("root name: {0}")]
+    RootName(TextError),
     /// The encoded list is too large to be signed and read back.
     #[error("the trust list is {len} bytes, more than the limit of {max}")]
     TooLarge {
@@ -138,6 +142,8 @@ impl TrustList {
         if self.revoked.len() > MAX_REVOKED_CERTS {
             return Err(TrustListError::RevokedCount(self.revoked.len()));
         }
+        check_text("root name", &self.root_name, MAX_TEXT_BYTES)
+            .map_err(TrustListError::RootName)?;
         let mut entries = vec![
             (keys::ROOT_NAME, Value::Text(self.root_name.clone())),
             (keys::SEQUENCE, Value::Integer(self.sequence.into())),
@@ -172,6 +178,7 @@ impl TrustList {
     pub fn from_cbor(bytes: &[u8]) -> Result<Self, TrustListError> {
         let mut map = MapReader::new(cbor::decode(bytes)?, "trust list")?;
         let root_name = cbor::text(map.required(keys::ROOT_NAME)?, keys::ROOT_NAME.name)?;
+        check_text("root name", &root_name, MAX_TEXT_BYTES).map_err(TrustListError::RootName)?;
         let sequence = cbor::uint(map.required(keys::SEQUENCE)?, keys::SEQUENCE.name)?;
         let issued_at = instant_from(map.required(keys::ISSUED_AT)?, keys::ISSUED_AT)?;
         let items = cbor::array(map.required(keys::CERTIFICATES)?, keys::CERTIFICATES.name)?;

@@ -7,7 +7,7 @@
 //! `Z` means the COSE_Sign1 bytes were zlib-compressed (RFC 1950); `U` means `data` is base64url
 //! without padding (RFC 4648 §5) instead of base45 (RFC 9285). Base45 texts use only the QR
 //! alphanumeric alphabet; base64url texts fit in URL fragments (`https://verifier/#EL1ZU:...`).
-//! [`decode`] also accepts such a URL and takes the text from its fragment.
+//! [`decode`] also accepts such a URL (https only) and takes the text from its fragment.
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
@@ -115,6 +115,10 @@ pub enum TransportError {
         "the URL must carry the license text after '#', in the base64url form (EL1U: or EL1ZU:)"
     )]
     BadUrl,
+    /// A URL with another scheme than `https` (such as `http://`, whose page could be altered on
+    /// the way, or `file://`): only an https verifier URL is accepted.
+    #[error("the URL's scheme is {0:?}; a verifier URL must use https://")]
+    NotHttps(String),
     /// Invalid base45.
     #[error("invalid base45 at character {position}: {detail}")]
     BadBase45 {
@@ -220,10 +224,29 @@ pub fn decode(text: &str) -> Result<Decoded, TransportError> {
     Ok(Decoded { signed, form })
 }
 
+/// The scheme of a text of the form `scheme://…` (RFC 3986 §3.1 syntax), if it is one. A
+/// transport text (`EL` and a digit) never is, even when its base45 data starts with `//`.
+fn url_scheme(text: &str) -> Option<&str> {
+    let (scheme, _) = text.split_once("://")?;
+    let mut chars = scheme.chars();
+    let valid = chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    let transport = text.starts_with("EL") && text[2..].starts_with(|c: char| c.is_ascii_digit());
+    (valid && !transport).then_some(scheme)
+}
+
+/// Longest scheme named in [`TransportError::NotHttps`].
+const MAX_SCHEME_SHOWN: usize = 32;
+
 fn strip_url(text: &str) -> Result<&str, TransportError> {
-    let lower = text.get(..8).unwrap_or(text).to_ascii_lowercase();
-    if !(lower.starts_with("https://") || lower.starts_with("http://") || text.starts_with('#')) {
-        return Ok(text);
+    match url_scheme(text) {
+        Some(scheme) if scheme.eq_ignore_ascii_case("https") => {}
+        Some(scheme) => {
+            let shown: String = scheme.chars().take(MAX_SCHEME_SHOWN).collect();
+            return Err(TransportError::NotHttps(shown.to_ascii_lowercase()));
+        }
+        None if text.starts_with('#') => {}
+        None => return Ok(text),
     }
     match text.split_once('#') {
         // Before '#': printable ASCII without spaces (FORMAT.md §5 url-char); the fragment is
@@ -447,6 +470,37 @@ mod tests {
             Err(TransportError::BadUrl)
         );
         assert_eq!(decode("https://x/#EL1:%20A"), Err(TransportError::BadUrl));
+        assert_eq!(
+            decode(&format!("HTTPS://verify.example.cn/#{text}"))
+                .unwrap()
+                .signed,
+            b"abc"
+        );
+    }
+
+    #[test]
+    fn urls_must_be_https() {
+        let text = encode(b"abc", Encoding::Base64Url, Compression::Never);
+        for (url, scheme) in [
+            (format!("http://verify.example.cn/#{text}"), "http"),
+            (format!("HTTP://verify.example.cn/#{text}"), "http"),
+            (format!("ftp://verify.example.cn/#{text}"), "ftp"),
+            (format!("file:///tmp/x#{text}"), "file"),
+            (format!("javascript://x%0aalert(1)#{text}"), "javascript"),
+            (
+                format!("chrome-extension://abc/#{text}"),
+                "chrome-extension",
+            ),
+        ] {
+            assert_eq!(
+                decode(&url),
+                Err(TransportError::NotHttps(scheme.into())),
+                "{url}"
+            );
+        }
+        // A scheme too long to be one is not named in full.
+        let long = format!("{}://x/#{text}", "a".repeat(100));
+        assert!(matches!(decode(&long), Err(TransportError::NotHttps(s)) if s.len() <= 32));
     }
 
     #[test]

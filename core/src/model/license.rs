@@ -128,6 +128,14 @@ pub enum LicenseError {
         /// End date.
         until: Date,
     },
+    /// The validity period starts before the license was issued (nbf before iat).
+    #[error("validity starts on {from}, before the issue date {issued_on}")]
+    ValidityBeforeIssue {
+        /// Start date.
+        from: Date,
+        /// Issue date.
+        issued_on: Date,
+    },
     /// A text is empty where text is required.
     #[error("{0} must not be empty")]
     EmptyText(String),
@@ -144,7 +152,7 @@ pub enum LicenseError {
     /// A text contains a control or bidirectional-formatting character, which could disguise
     /// what is displayed.
     #[error(
-        "{field} contains the control or formatting character U+{code:04X} at character {position}"
+        "{field} contains the control or invisible formatting character U+{code:04X} at character {position}"
     )]
     ForbiddenChar {
         /// Which entry.
@@ -508,6 +516,12 @@ impl License {
         check_date("validity start", self.validity.from)?;
         if let Some(until) = self.validity.until {
             check_date("validity end", until)?;
+        }
+        if self.validity.from < self.issued_on {
+            return Err(LicenseError::ValidityBeforeIssue {
+                from: self.validity.from,
+                issued_on: self.issued_on,
+            });
         }
         if self.fields.len() > MAX_FIELDS {
             return Err(LicenseError::TooMany {

@@ -96,6 +96,15 @@ pub enum ColumnProblem {
         /// End date.
         until: Date,
     },
+    /// The validity starts before the issue date (a license is never valid before it is
+    /// issued).
+    #[error("validity starts on {from}, before the issue date {issued_on}")]
+    StartsBeforeIssue {
+        /// Start date.
+        from: Date,
+        /// Issue date.
+        issued_on: Date,
+    },
     /// Not an integer.
     #[error("{0:?} is not an integer")]
     NotInteger(String),
@@ -344,6 +353,12 @@ impl LicenseTemplate {
         };
         let issued_on = date_of("issued_on")?.unwrap_or(ctx.today);
         let from = date_of("valid_from")?.unwrap_or(issued_on);
+        if from < issued_on {
+            return Err(column(
+                "valid_from",
+                ColumnProblem::StartsBeforeIssue { from, issued_on },
+            ));
+        }
         let until = match get("valid_until") {
             Some("长期") | Some("perpetual") => None,
             Some(text) => {
@@ -490,12 +505,22 @@ mod tests {
             ("birth_date", "1985-06-15"),
             ("first_issued_on", "2010-08-01"),
             ("vehicle_class", "C1"),
+            ("issued_on", "2024-02-01"),
             ("valid_from", "2024-02-29"),
             ("archive_number", ""),
         ]);
         let l = t.build(&r, &ctx()).unwrap();
         assert_eq!(l.validity.last_day(), Some(date!(2030 - 02 - 28)));
         assert_eq!(l.fields.len(), 5, "empty optional cells are absent");
+        // Validity starting before the issue date (today, by default) is refused.
+        let mut r = r;
+        r.remove("issued_on");
+        let e = t.build(&r, &ctx()).unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("validity starts on 2024-02-29, before the issue date 2025-06-01"),
+            "{e}"
+        );
     }
 
     #[test]

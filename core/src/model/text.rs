@@ -1,5 +1,6 @@
-//! The rules every text in a signed document follows: not empty, bounded in length, and free of
-//! control and bidirectional-formatting characters that could disguise what is displayed.
+//! The rules every text in a signed document or certificate follows: not empty, bounded in
+//! length, and free of control, bidirectional-formatting and invisible characters that could
+//! disguise what is displayed.
 
 use std::fmt;
 
@@ -22,9 +23,9 @@ pub enum TextError {
         /// The limit.
         max: usize,
     },
-    /// A control or bidirectional-formatting character.
+    /// A control, bidirectional-formatting or invisible character (`docs/FORMAT.md` §1).
     #[error(
-        "{field} contains the control or formatting character U+{code:04X} at character {position}"
+        "{field} contains the control or invisible formatting character U+{code:04X} at character {position}"
     )]
     ForbiddenChar {
         /// Which text.
@@ -36,7 +37,31 @@ pub enum TextError {
     },
 }
 
-/// Check a text entry: non-empty, at most `max` bytes, no control or bidi formatting characters.
+/// Whether `c` may not appear in any text: a control character (Unicode category Cc), or an
+/// invisible character that could make a displayed name differ from its bytes: the soft hyphen,
+/// the Arabic letter mark (U+061C), the Mongolian vowel separator (U+180E), zero-width characters
+/// (U+200B–U+200D, U+2060–U+2064), direction marks and bidi controls (U+200E, U+200F,
+/// U+202A–U+202E, U+2066–U+2069), line and paragraph separators (U+2028, U+2029), deprecated
+/// format controls (U+206A–U+206F), the byte order mark (U+FEFF), interlinear annotation controls
+/// (U+FFF9–U+FFFB) and tag characters (U+E0000–U+E007F).
+pub(crate) fn is_forbidden(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{00AD}'
+                | '\u{061C}'
+                | '\u{180E}'
+                | '\u{200B}'..='\u{200F}'
+                | '\u{2028}'..='\u{202E}'
+                | '\u{2060}'..='\u{2064}'
+                | '\u{2066}'..='\u{206F}'
+                | '\u{FEFF}'
+                | '\u{FFF9}'..='\u{FFFB}'
+                | '\u{E0000}'..='\u{E007F}'
+        )
+}
+
+/// Check a text entry: non-empty, at most `max` bytes, no character [`is_forbidden`].
 pub(crate) fn check_text(
     field: impl fmt::Display,
     text: &str,
@@ -52,11 +77,7 @@ pub(crate) fn check_text(
             max,
         });
     }
-    let forbidden = |c: char| {
-        c.is_control()
-            || matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
-    };
-    if let Some((i, c)) = text.chars().enumerate().find(|&(_, c)| forbidden(c)) {
+    if let Some((i, c)) = text.chars().enumerate().find(|&(_, c)| is_forbidden(c)) {
         return Err(TextError::ForbiddenChar {
             field: field.to_string(),
             code: c as u32,

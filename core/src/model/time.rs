@@ -21,9 +21,17 @@ pub(crate) fn cst() -> UtcOffset {
 }
 
 /// The calendar day in China Standard Time at instant `now`. An instant so late that its day in
-/// UTC+8 would be past the last representable date (9999-12-31) gives that last date.
+/// UTC+8 would be past the last representable date (9999-12-31) gives that last date: use
+/// [`checked_license_day`] where the difference matters (a license valid until 9999-12-31 has
+/// expired then).
 pub fn license_day(now: OffsetDateTime) -> Date {
-    now.checked_to_offset(cst()).map_or(Date::MAX, |t| t.date())
+    checked_license_day(now).unwrap_or(Date::MAX)
+}
+
+/// The calendar day in China Standard Time at instant `now`, or `None` when that day is after
+/// the last representable date (in the last 8 hours of 9999-12-31 UTC).
+pub(crate) fn checked_license_day(now: OffsetDateTime) -> Option<Date> {
+    now.checked_to_offset(cst()).map(|t| t.date())
 }
 
 /// `t + d`, saturating at the first and last representable instants instead of panicking.
@@ -87,6 +95,11 @@ mod tests {
     fn the_last_instants_do_not_panic() {
         let last = datetime!(9999-12-31 23:59:59 UTC);
         assert_eq!(license_day(last), Date::MAX);
+        assert_eq!(checked_license_day(last), None);
+        assert_eq!(
+            checked_license_day(datetime!(9999-12-31 15:59:59 UTC)),
+            Some(Date::MAX)
+        );
         assert_eq!(saturating_add(last, Duration::minutes(5)), last);
         let first = datetime!(-9999-01-01 00:00 UTC);
         assert_eq!(saturating_add(first, Duration::minutes(-5)), first);

@@ -107,9 +107,9 @@ pub fn verify_attachment(
         return AttachmentVerdict::Invalid(reason);
     }
     if att.attested_at > saturating_add(now, MAX_CLOCK_SKEW) {
-        return AttachmentVerdict::Invalid(Reason::NotYetValid {
-            from: license_day(att.attested_at),
-            today: license_day(now),
+        return AttachmentVerdict::Invalid(Reason::AttestedInFuture {
+            attested_at: att.attested_at,
+            now,
         });
     }
     let (attestation, signer) = (Box::new(att), Box::new(signer.clone()));

@@ -12,7 +12,7 @@ use crate::encoding::transport::Form;
 use crate::limits::MAX_SIGNED_LEN;
 use crate::model::identifier::{LicenseTypeCode, OrgCode};
 use crate::model::license::{License, LicenseError};
-use crate::model::time::{license_day, saturating_add};
+use crate::model::time::{checked_license_day, license_day, saturating_add};
 use crate::suite::{Ed25519, Suite};
 
 /// Whether a valid license's revocation status could be checked.
@@ -84,8 +84,9 @@ impl Verdict {
 /// headers, that the signer's key is trusted and not revoked, the signature, the license payload
 /// (all through the one envelope path, [`crate::open`]), that the license names the signing
 /// department as its issuer, that the department's certificate (if any) permits the license type
-/// and was valid on the issue date, the issuing department's revocation status list (if
-/// loaded), and the validity dates (China Standard Time, with [`MAX_CLOCK_SKEW`]). Never panics.
+/// and was valid on the issue date, that the issue date is not after today, the issuing
+/// department's revocation status list (if loaded), and the validity dates (China Standard Time,
+/// with [`MAX_CLOCK_SKEW`]). Never panics.
 pub fn verify(input: Input<'_>, trust: &TrustStore, now: OffsetDateTime) -> Verdict {
     match unseal::<License, TrustedKey>(input) {
         Ok(sealed) => finish(sealed, trust, now, None),
@@ -128,6 +129,14 @@ fn finish(
     if let Err(reason) = check_signer(&license, signer) {
         return reject(reason, kid, Some(license));
     }
+    let latest_today = license_day(saturating_add(now, MAX_CLOCK_SKEW));
+    if license.issued_on > latest_today {
+        let reason = Reason::IssuedInFuture {
+            issued_on: license.issued_on,
+            today: license_day(now),
+        };
+        return reject(reason, kid, Some(license));
+    }
     let revocation = match (
         license.status_index,
         trust.status_list(license.issuer_code()),
@@ -149,8 +158,8 @@ fn finish(
         },
     };
     let validity = license.validity;
-    let latest_today = license_day(saturating_add(now, MAX_CLOCK_SKEW));
-    let earliest_today = license_day(saturating_add(now, -MAX_CLOCK_SKEW));
+    // `None`: past the last representable date, when every license with an end has expired.
+    let earliest_today = checked_license_day(saturating_add(now, -MAX_CLOCK_SKEW));
     if latest_today < validity.from() {
         let reason = Reason::NotYetValid {
             from: validity.from(),
@@ -158,7 +167,10 @@ fn finish(
         };
         return reject(reason, kid, Some(license));
     }
-    if let Some(until) = validity.last_day().filter(|&until| until < earliest_today) {
+    if let Some(until) = validity
+        .last_day()
+        .filter(|&until| earliest_today.is_none_or(|today| until < today))
+    {
         let reason = Reason::Expired {
             until,
             today: license_day(now),
@@ -329,12 +341,14 @@ pub(crate) fn certificate_covers(signer: &TrustedKey, day: Date) -> Result<(), R
     let Some((cert, _root)) = &signer.certificate else {
         return Ok(());
     };
-    let certificate_from = license_day(cert.not_before());
+    // A certificate starting after the last representable date covers no day; one ending then
+    // covers every day up to it.
+    let certificate_from = checked_license_day(cert.not_before());
     let certificate_until = license_day(cert.not_after());
-    if day < certificate_from {
+    if certificate_from.is_none_or(|from| day < from) {
         return Err(Reason::IssuedBeforeCertificate {
             issued_on: day,
-            certificate_from,
+            certificate_from: certificate_from.unwrap_or(Date::MAX),
         });
     }
     if day > certificate_until {

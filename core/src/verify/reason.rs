@@ -6,7 +6,7 @@
 //! table by `fixtures/tests/format_doc.rs`.
 
 use thiserror::Error;
-use time::Date;
+use time::{Date, OffsetDateTime};
 
 use super::envelope::OpenError;
 use super::trust::TrustedKey;
@@ -14,7 +14,6 @@ use crate::encoding::cose::{CoseError, Kid};
 use crate::encoding::transport::TransportError;
 use crate::model::identifier::{LicenseTypeCode, OrgCode};
 use crate::model::license::LicenseError;
-use crate::suite::SuiteError;
 
 /// A reason code with its plain-language Chinese message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,6 +52,10 @@ pub const REASON_CODES: &[ReasonCode] = &[
         zh: "链接中没有有效的证照内容",
     },
     ReasonCode {
+        code: "insecure_url",
+        zh: "链接不是安全的 https 地址，已拒绝",
+    },
+    ReasonCode {
         code: "bad_base45",
         zh: "二维码内容不完整或已损坏",
     },
@@ -83,10 +86,6 @@ pub const REASON_CODES: &[ReasonCode] = &[
     ReasonCode {
         code: "wrong_document_type",
         zh: "这不是电子证照（是其他类型的签名文件）",
-    },
-    ReasonCode {
-        code: "bad_key",
-        zh: "签发机关的密钥无效",
     },
     ReasonCode {
         code: "unknown_signer",
@@ -123,6 +122,10 @@ pub const REASON_CODES: &[ReasonCode] = &[
     ReasonCode {
         code: "certificate_expired",
         zh: "发证日期晚于签发机关证书的到期日期",
+    },
+    ReasonCode {
+        code: "issued_in_future",
+        zh: "签发日期晚于今天，证照无效",
     },
     ReasonCode {
         code: "revoked",
@@ -204,6 +207,23 @@ pub enum Reason {
         /// Last day of the certificate (UTC+8).
         certificate_until: Date,
     },
+    /// The license's issue date is after today (China Standard Time, beyond the clock skew): no
+    /// genuine license can have been issued yet.
+    #[error("issued on {issued_on}, which is after today ({today}, China Standard Time)")]
+    IssuedInFuture {
+        /// License issue date.
+        issued_on: Date,
+        /// Today (China Standard Time).
+        today: Date,
+    },
+    /// An attestation's time is after now (beyond the clock skew).
+    #[error("attested at {attested_at}, which is after now ({now})")]
+    AttestedInFuture {
+        /// The attestation time.
+        attested_at: OffsetDateTime,
+        /// The verifier's time.
+        now: OffsetDateTime,
+    },
     /// The issuing department's status list marks this license as revoked.
     #[error("revoked by the issuing department (status list {list_sequence}, entry {index})")]
     Revoked {
@@ -241,6 +261,7 @@ impl Reason {
                 TransportError::UnsupportedVersion(_) => "unsupported_version",
                 TransportError::UnknownForm(_) => "unknown_form",
                 TransportError::BadUrl => "bad_url",
+                TransportError::NotHttps(_) => "insecure_url",
                 TransportError::BadBase45 { .. } => "bad_base45",
                 TransportError::BadBase64(_) => "bad_base64",
                 TransportError::Inflate(_) => "bad_compression",
@@ -264,7 +285,9 @@ impl Reason {
                     "wrong_document_type"
                 }
                 CoseError::BadPayload | CoseError::SignatureNotBytes => "bad_cose",
-                CoseError::Suite(SuiteError::BadPublicKey(_)) => "bad_key",
+                // Every key of a trust store passed the suite's key check when it was added
+                // (TrustError::BadKey, code bad_key, refuses the others), so a verdict never
+                // meets a bad key; were one to reach it, the signature does not verify with it.
                 CoseError::Suite(_) | CoseError::AlgorithmMismatch { .. } => "bad_signature",
             },
             Reason::License(LicenseError::Cbor(_)) => "bad_cbor",
@@ -276,6 +299,7 @@ impl Reason {
             Reason::TypeNotPermitted { .. } => "type_not_permitted",
             Reason::IssuedBeforeCertificate { .. } => "issued_before_certificate",
             Reason::CertificateExpired { .. } => "certificate_expired",
+            Reason::IssuedInFuture { .. } | Reason::AttestedInFuture { .. } => "issued_in_future",
             Reason::Revoked { .. } => "revoked",
             Reason::NotYetValid { .. } => "not_yet_valid",
             Reason::Expired { .. } => "expired",
@@ -320,6 +344,7 @@ impl Reason {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::suite::SuiteError;
     use time::macros::date;
 
     #[test]
@@ -332,6 +357,7 @@ mod tests {
             Reason::Transport(TransportError::UnsupportedVersion(String::new())),
             Reason::Transport(TransportError::UnknownForm(String::new())),
             Reason::Transport(TransportError::BadUrl),
+            Reason::Transport(TransportError::NotHttps("http".into())),
             Reason::Transport(TransportError::BadBase45 {
                 position: 1,
                 detail: "",
@@ -373,6 +399,14 @@ mod tests {
             Reason::CertificateExpired {
                 issued_on: date!(2022 - 01 - 01),
                 certificate_until: date!(2021 - 01 - 01),
+            },
+            Reason::IssuedInFuture {
+                issued_on: date!(2020 - 01 - 02),
+                today: date!(2020 - 01 - 01),
+            },
+            Reason::AttestedInFuture {
+                attested_at: time::macros::datetime!(2020-01-02 0:00 UTC),
+                now: time::macros::datetime!(2020-01-01 0:00 UTC),
             },
             Reason::Revoked {
                 index: 1,
