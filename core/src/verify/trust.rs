@@ -200,6 +200,18 @@ impl TrustOrigin {
             TrustOrigin::Test => "test",
         }
     }
+
+    /// The origin with this [`TrustOrigin::code`], if any.
+    pub fn from_code(code: &str) -> Option<Self> {
+        [
+            TrustOrigin::Given,
+            TrustOrigin::Bundled,
+            TrustOrigin::AddedOnDevice,
+            TrustOrigin::Test,
+        ]
+        .into_iter()
+        .find(|o| o.code() == code)
+    }
 }
 
 /// A trusted root authority, as named in the keys its trust lists vouch for.
