@@ -34,6 +34,11 @@ pub struct TrustArgs {
     /// A department's signed revocation status list; repeat for several departments.
     #[arg(long = "status")]
     pub status: Vec<PathBuf>,
+    /// Remember the highest trust-list sequence seen per root in this file (JSON; created when
+    /// missing, updated after the lists load), so that an older list is refused as stale in
+    /// every later run that gives the same file.
+    #[arg(long = "trust-state", value_name = "FILE")]
+    pub trust_state: Option<PathBuf>,
     /// Verify as of this time (RFC 3339, such as 2025-06-01T10:00:00+08:00) instead of now.
     #[arg(long)]
     pub at: Option<String>,

@@ -5,7 +5,7 @@ use std::io::Read;
 use std::path::Path;
 
 use elicense::qr::decode_luma;
-use elicense::{LicenseTemplate, TrustStore};
+use elicense::{LicenseTemplate, TrustError, TrustState, TrustStore};
 use time::OffsetDateTime;
 
 use crate::args::{Source, TrustArgs};
@@ -71,8 +71,27 @@ pub fn decode_photo(bytes: &[u8]) -> Result<String, CliError> {
 }
 
 /// Build the trust store from roots, trust lists and status lists.
+///
+/// With `--trust-state FILE`, the lists of earlier runs are remembered first (a missing file
+/// remembers nothing), so a list older than one seen before is refused as stale; after the lists
+/// load, the file is rewritten with the highest sequence now seen per root.
 pub fn load_trust(args: &TrustArgs, now: OffsetDateTime) -> Result<TrustStore, CliError> {
     let mut store = TrustStore::new();
+    if let Some(path) = &args.trust_state {
+        match std::fs::read(path) {
+            Ok(bytes) => {
+                let text = String::from_utf8(bytes).map_err(|source| CliError::NotUtf8 {
+                    path: path.clone(),
+                    source,
+                })?;
+                let state = TrustState::from_json(&text)
+                    .map_err(|e| CliError::file(path, TrustError::from(e)))?;
+                store.remember(&state);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(CliError::io("read", path, e)),
+        }
+    }
     for path in &args.roots {
         store
             .add_root(&files::read(path)?)
@@ -82,6 +101,9 @@ pub fn load_trust(args: &TrustArgs, now: OffsetDateTime) -> Result<TrustStore, C
         store
             .load_trust_list(&files::read(path)?, now)
             .map_err(|e| CliError::file(path, e))?;
+    }
+    if let Some(path) = &args.trust_state {
+        files::write_replacing(path, store.trust_state().to_json().as_bytes())?;
     }
     for path in &args.status {
         store

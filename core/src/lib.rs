@@ -125,7 +125,10 @@ pub use verify::license::{
     inspect, verify, verify_many, Inspection, Rejected, Revocation, Verdict, Verified,
 };
 pub use verify::reason::{reason_code, Reason, ReasonCode, REASON_CODES};
-pub use verify::trust::{TrustError, TrustListSummary, TrustStore, TrustedKey, MAX_CLOCK_SKEW};
+pub use verify::trust::{
+    ListMark, RootRef, TrustError, TrustListSummary, TrustOrigin, TrustState, TrustStateError,
+    TrustStore, TrustedKey, MAX_CLOCK_SKEW,
+};
 
 // View: labelled, bilingual views for user interfaces.
 pub use view::{

@@ -82,3 +82,9 @@ pub const MAX_CERT_LEN: usize = 16 * 1024;
 
 /// Most license types one department certificate may permit.
 pub const MAX_LICENSE_TYPES: usize = 256;
+
+/// Longest remembered trust state ([`crate::TrustState::from_json`]), in bytes.
+pub const MAX_TRUST_STATE_LEN: usize = 64 * 1024;
+
+/// Most roots one remembered trust state may name.
+pub const MAX_TRUST_STATE_ROOTS: usize = 256;

@@ -245,8 +245,15 @@ pub struct VerdictView {
     pub kid: Option<String>,
     /// The signing department, when valid.
     pub signer: Option<String>,
-    /// The root authority vouching for the signer, when it came from a trust list.
+    /// The root authority vouching for the signer, when it came from a trust list (its name,
+    /// for display: names are not identities).
     pub root: Option<String>,
+    /// SHA-256 (hex) of that root's certificate: the root's identity.
+    pub root_fingerprint: Option<String>,
+    /// Where the trust in the signer comes from, when valid: `given`, `bundled`,
+    /// `added_on_device` or `test` ([`crate::TrustOrigin`]). A `test` verdict comes from a
+    /// TEST-ONLY root and must never be shown as plainly valid.
+    pub trust_origin: Option<&'static str>,
     /// Revocation: `checked`, `not_applicable` or `unknown` (when valid).
     pub revocation: Option<&'static str>,
     /// The license; when invalid this is unverified content, if it could be decoded.
@@ -264,7 +271,13 @@ impl VerdictView {
                 reason_en: None,
                 kid: Some(ok.signer.kid().to_string()),
                 signer: Some(ok.signer.name.clone()),
-                root: ok.signer.certificate.as_ref().map(|(_, root)| root.clone()),
+                root: ok.signer.certificate.as_ref().map(|(_, r)| r.name.clone()),
+                root_fingerprint: ok
+                    .signer
+                    .certificate
+                    .as_ref()
+                    .map(|(_, r)| hex(&r.fingerprint)),
+                trust_origin: Some(ok.trust.code()),
                 revocation: Some(match ok.revocation {
                     Revocation::Checked { .. } => "checked",
                     Revocation::NotApplicable => "not_applicable",
@@ -280,6 +293,8 @@ impl VerdictView {
                 kid: bad.kid.map(|k| k.to_string()),
                 signer: None,
                 root: None,
+                root_fingerprint: None,
+                trust_origin: None,
                 revocation: None,
                 license: bad.unverified.as_ref().map(|l| LicenseView::new(l, None)),
             },
@@ -319,6 +334,9 @@ pub struct AttachmentVerdictView {
     pub actual_size: u64,
     /// The attesting department.
     pub signer: Option<String>,
+    /// Where the trust in the attesting department comes from, when its signature verified:
+    /// `given`, `bundled`, `added_on_device` or `test` (as in [`VerdictView`]).
+    pub trust_origin: Option<&'static str>,
     /// The statement, in Chinese.
     pub statement: Option<&'static str>,
     /// Officer identifier.
@@ -349,6 +367,7 @@ impl AttachmentVerdictView {
             actual_sha256: hex(&actual.sha256),
             actual_size: actual.size,
             signer: None,
+            trust_origin: None,
             statement: None,
             officer_id: None,
             officer_name: None,
@@ -386,6 +405,7 @@ impl AttachmentVerdictView {
         view.attested_sha256 = Some(hex(&att.file.sha256));
         view.attested_size = Some(att.file.size);
         view.signer = Some(signer.name.clone());
+        view.trust_origin = Some(signer.origin.code());
         view.statement = Some(att.statement.zh());
         view.officer_id = Some(att.officer_id.clone());
         view.officer_name = att.officer_name.clone();
@@ -419,6 +439,9 @@ pub struct LicenseFileView {
     pub attachment: Option<AttachmentView>,
     /// The license's identifier, when it could be read.
     pub license: Option<String>,
+    /// Where the trust in the license's signer comes from, when it is valid (as in
+    /// [`VerdictView`]).
+    pub trust_origin: Option<&'static str>,
     /// SHA-256 (hex) of the file at hand.
     pub actual_sha256: String,
     /// Size of the file at hand.
@@ -436,6 +459,7 @@ impl LicenseFileView {
             reason_en: String::new(),
             attachment: None,
             license: None,
+            trust_origin: None,
             actual_sha256: file.sha256_hex(),
             actual_size: file.size,
         };
@@ -451,7 +475,10 @@ impl LicenseFileView {
                 view.license = bad.unverified.as_ref().map(|l| l.id.to_string());
                 return view;
             }
-            Verdict::Valid(ok) => &ok.license,
+            Verdict::Valid(ok) => {
+                view.trust_origin = Some(ok.trust.code());
+                &ok.license
+            }
         };
         view.license = Some(license.id.to_string());
         match find_attachment(&license.attachments, file) {

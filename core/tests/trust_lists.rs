@@ -186,3 +186,51 @@ fn status_bitstring_padding_must_be_zero() {
         }
     }
 }
+
+/// A remembered trust state's JSON for these roots (fingerprint, sequence, list digest).
+fn state_json(roots: &[([u8; 32], u64, [u8; 32])]) -> String {
+    let roots: Vec<String> = roots
+        .iter()
+        .map(|(fp, seq, digest)| {
+            format!(
+                r#""{}":{{"sequence":{seq},"list_sha256":"{}"}}"#,
+                hex::encode(fp),
+                hex::encode(digest)
+            )
+        })
+        .collect();
+    format!(r#"{{"version":1,"roots":{{{}}}}}"#, roots.join(","))
+}
+
+proptest::proptest! {
+    /// The remembered trust state (TRUST.md "Rollback") is read from a browser's storage or a
+    /// file: any text is refused or read, never a panic; what is read writes back the same.
+    #[test]
+    fn trust_state_text_round_trips_and_never_panics(
+        roots in proptest::collection::vec(
+            (proptest::array::uniform32(0u8..), 0u64.., proptest::array::uniform32(0u8..)),
+            0..8,
+        ),
+        cut in 0usize..2000,
+        flip in 0usize..2000,
+        byte in 0u8..,
+    ) {
+        let mut roots = roots;
+        roots.sort_by_key(|r| r.0);
+        roots.dedup_by_key(|r| r.0);
+        let json = state_json(&roots);
+        let state = TrustState::from_json(&json).unwrap();
+        proptest::prop_assert_eq!(state.len(), roots.len());
+        proptest::prop_assert_eq!(TrustState::from_json(&state.to_json()).unwrap(), state.clone());
+        let written = state.to_json();
+        proptest::prop_assert_eq!(&written, &json);
+        // Damaged texts: cut short, or one byte changed.
+        let _ = TrustState::from_json(&json[..cut.min(json.len())]);
+        let mut bytes = json.into_bytes();
+        let i = flip % bytes.len();
+        bytes[i] = byte;
+        if let Ok(text) = std::str::from_utf8(&bytes) {
+            let _ = TrustState::from_json(text);
+        }
+    }
+}

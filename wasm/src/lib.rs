@@ -6,12 +6,17 @@
 //!
 //! JavaScript API (names as seen from JS):
 //!
-//! - `new Verifier()`, then `addRoot(pemOrDer)`, `loadTrustList(cose, nowUnixSeconds)`,
+//! - `new Verifier()`, then `addRoot(pemOrDer, origin?)` (`origin`: `"given"` (default),
+//!   `"bundled"`, `"added_on_device"` or `"test"`), `loadTrustList(cose, nowUnixSeconds)`,
 //!   `loadStatusList(cose, nowUnixSeconds)`: each throws an `Error` whose `message` is the core
 //!   error's and whose `code` is its stable code (`TrustError::code`).
+//! - `verifier.trustState()`: the highest trust-list sequence seen per root, as JSON text to
+//!   keep (the page's `localStorage`); `verifier.remember(json)` before loading lists makes an
+//!   older list `stale` after a restart (throws with code `bad_state` on a damaged record).
 //! - `verifier.verify(text, nowUnixSeconds)`: a plain object, the core's `VerdictView`
-//!   (`valid`, `code`, `reason_zh`, `reason_en`, `kid`, `signer`, `root`, `revocation`,
-//!   `license`), absent values as `null`, exactly as the CLI's `--json` output.
+//!   (`valid`, `code`, `reason_zh`, `reason_en`, `kid`, `signer`, `root`, `root_fingerprint`,
+//!   `trust_origin`, `revocation`, `license`), absent values as `null`, exactly as the CLI's
+//!   `--json` output.
 //! - `verifier.verifyBytes(bytes, nowUnixSeconds)`: the same for a dropped file (COSE_Sign1
 //!   bytes or a text file).
 //! - `documentKind(bytes)`: `"license"`, `"attestation"`, `"trust_list"`, `"status_list"` or
@@ -31,7 +36,8 @@
 #![forbid(unsafe_code)]
 
 use elicense::{
-    qr, AttachmentVerdictView, Input, LicenseFileView, TrustError, TrustStore, VerdictView,
+    qr, AttachmentVerdictView, Input, LicenseFileView, TrustError, TrustOrigin, TrustState,
+    TrustStore, VerdictView,
 };
 use elicense::{verify_attachment, FileDigest as CoreDigest, FileHasher as CoreHasher};
 use serde::Serialize;
@@ -84,12 +90,14 @@ export interface AttachmentView { file_name: string; media_type: string; size: n
 export interface LicenseView { id: string; type_code: string; type_name: string; type_name_en: string | null; issuer_name: string; issuer_code: string; fields: FieldView[]; attachments: AttachmentView[]; status_index: number | null; }
 /** Every reason code, in the order of the verification steps (core's REASON_CODES; a test keeps them equal). */
 export type ReasonCode = "empty" | "text_too_long" | "bad_prefix" | "unsupported_version" | "unknown_form" | "bad_url" | "insecure_url" | "bad_base45" | "bad_base64" | "bad_compression" | "too_large" | "bad_cose" | "bad_header" | "unsupported_algorithm" | "wrong_document_type" | "unknown_signer" | "certificate_revoked" | "bad_signature" | "bad_cbor" | "bad_license" | "issuer_not_signer" | "type_not_permitted" | "issued_before_certificate" | "certificate_expired" | "issued_in_future" | "revoked" | "not_yet_valid" | "expired";
+/** Where the trust in a signer comes from; "test" is a TEST-ONLY root: never show it as plainly valid. */
+export type TrustOrigin = "given" | "bundled" | "added_on_device" | "test";
 /** A license verdict (docs/FORMAT.md §7 lists the codes). */
-export interface VerdictView { valid: boolean; code: ReasonCode | null; reason_zh: string | null; reason_en: string | null; kid: string | null; signer: string | null; root: string | null; revocation: "checked" | "not_applicable" | "unknown" | null; license: LicenseView | null; }
+export interface VerdictView { valid: boolean; code: ReasonCode | null; reason_zh: string | null; reason_en: string | null; kid: string | null; signer: string | null; root: string | null; root_fingerprint: string | null; trust_origin: TrustOrigin | null; revocation: "checked" | "not_applicable" | "unknown" | null; license: LicenseView | null; }
 /** A file checked against an attestation. */
-export interface AttachmentVerdictView { outcome: "match" | "mismatch" | "invalid"; code: ReasonCode | null; reason_zh: string | null; reason_en: string | null; attested_sha256: string | null; attested_size: number | null; actual_sha256: string; actual_size: number; signer: string | null; statement: string | null; officer_id: string | null; officer_name: string | null; file_name: string | null; media_type: string | null; attested_at: string | null; license: string | null; }
+export interface AttachmentVerdictView { outcome: "match" | "mismatch" | "invalid"; code: ReasonCode | null; reason_zh: string | null; reason_en: string | null; attested_sha256: string | null; attested_size: number | null; actual_sha256: string; actual_size: number; signer: string | null; trust_origin: TrustOrigin | null; statement: string | null; officer_id: string | null; officer_name: string | null; file_name: string | null; media_type: string | null; attested_at: string | null; license: string | null; }
 /** A file checked against the attachments a license lists. */
-export interface LicenseFileView { outcome: "match" | "not_listed" | "license_invalid"; code: ReasonCode | null; reason_zh: string; reason_en: string; attachment: AttachmentView | null; license: string | null; actual_sha256: string; actual_size: number; }
+export interface LicenseFileView { outcome: "match" | "not_listed" | "license_invalid"; code: ReasonCode | null; reason_zh: string; reason_en: string; attachment: AttachmentView | null; license: string | null; trust_origin: TrustOrigin | null; actual_sha256: string; actual_size: number; }
 "#;
 
 /// Incremental SHA-256 and size of a file fed slice by slice (`File.slice` + `arrayBuffer`).
@@ -166,13 +174,39 @@ impl Verifier {
         Verifier::default()
     }
 
-    /// Trust a root authority's certificate (PEM or DER). Returns its key identifier (hex).
+    /// Trust a root authority's certificate (PEM or DER), saying where the trust comes from
+    /// (`"given"` when omitted, `"bundled"`, `"added_on_device"`, `"test"`). Adding a root
+    /// already trusted changes nothing (it keeps its list and first origin). Returns its key
+    /// identifier (hex).
     #[wasm_bindgen(js_name = addRoot)]
-    pub fn add_root(&mut self, certificate: &[u8]) -> Result<String, JsValue> {
+    pub fn add_root(
+        &mut self,
+        certificate: &[u8],
+        origin: Option<String>,
+    ) -> Result<String, JsValue> {
+        let origin = match origin.as_deref() {
+            None => TrustOrigin::Given,
+            Some(code) => TrustOrigin::from_code(code).ok_or_else(|| {
+                js_error(&format!("not a trust origin: {code:?}"), Some("bad_origin"))
+            })?,
+        };
         self.trust
-            .add_root(certificate)
+            .add_root_with(certificate, origin)
             .map(|kid| kid.to_string())
             .map_err(trust_error)
+    }
+
+    /// The highest trust-list sequence seen per root, as JSON text to keep across visits.
+    #[wasm_bindgen(js_name = trustState)]
+    pub fn trust_state(&self) -> String {
+        self.trust.trust_state().to_json()
+    }
+
+    /// Remember a kept trust state (from `trustState`): an older list is then refused as stale.
+    pub fn remember(&mut self, state: &str) -> Result<(), JsValue> {
+        let state = TrustState::from_json(state).map_err(|e| trust_error(e.into()))?;
+        self.trust.remember(&state);
+        Ok(())
     }
 
     /// Load a root's signed trust list (COSE_Sign1 bytes) at `now_unix_seconds`.

@@ -37,24 +37,35 @@ function attachmentList(license) {
   return el('div', {}, el('h3', {}, t('attachments')), ul);
 }
 
-function setVerdict(box, ok, word) {
-  box.className = `verdict ${ok ? 'ok' : 'bad'}`;
-  box.querySelector('.mark').textContent = ok ? '✓' : '✗';
+// `ok`: true (green ✓), false (red ✗) or 'test' (amber ⚠: valid only under a TEST-ONLY root,
+// which must never look like the plain green "valid"). `trust`: the verdict's trust origin.
+function setVerdict(box, ok, word, trust = '') {
+  box.className = `verdict ${ok === 'test' ? 'test' : ok ? 'ok' : 'bad'}`;
+  box.querySelector('.mark').textContent = ok === 'test' ? '⚠' : ok ? '✓' : '✗';
   box.querySelector('.word').textContent = word;
+  box.dataset.trust = trust || '';
 }
+
+// The tone of a valid verdict or matching file: amber for a TEST-ONLY root.
+const tone = (trustOrigin) => (trustOrigin === 'test' ? 'test' : true);
 
 export function showVerdict(v) {
   state.shown.verdict = v;
   $('result').hidden = false;
-  setVerdict($('verdict'), v.valid, v.valid ? t('valid') : t('invalid'));
+  const test = v.valid && v.trust_origin === 'test';
+  setVerdict($('verdict'), v.valid && tone(v.trust_origin), test ? t('demo') : v.valid ? t('valid') : t('invalid'), v.trust_origin);
   $('verdict').dataset.code = v.valid ? 'valid' : v.code;
   const details = $('details');
   details.replaceChildren();
   if (v.valid) {
-    $('reason').textContent = `${t('validReason')} ${v.signer}`;
+    const origin = t('origin')[v.trust_origin] ?? v.trust_origin;
+    $('reason').textContent = test ? `${t('demoReason')} ${v.signer}`
+      : v.trust_origin === 'added_on_device' ? `${t('validReason')} ${v.signer} · ${t('trustOrigin')}：${origin}`
+        : `${t('validReason')} ${v.signer}`;
     const revocation = { checked: t('revChecked'), not_applicable: t('revNA'), unknown: t('revUnknown') }[v.revocation];
     details.append(
-      fieldList([...licenseRows(v.license), [t('issuer'), v.signer], [t('root'), v.root], [t('revocation'), revocation]]),
+      fieldList([...licenseRows(v.license), [t('issuer'), v.signer], [t('root'), v.root], [t('trustOrigin'), origin],
+        [t('revocation'), revocation]]),
       attachmentList(v.license),
     );
   } else {
@@ -98,19 +109,21 @@ export function showAttachment(a) {
   }
   const r = a.r;
   const ok = r.outcome === 'match';
-  const word = ok ? t('match') : r.outcome === 'invalid' || r.outcome === 'license_invalid' ? t('invalid') : t('mismatch');
-  setVerdict($('att-verdict'), ok, word);
+  const test = ok && r.trust_origin === 'test';
+  const word = test ? t('demo') : ok ? t('match') : r.outcome === 'invalid' || r.outcome === 'license_invalid' ? t('invalid') : t('mismatch');
+  setVerdict($('att-verdict'), ok && tone(r.trust_origin), word, r.trust_origin);
   $('att-verdict').dataset.code = r.outcome === 'invalid' ? r.code : r.outcome;
   if (a.kind === 'attestation') {
-    $('att-reason').textContent = ok ? `${r.statement} · ${r.signer}` : (state.lang === 'zh' ? r.reason_zh : r.reason_en);
+    $('att-reason').textContent = test ? `${t('demoMatch')} · ${r.signer}`
+      : ok ? `${r.statement} · ${r.signer}` : (state.lang === 'zh' ? r.reason_zh : r.reason_en);
     details.append(fieldList([
-      [t('issuer'), r.signer], [t('statement'), r.statement],
+      [t('issuer'), r.signer], [t('trustOrigin'), t('origin')[r.trust_origin]], [t('statement'), r.statement],
       [t('officer'), [r.officer_name, r.officer_id].filter(Boolean).join(' ')], [t('attestedAt'), r.attested_at],
       [t('fileName'), r.file_name], [t('license'), r.license],
       [t('attestedHash'), r.attested_sha256, true], [t('actualHash'), r.actual_sha256, true], [t('size'), r.actual_size],
     ]));
   } else {
-    $('att-reason').textContent = state.lang === 'zh' ? r.reason_zh : r.reason_en;
+    $('att-reason').textContent = (test ? `${t('demo')} · ` : '') + (state.lang === 'zh' ? r.reason_zh : r.reason_en);
     details.append(fieldList([
       [t('license'), r.license], [t('fileName'), r.attachment?.file_name],
       [t('actualHash'), r.actual_sha256, true], [t('size'), r.actual_size],

@@ -1,11 +1,16 @@
 // Trust: the bundled files (trust/manifest.json) plus any the user added (kept in this browser).
 // Sits below core.js, which builds the trust of every core instance it loads with loadTrust;
 // so the two actions of the page that go into the current instance are given `callCore`.
+// Roots say where their trust comes from: bundled (`test` when the manifest is TEST-ONLY) or
+// added on this device; verdicts carry it. The highest trust-list sequence seen per root is kept
+// in this browser (STATE_KEY) and given to every verifier before any list, so an older list is
+// refused as stale even after a reload or "restore" (docs/TRUST.md, "Rollback").
 import { state } from './state.js';
 import { t } from './words.js';
 import { $ } from './render.js';
 
 const ADDED_KEY = 'elicense.trust.added';
+const STATE_KEY = 'elicense.trust.state';
 // The time licenses, attestations and trust files are checked at: seconds since the Unix epoch.
 export const now = () => Date.now() / 1000;
 
@@ -15,12 +20,16 @@ async function fetchBytes(url) {
   return new Uint8Array(await response.arrayBuffer());
 }
 
-// Add one trust file to `v`, by what it is: a certificate (PEM or DER) or a signed list.
-export function addTrustFile(module, v, bytes) {
+// Add one trust file to `v`, by what it is: a certificate (PEM or DER; trusted as `origin`) or
+// a signed list. A trust list loaded moves the remembered sequences on.
+export function addTrustFile(module, v, bytes, origin) {
   const kind = module.documentKind(bytes);
-  if (kind === 'trust_list') { v.loadTrustList(bytes, now()); state.trustCounts.lists++; }
-  else if (kind === 'status_list') { v.loadStatusList(bytes, now()); state.trustCounts.status++; }
-  else { v.addRoot(bytes); state.trustCounts.roots++; }
+  if (kind === 'trust_list') {
+    v.loadTrustList(bytes, now());
+    state.trustCounts.lists++;
+    localStorage.setItem(STATE_KEY, v.trustState());
+  } else if (kind === 'status_list') { v.loadStatusList(bytes, now()); state.trustCounts.status++; }
+  else { v.addRoot(bytes, origin); state.trustCounts.roots++; }
 }
 
 const toBase64 = (bytes) => btoa(Array.from(bytes, (b) => String.fromCharCode(b)).join(''));
@@ -31,15 +40,20 @@ const addedFiles = () => JSON.parse(localStorage.getItem(ADDED_KEY) || '[]');
 export async function loadTrust(module) {
   const v = new module.Verifier();
   state.trustCounts = { roots: 0, lists: 0, status: 0 };
+  // What this browser has seen before comes first: no list older than that loads.
+  const seen = localStorage.getItem(STATE_KEY);
+  if (seen) { try { v.remember(seen); } catch (e) { console.warn(`${STATE_KEY}: ${e.message}`); } }
   const manifest = await (await fetch('trust/manifest.json')).json();
   $('test-trust').hidden = !manifest.test_only;
+  // The build marks its bundled roots TEST-ONLY (scripts/build-wasm.sh without --trust).
+  const bundled = manifest.test_only ? 'test' : 'bundled';
   // Roots first, then lists in the manifest's order (each list is checked against the roots).
   for (const file of [...manifest.roots, ...manifest.trust_lists, ...manifest.status_lists]) {
-    try { addTrustFile(module, v, await fetchBytes(`trust/${file}`)); }
+    try { addTrustFile(module, v, await fetchBytes(`trust/${file}`), bundled); }
     catch (e) { console.warn(`trust/${file}: ${e.message}`); }
   }
   for (const { name, data } of addedFiles()) {
-    try { addTrustFile(module, v, fromBase64(data)); } catch (e) { console.warn(`${name}: ${e.message}`); }
+    try { addTrustFile(module, v, fromBase64(data), 'added_on_device'); } catch (e) { console.warn(`${name}: ${e.message}`); }
   }
   return v;
 }
@@ -56,7 +70,7 @@ export async function onTrustAdd(event, callCore) {
   for (const file of event.target.files) {
     const bytes = new Uint8Array(await file.arrayBuffer());
     try {
-      callCore((c) => addTrustFile(c, state.verifier, bytes));
+      callCore((c) => addTrustFile(c, state.verifier, bytes, 'added_on_device'));
       added.push({ name: file.name, data: toBase64(bytes) });
       n++;
     } catch (e) { messages.push(t('trustBad')(file.name, e.message)); }
@@ -69,7 +83,8 @@ export async function onTrustAdd(event, callCore) {
 }
 
 // "Restore the bundled trust lists": forget the added files and rebuild the current instance's
-// verifier from the bundled ones.
+// verifier from the bundled ones. The remembered sequences stay: a bundled list older than one
+// seen here is refused (restoring must not roll trust back).
 export async function onTrustReset(callCore) {
   localStorage.removeItem(ADDED_KEY);
   let module;

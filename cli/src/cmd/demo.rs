@@ -112,6 +112,7 @@ pub fn run(no_qr: bool) -> Result<(), CliError> {
         roots: vec![p("root/root.cert.pem")],
         lists: vec![p("trust-list.cose")],
         status: vec![],
+        trust_state: None,
         at: None,
     };
     let texts = issued_texts(&p("fuzhou-issued"))?

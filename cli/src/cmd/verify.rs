@@ -73,6 +73,15 @@ pub fn print_verdict(view: &VerdictView) {
                 .map(|r| format!(" — 信任链 trusted through {r}"))
                 .unwrap_or_default()
         );
+        match view.trust_origin {
+            Some("test") => {
+                say!("  信任来源 Trust: 测试根证书，仅用于演示 TEST-ONLY root, demonstration only")
+            }
+            Some("added_on_device") => say!("  信任来源 Trust: 本机添加 added on this device"),
+            Some("bundled") => say!("  信任来源 Trust: 随程序提供 bundled"),
+            Some("given") => say!("  信任来源 Trust: --root 指定的根证书 given with --root"),
+            _ => {}
+        }
         match view.revocation {
             Some("checked") => say!("  吊销状态 Revocation: checked, not revoked 未吊销"),
             Some("unknown") => {

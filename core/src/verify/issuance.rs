@@ -7,7 +7,7 @@ use time::Date;
 
 use super::license::check_binding;
 use super::reason::Reason;
-use super::trust::TrustedKey;
+use super::trust::{RootRef, TrustOrigin, TrustedKey};
 use crate::documents::cert::{CertError, Certificate, DepartmentProblem};
 use crate::model::identifier::{LicenseTypeCode, OrgCode};
 
@@ -59,8 +59,12 @@ pub fn check_issuing_certificate(
         name: cert.name().to_owned(),
         certificate: Some((
             cert.clone(),
-            root.map_or_else(String::new, |r| r.name().to_owned()),
+            RootRef {
+                fingerprint: root.map_or([0; 32], |r| r.fingerprint()),
+                name: root.map_or_else(String::new, |r| r.name().to_owned()),
+            },
         )),
+        origin: TrustOrigin::Given,
     };
     check_binding(issuer, type_code, issued_on, &signer).map_err(IssuanceError::Refused)
 }

@@ -6,7 +6,7 @@ use time::{Date, OffsetDateTime};
 
 use super::envelope::{read, unseal, Failure, Input, Read, ReadError, Sealed};
 use super::reason::Reason;
-use super::trust::{TrustStore, TrustedKey, MAX_CLOCK_SKEW};
+use super::trust::{TrustOrigin, TrustStore, TrustedKey, MAX_CLOCK_SKEW};
 use crate::encoding::cose::{ContentType, Kid};
 use crate::encoding::transport::Form;
 use crate::limits::MAX_SIGNED_LEN;
@@ -37,6 +37,10 @@ pub struct Verified {
     pub license: License,
     /// The trusted key that signed it.
     pub signer: TrustedKey,
+    /// Where the trust in the signer comes from (given, bundled, added on this device, or a
+    /// TEST-ONLY root): a user interface must show a [`TrustOrigin::Test`] verdict as a
+    /// demonstration, never as plainly valid.
+    pub trust: TrustOrigin,
     /// Whether revocation could be checked.
     pub revocation: Revocation,
 }
@@ -180,6 +184,7 @@ fn finish(
     Verdict::Valid(Box::new(Verified {
         license,
         signer: signer.clone(),
+        trust: signer.origin,
         revocation,
     }))
 }

@@ -16,10 +16,19 @@
 //! Key identifiers are short (8 bytes), so two keys may share one; the store keeps every key under
 //! its identifier and verification tries each, so a collision can never make a genuine license
 //! fail or a forged one pass.
+//!
+//! A root is identified by the SHA-256 fingerprint of its certificate, never by its name (names
+//! are not identities: anyone can issue a certificate with the 福建 root's name). Each root
+//! records where trust in it comes from ([`TrustOrigin`]: given, bundled, added on this device,
+//! or a TEST-ONLY root), and every key from its lists carries that origin into the verdict.
+//! Adding a root that is already trusted changes nothing, so its list cannot be reset; the
+//! highest trust-list sequence seen per root can be exported and imported ([`TrustState`]) so
+//! that an older list stays refused after a restart (`docs/TRUST.md`, "Rollback").
 
 use std::collections::BTreeMap;
 
 use ed25519_dalek::VerifyingKey;
+use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use thiserror::Error;
 use time::{Duration, OffsetDateTime};
@@ -30,7 +39,7 @@ use crate::documents::status_list::{StatusList, StatusListError};
 use crate::documents::trust_list::{TrustList, TrustListError};
 use crate::encoding::cose::{CoseError, Kid, Payload};
 use crate::encoding::transport::TransportError;
-use crate::limits::MAX_TEXT_BYTES;
+use crate::limits::{MAX_TEXT_BYTES, MAX_TRUST_STATE_LEN, MAX_TRUST_STATE_ROOTS};
 use crate::model::identifier::OrgCode;
 use crate::model::text::{check_text, TextError};
 use crate::model::time::saturating_add;
@@ -113,6 +122,30 @@ pub enum TrustError {
         /// The verifier's time.
         now: OffsetDateTime,
     },
+    /// A remembered trust state ([`TrustState::from_json`]) cannot be read.
+    #[error("trust state: {0}")]
+    State(#[from] TrustStateError),
+}
+
+/// Why a remembered [`TrustState`] cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum TrustStateError {
+    /// Longer than [`MAX_TRUST_STATE_LEN`] bytes.
+    #[error("longer than {MAX_TRUST_STATE_LEN} bytes")]
+    TooLong,
+    /// Not the JSON of a trust state (serde_json's message).
+    #[error("not a trust state record: {0}")]
+    Malformed(String),
+    /// A version this library does not know.
+    #[error("version {0} is not supported (this library writes version 1)")]
+    Version(u64),
+    /// More than [`MAX_TRUST_STATE_ROOTS`] roots.
+    #[error("more than {MAX_TRUST_STATE_ROOTS} roots")]
+    TooManyRoots,
+    /// A fingerprint or digest that is not 64 lowercase hex digits.
+    #[error("not a SHA-256 in lowercase hex: {0:?}")]
+    BadHex(String),
 }
 
 impl TrustError {
@@ -135,8 +168,59 @@ impl TrustError {
             TrustError::Stale { .. } => "stale",
             TrustError::Conflict(_) => "conflict",
             TrustError::FromTheFuture { .. } => "from_the_future",
+            TrustError::State(_) => "bad_state",
         }
     }
+}
+
+/// Where a verifier's trust in a root, and so in the departments its lists vouch for, comes
+/// from. Verdicts carry it, so that a user interface can say so.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TrustOrigin {
+    /// Given by whoever runs the verifier: the CLI's `--root`, a program's
+    /// [`TrustStore::add_root`], or a directly trusted key ([`TrustStore::add`]).
+    Given,
+    /// Bundled with the verifier by its build (the web page's trust manifest).
+    Bundled,
+    /// Added by the user on this device (the web page's "add trust files").
+    AddedOnDevice,
+    /// A TEST-ONLY root, whose private key is public (`fixtures/`): a verdict through it is a
+    /// demonstration and must never be shown as plainly valid.
+    Test,
+}
+
+impl TrustOrigin {
+    /// A stable code: `given`, `bundled`, `added_on_device` or `test`.
+    pub fn code(self) -> &'static str {
+        match self {
+            TrustOrigin::Given => "given",
+            TrustOrigin::Bundled => "bundled",
+            TrustOrigin::AddedOnDevice => "added_on_device",
+            TrustOrigin::Test => "test",
+        }
+    }
+
+    /// The origin with this [`TrustOrigin::code`], if any.
+    pub fn from_code(code: &str) -> Option<Self> {
+        [
+            TrustOrigin::Given,
+            TrustOrigin::Bundled,
+            TrustOrigin::AddedOnDevice,
+            TrustOrigin::Test,
+        ]
+        .into_iter()
+        .find(|o| o.code() == code)
+    }
+}
+
+/// A trusted root authority, as named in the keys its trust lists vouch for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RootRef {
+    /// SHA-256 of the root certificate's DER: the root's identity.
+    pub fingerprint: [u8; 32],
+    /// The root's name, for display only (names are not identities).
+    pub name: String,
 }
 
 /// A public key trusted to sign licenses for one issuing department.
@@ -148,9 +232,12 @@ pub struct TrustedKey {
     pub org_code: OrgCode,
     /// The department's name.
     pub name: String,
-    /// The department certificate and the name of the root that vouches for it, when the key
-    /// came from a trust list; `None` for a directly trusted key.
-    pub certificate: Option<(Certificate, String)>,
+    /// The department certificate and the root that vouches for it, when the key came from a
+    /// trust list; `None` for a directly trusted key.
+    pub certificate: Option<(Certificate, RootRef)>,
+    /// Where trust in this key comes from: its root's origin, or [`TrustOrigin::Given`] for a
+    /// directly trusted key.
+    pub origin: TrustOrigin,
 }
 
 impl TrustedKey {
@@ -163,15 +250,135 @@ impl TrustedKey {
 #[derive(Debug, Clone)]
 struct Root {
     cert: Certificate,
-    /// Sequence number and SHA-256 of the payload of the trust list loaded from this root.
-    list: Option<(u64, [u8; 32])>,
+    /// SHA-256 of the certificate's DER.
+    fingerprint: [u8; 32],
+    origin: TrustOrigin,
+    /// The trust list loaded from this root.
+    list: Option<ListMark>,
+}
+
+/// A trust list as remembered: its sequence number and the SHA-256 of its payload.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListMark {
+    /// Sequence number.
+    pub sequence: u64,
+    /// SHA-256 of the signed payload (the trust-list CBOR).
+    pub digest: [u8; 32],
+}
+
+/// The highest trust-list sequence seen per root (by root certificate fingerprint), to keep
+/// across restarts: [`TrustStore::trust_state`] exports it, [`TrustStore::remember`] imports
+/// it, and a list older than the one remembered is then refused as `stale` even if the store
+/// has not loaded the newer list again. Its text form ([`TrustState::to_json`]) is
+///
+/// ```json
+/// {"version":1,"roots":{"<root fingerprint, hex>":{"sequence":2,"list_sha256":"<hex>"}}}
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TrustState {
+    roots: BTreeMap<[u8; 32], ListMark>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StateJson {
+    version: u64,
+    roots: BTreeMap<String, MarkJson>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MarkJson {
+    sequence: u64,
+    list_sha256: String,
+}
+
+fn hex32(text: &str) -> Result<[u8; 32], TrustStateError> {
+    let bad = || TrustStateError::BadHex(text.chars().take(80).collect());
+    if text.len() != 64 || text.bytes().any(|b| b.is_ascii_uppercase()) {
+        return Err(bad());
+    }
+    let mut out = [0u8; 32];
+    hex::decode_to_slice(text, &mut out).map_err(|_| bad())?;
+    Ok(out)
+}
+
+impl TrustState {
+    /// The remembered list of the root with this certificate fingerprint.
+    pub fn get(&self, root_fingerprint: &[u8; 32]) -> Option<ListMark> {
+        self.roots.get(root_fingerprint).copied()
+    }
+
+    /// Number of roots remembered.
+    pub fn len(&self) -> usize {
+        self.roots.len()
+    }
+
+    /// Whether nothing is remembered.
+    pub fn is_empty(&self) -> bool {
+        self.roots.is_empty()
+    }
+
+    /// Remember `mark` for a root unless a higher sequence is remembered already (at the same
+    /// sequence the first mark stays).
+    fn note(&mut self, root_fingerprint: [u8; 32], mark: ListMark) {
+        let slot = self.roots.entry(root_fingerprint).or_insert(mark);
+        if mark.sequence > slot.sequence {
+            *slot = mark;
+        }
+    }
+
+    /// The text form (JSON, one line). Written by hand (hex and integers need no escaping), so
+    /// that the web build carries no JSON serialiser for it.
+    pub fn to_json(&self) -> String {
+        let roots: Vec<String> = self
+            .roots
+            .iter()
+            .map(|(fp, m)| {
+                format!(
+                    r#""{}":{{"sequence":{},"list_sha256":"{}"}}"#,
+                    hex::encode(fp),
+                    m.sequence,
+                    hex::encode(m.digest)
+                )
+            })
+            .collect();
+        format!(r#"{{"version":1,"roots":{{{}}}}}"#, roots.join(","))
+    }
+
+    /// Read the text form: at most [`MAX_TRUST_STATE_LEN`] bytes and
+    /// [`MAX_TRUST_STATE_ROOTS`] roots, no unknown keys.
+    pub fn from_json(text: &str) -> Result<Self, TrustStateError> {
+        if text.len() > MAX_TRUST_STATE_LEN {
+            return Err(TrustStateError::TooLong);
+        }
+        let json: StateJson =
+            serde_json::from_str(text).map_err(|e| TrustStateError::Malformed(e.to_string()))?;
+        if json.version != 1 {
+            return Err(TrustStateError::Version(json.version));
+        }
+        if json.roots.len() > MAX_TRUST_STATE_ROOTS {
+            return Err(TrustStateError::TooManyRoots);
+        }
+        let mut state = TrustState::default();
+        for (fp, mark) in &json.roots {
+            let mark = ListMark {
+                sequence: mark.sequence,
+                digest: hex32(&mark.list_sha256)?,
+            };
+            state.note(hex32(fp)?, mark);
+        }
+        Ok(state)
+    }
 }
 
 /// What a loaded trust list contained.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TrustListSummary {
-    /// Root authority name.
+    /// Root authority name (for display).
     pub root: String,
+    /// SHA-256 of the root's certificate: the root's identity.
+    pub root_fingerprint: [u8; 32],
     /// Sequence number.
     pub sequence: u64,
     /// Departments now trusted from it.
@@ -187,7 +394,10 @@ pub struct TrustListSummary {
 pub struct TrustStore {
     keys: BTreeMap<Kid, Vec<TrustedKey>>,
     revoked: BTreeMap<Kid, Vec<TrustedKey>>,
-    roots: BTreeMap<Kid, Root>,
+    /// Trusted roots by key identifier (several roots may share one).
+    roots: BTreeMap<Kid, Vec<Root>>,
+    /// The highest trust list seen per root fingerprint: loaded here or remembered.
+    seen: TrustState,
     status: BTreeMap<OrgCode, StatusList>,
 }
 
@@ -224,7 +434,7 @@ impl KeyRing for ActiveKeys<'_> {
 }
 
 /// The trusted roots: the signers a trust list is accepted from.
-struct Roots<'a>(&'a BTreeMap<Kid, Root>);
+struct Roots<'a>(&'a BTreeMap<Kid, Vec<Root>>);
 
 impl KeyRing for Roots<'_> {
     type Key = Root;
@@ -234,15 +444,20 @@ impl KeyRing for Roots<'_> {
     }
 
     fn active(&self, kid: Kid) -> &[Root] {
-        self.0.get(&kid).map(std::slice::from_ref).unwrap_or(&[])
+        self.0.get(&kid).map(Vec::as_slice).unwrap_or(&[])
     }
 }
 
-/// How many keys in `map` came from the trust list of `root`.
-fn count_from_root(root: &str, map: &BTreeMap<Kid, Vec<TrustedKey>>) -> usize {
+/// Whether `key` came from a trust list of the root with this fingerprint.
+fn from_root(key: &TrustedKey, fingerprint: &[u8; 32]) -> bool {
+    matches!(&key.certificate, Some((_, r)) if r.fingerprint == *fingerprint)
+}
+
+/// How many keys in `map` came from the trust list of the root with this fingerprint.
+fn count_from_root(fingerprint: &[u8; 32], map: &BTreeMap<Kid, Vec<TrustedKey>>) -> usize {
     map.values()
         .flatten()
-        .filter(|k| matches!(&k.certificate, Some((_, r)) if r == root))
+        .filter(|k| from_root(k, fingerprint))
         .count()
 }
 
@@ -280,17 +495,58 @@ impl TrustStore {
             org_code,
             name,
             certificate: None,
+            origin: TrustOrigin::Given,
         });
         Ok(kid)
     }
 
     /// Trust a root authority's certificate (DER or PEM): a self-signed CA with an Ed25519 key.
+    /// The same as [`TrustStore::add_root_with`] with [`TrustOrigin::Given`].
     pub fn add_root(&mut self, certificate: &[u8]) -> Result<Kid, TrustError> {
+        self.add_root_with(certificate, TrustOrigin::Given)
+    }
+
+    /// Trust a root authority's certificate (DER or PEM), recording where the trust comes from.
+    /// Returns its key identifier.
+    ///
+    /// A root is identified by its certificate's SHA-256 fingerprint. Adding a root that is
+    /// already trusted changes nothing: it keeps its loaded list and its first origin, so that
+    /// handing the verifier the genuine root certificate again cannot reset its list to an older
+    /// one. Another certificate, even with the same name or key identifier, is another root.
+    pub fn add_root_with(
+        &mut self,
+        certificate: &[u8],
+        origin: TrustOrigin,
+    ) -> Result<Kid, TrustError> {
         let cert = Certificate::parse(certificate)?;
         cert.check_root()?;
         let kid = Kid::of(cert.key());
-        self.roots.insert(kid, Root { cert, list: None });
+        let fingerprint = cert.fingerprint();
+        let slot = self.roots.entry(kid).or_default();
+        if !slot.iter().any(|r| r.fingerprint == fingerprint) {
+            slot.push(Root {
+                cert,
+                fingerprint,
+                origin,
+                list: None,
+            });
+        }
         Ok(kid)
+    }
+
+    /// The highest trust list seen per root (loaded here or remembered), to keep across
+    /// restarts and give back to [`TrustStore::remember`].
+    pub fn trust_state(&self) -> TrustState {
+        self.seen.clone()
+    }
+
+    /// Remember the trust lists of an earlier run: from now on a list older than the one
+    /// remembered for its root is refused as `stale`, and one with the same sequence but other
+    /// content as `conflict`. Where both know a root, the higher sequence is kept.
+    pub fn remember(&mut self, state: &TrustState) {
+        for (fingerprint, mark) in &state.roots {
+            self.seen.note(*fingerprint, *mark);
+        }
     }
 
     /// Load a root's signed trust list at time `now`. It must be signed by a trusted root, not be
@@ -304,30 +560,38 @@ impl TrustStore {
         let roots = Roots(&self.roots);
         let opened = open::<TrustList, _>(Input::Bytes(signed), &roots)
             .map_err(|f| self.list_failure(f, TrustError::TrustList))?;
-        let (list, root_kid) = (opened.payload, opened.kid);
+        let list = opened.payload;
         let root = opened.signer;
         check_not_future(list.issued_at, now)?;
-        let digest: [u8; 32] = Sha256::digest(opened.cose.payload()).into();
-        let root_name = root.cert.name().to_owned();
-        if let Some((held, held_digest)) = root.list {
-            if list.sequence < held {
+        let mark = ListMark {
+            sequence: list.sequence,
+            digest: Sha256::digest(opened.cose.payload()).into(),
+        };
+        let fingerprint = root.fingerprint;
+        let root_ref = RootRef {
+            fingerprint,
+            name: root.cert.name().to_owned(),
+        };
+        if let Some(held) = self.seen.get(&fingerprint) {
+            if mark.sequence < held.sequence {
                 return Err(TrustError::Stale {
-                    held,
-                    found: list.sequence,
+                    held: held.sequence,
+                    found: mark.sequence,
                 });
             }
-            if list.sequence == held {
-                if held_digest != digest {
-                    return Err(TrustError::Conflict(held));
-                }
-                return Ok(TrustListSummary {
-                    departments: count_from_root(&root_name, &self.keys),
-                    revoked: count_from_root(&root_name, &self.revoked),
-                    root: root_name,
-                    sequence: held,
-                    changed: false,
-                });
+            if mark.sequence == held.sequence && mark.digest != held.digest {
+                return Err(TrustError::Conflict(held.sequence));
             }
+        }
+        if root.list == Some(mark) {
+            return Ok(TrustListSummary {
+                departments: count_from_root(&fingerprint, &self.keys),
+                revoked: count_from_root(&fingerprint, &self.revoked),
+                root: root_ref.name,
+                root_fingerprint: fingerprint,
+                sequence: mark.sequence,
+                changed: false,
+            });
         }
         let certificates = list.checked_certificates(&root.cert).map_err(|e| match e {
             TrustListError::Certificate { index, source } => {
@@ -347,7 +611,8 @@ impl TrustStore {
                 key: *cert.key(),
                 org_code,
                 name: cert.name().to_owned(),
-                certificate: Some((cert.clone(), root_name.clone())),
+                certificate: Some((cert.clone(), root_ref.clone())),
+                origin: root.origin,
             };
             if list.revokes(&cert) {
                 revoked.push(entry);
@@ -355,18 +620,25 @@ impl TrustStore {
                 active.push(entry);
             }
         }
-        if let Some(root) = self.roots.get_mut(&root_kid) {
-            root.list = Some((list.sequence, digest));
+        let root_kid = opened.kid;
+        if let Some(root) = self
+            .roots
+            .get_mut(&root_kid)
+            .and_then(|slot| slot.iter_mut().find(|r| r.fingerprint == fingerprint))
+        {
+            root.list = Some(mark);
         }
+        self.seen.note(fingerprint, mark);
         for map in [&mut self.keys, &mut self.revoked] {
             for entries in map.values_mut() {
-                entries.retain(|k| !matches!(&k.certificate, Some((_, r)) if *r == root_name));
+                entries.retain(|k| !from_root(k, &fingerprint));
             }
             map.retain(|_, v| !v.is_empty());
         }
         let summary = TrustListSummary {
-            root: root_name,
-            sequence: list.sequence,
+            root: root_ref.name,
+            root_fingerprint: fingerprint,
+            sequence: mark.sequence,
             departments: active.len(),
             revoked: revoked.len(),
             changed: true,
@@ -431,7 +703,7 @@ impl TrustStore {
                 TrustError::UnknownSigner(kid)
             }
             OpenError::BadSignature(kid) => {
-                let name = match self.roots.get(&kid) {
+                let name = match self.roots.get(&kid).and_then(|slot| slot.first()) {
                     Some(root) if is_trust_list => root.cert.name(),
                     _ => self.candidates(kid).first().map_or("", |k| k.name.as_str()),
                 };

@@ -62,8 +62,15 @@ async function verdict(page, selector = '#verdict') {
     code: el.dataset.code,
     word: el.querySelector('.word').textContent,
     ok: el.classList.contains('ok'),
+    // Amber: valid only under a TEST-ONLY root.
+    ...(el.classList.contains('test') ? { test: true } : {}),
   }));
 }
+
+// The default build bundles the TEST-ONLY fixture roots: their valid licenses and matching files
+// are amber 测试/演示, never the plain green 有效 (issue 17, item 10).
+const DEMO = { code: 'valid', word: '测试/演示', ok: false, test: true };
+const DEMO_MATCH = { code: 'match', word: '测试/演示', ok: false, test: true };
 
 const shot = (page, name) => page.screenshot({ path: path.join(artifacts, `${name}.png`), fullPage: true });
 
@@ -71,7 +78,7 @@ test('a license in the URL fragment is verified on load, with Chinese labels', a
   const url = text('licenses/driving-permit.url.txt');
   const { context, page, errors } = await openPage(browser, { hash: url.slice(url.indexOf('#')) });
   const v = await verdict(page);
-  assert.deepEqual(v, { code: 'valid', word: '有效', ok: true });
+  assert.deepEqual(v, DEMO);
   const body = await page.textContent('#result');
   assert.match(body, /厦门市公安局交通警察支队/);
   assert.match(body, /签发机关/);
@@ -82,7 +89,7 @@ test('a license in the URL fragment is verified on load, with Chinese labels', a
   await shot(page, 'fragment-valid-zh');
   // English toggle redraws the verdict and labels.
   await page.click('#lang');
-  assert.equal((await verdict(page)).word, 'Valid');
+  assert.equal((await verdict(page)).word, 'Test / demo');
   assert.match(await page.textContent('#result'), /Issued by/);
   await shot(page, 'fragment-valid-en');
   assert.deepEqual(errors, []);
@@ -94,7 +101,7 @@ test('a base45 text in the fragment (#EL1Z:..., spaces as %20) is verified too',
   assert.match(t, /^EL1Z?:.* /, 'a base45 text with spaces');
   const { context, page, errors } = await openPage(browser, { hash: `#${t}` });
   assert.ok((await page.evaluate(() => location.hash)).includes('%20'), 'the browser encodes spaces');
-  assert.deepEqual(await verdict(page), { code: 'valid', word: '有效', ok: true });
+  assert.deepEqual(await verdict(page), DEMO);
   assert.match(await page.textContent('#result'), /福州市市场监督管理局/);
   assert.deepEqual(errors, []);
   await context.close();
@@ -170,7 +177,7 @@ async function pasteText(page, t) {
 test('pasted text: valid, revoked and tampered licenses get the right verdict and reason', async () => {
   const { context, page, errors } = await openPage();
   const paste = (t) => pasteText(page, t);
-  assert.deepEqual(await paste(text('licenses/business-license.qr.txt')), { code: 'valid', word: '有效', ok: true });
+  assert.deepEqual(await paste(text('licenses/business-license.qr.txt')), DEMO);
   assert.match(await page.textContent('#result'), /福州市市场监督管理局/);
   await shot(page, 'paste-valid');
 
@@ -254,14 +261,14 @@ test('an uploaded photo of a QR code is decoded in wasm and verified', async () 
   const { context, page, errors } = await openPage();
   const photo = photoOf(fixturePath('licenses/real-estate-with-attachments.qr.png'), path.join(work, 'photo.png'));
   await page.setInputFiles('#photo', photo);
-  assert.deepEqual(await verdict(page), { code: 'valid', word: '有效', ok: true });
+  assert.deepEqual(await verdict(page), DEMO);
   const result = await page.textContent('#result');
   assert.match(result, /上海市不动产登记局/);
   assert.match(result, /floor-plan\.pdf/);
   await shot(page, 'photo-valid');
   // The license lists attachments: a dropped file is checked against them, by content.
   await page.setInputFiles('#att-file', fixturePath('attachments/floor-plan.pdf'));
-  assert.deepEqual(await verdict(page, '#att-verdict'), { code: 'match', word: '一致', ok: true });
+  assert.deepEqual(await verdict(page, '#att-verdict'), DEMO_MATCH);
   await page.$eval('#att-verdict', (el) => delete el.dataset.code);
   await page.setInputFiles('#att-file', fixturePath('attachments/business-license-scan.jpg'));
   assert.deepEqual(await verdict(page, '#att-verdict'), { code: 'not_listed', word: '不一致', ok: false });
@@ -280,7 +287,7 @@ test('an attachment is checked against its attestation: match, one-byte change, 
   await page.setInputFiles('#att-record', fixturePath('attestations/business-license-scan.jpg.elatt'));
   await page.waitForFunction(() => document.querySelector('#att-record-name').textContent.length > 0);
   await page.setInputFiles('#att-file', fixturePath('attachments/business-license-scan.jpg'));
-  assert.deepEqual(await verdict(page, '#att-verdict'), { code: 'match', word: '一致', ok: true });
+  assert.deepEqual(await verdict(page, '#att-verdict'), DEMO_MATCH);
   assert.match(await page.textContent('#att-result'), /经与原件核对无误/);
   await shot(page, 'attachment-match');
 
@@ -299,7 +306,7 @@ test('an attachment is checked against its attestation: match, one-byte change, 
   await page.waitForFunction(() => /QR|\.png/.test(document.querySelector('#att-record-name').textContent));
   await page.$eval('#att-verdict', (el) => delete el.dataset.code);
   await page.setInputFiles('#att-file', fixturePath('attachments/business-license-scan.jpg'));
-  assert.deepEqual(await verdict(page, '#att-verdict'), { code: 'match', word: '一致', ok: true });
+  assert.deepEqual(await verdict(page, '#att-verdict'), DEMO_MATCH);
 
   // An attestation signed by a department no trust list vouches for.
   await page.setInputFiles('#att-record', fixturePath('attestations/rogue-department.elatt'));
@@ -327,14 +334,14 @@ test('attestation and scan dropped on the attachment area: match, then a one-byt
   await dropFiles(page, '#att-title', [fixturePath('attestations/floor-plan.pdf.elatt')]);
   await page.waitForFunction(() => /floor-plan\.pdf\.elatt/.test(document.querySelector('#att-record-name').textContent));
   await dropFiles(page, '#att-title', [fixturePath('attachments/floor-plan.pdf')]);
-  assert.deepEqual(await verdict(page, '#att-verdict'), { code: 'match', word: '一致', ok: true });
+  assert.deepEqual(await verdict(page, '#att-verdict'), DEMO_MATCH);
   assert.match(await page.textContent('#att-result'), /上海市不动产登记局/);
   await page.$eval('#att-verdict', (el) => delete el.dataset.code);
   await dropFiles(page, '#att-title', [fixturePath('attachments/site-photo.png')]);
   assert.deepEqual(await verdict(page, '#att-verdict'), { code: 'mismatch', word: '不一致', ok: false });
   // A license file dropped elsewhere on the page is verified as a license.
   await dropFiles(page, 'h1', [fixturePath('licenses/driving-permit.cose')]);
-  assert.deepEqual(await verdict(page), { code: 'valid', word: '有效', ok: true });
+  assert.deepEqual(await verdict(page), DEMO);
   await shot(page, 'attachment-drop');
   assert.deepEqual(errors, []);
   await context.close();
@@ -369,7 +376,7 @@ test('the fake camera shows a QR code: scanning verifies it and stops the camera
   try {
     const { page, errors } = await openPage(camBrowser);
     await page.click('#scan');
-    assert.deepEqual(await verdict(page), { code: 'valid', word: '有效', ok: true });
+    assert.deepEqual(await verdict(page), DEMO);
     assert.match(await page.textContent('#result'), /厦门市公安局交通警察支队/);
     // Scanning stopped on success: the camera is released.
     assert.equal(await page.isVisible('#camera'), false);
@@ -406,7 +413,7 @@ test('a trap in the core costs one verdict: the page loads a fresh instance and 
   await shot(page, 'core-trapped');
   // The fresh instance, with the bundled trust rebuilt (the revoked license needs its status list).
   await page.waitForSelector('body[data-core-loads="2"]', { timeout: 30000 });
-  assert.deepEqual(await pasteText(page, license), { code: 'valid', word: '有效', ok: true });
+  assert.deepEqual(await pasteText(page, license), DEMO);
   assert.deepEqual(await pasteText(page, text('trust/licenses/revoked-license.qr.txt')), { code: 'revoked', word: '无效', ok: false });
   assert.match(await page.textContent('#trust-summary'), /根证书/);
   assert.deepEqual(errors, []);
@@ -458,11 +465,122 @@ test('after the first visit the page works offline (service worker)', async () =
   const url = text('licenses/business-license.url.txt');
   await page.goto(`${server.url}/${url.slice(url.indexOf('#'))}`);
   await page.waitForSelector('body[data-ready="true"]', { timeout: 30000 });
-  assert.deepEqual(await verdict(page), { code: 'valid', word: '有效', ok: true });
+  assert.deepEqual(await verdict(page), DEMO);
   await shot(page, 'offline-valid');
   // Really offline: the server cannot be reached from this context.
   const reached = await page.evaluate((u) => fetch(`${u}/no-such-file-${Date.now()}`).then(() => true, () => false), server.url);
   assert.equal(reached, false);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+// The page's trust manifest as this build bundles it, and a context whose requests for it (and
+// for `files`, trust file name → fixture path) are answered with `changes` applied: a stand-in
+// for another build (the service worker is blocked, so every request reaches the route).
+const bundledManifest = () => JSON.parse(readFileSync(path.join(root, 'wasm/dist/trust/manifest.json'), 'utf8'));
+const withManifest = (changes, files = {}) => async (context) => {
+  await context.route('**/trust/manifest.json', (route) => route.fulfill({
+    contentType: 'application/json', body: JSON.stringify({ ...bundledManifest(), ...changes }),
+  }));
+  for (const [name, fixtureFile] of Object.entries(files)) {
+    await context.route(`**/trust/${name}`, (route) => route.fulfill({ body: fixture(fixtureFile) }));
+  }
+};
+
+test('TEST-ONLY roots never show green: amber 测试/演示; bundled and added-on-device trust say so', async () => {
+  // This build bundles the fixtures' TEST-ONLY roots (scripts/build-wasm.sh without --trust).
+  assert.equal(bundledManifest().test_only, true);
+  const license = text('licenses/business-license.qr.txt');
+  let { context, page, errors } = await openPage();
+  assert.deepEqual(await pasteText(page, license), DEMO);
+  assert.equal(await page.$eval('#verdict', (el) => el.dataset.trust), 'test');
+  assert.equal(await page.$eval('#verdict .mark', (el) => el.textContent), '⚠');
+  assert.match(await page.textContent('#reason'), /测试根证书.*仅用于演示/);
+  assert.match(await page.textContent('#details'), /信任来源测试根证书/);
+  assert.equal(await page.$$eval('.verdict.ok', (els) => els.filter((e) => !e.closest('[hidden]')).length), 0);
+  await shot(page, 'test-root-amber');
+  await page.click('#lang');
+  assert.deepEqual(await verdict(page), { ...DEMO, word: 'Test / demo' });
+  assert.match(await page.textContent('#reason'), /TEST root/);
+  // Revoked and forged licenses are red as ever.
+  await page.click('#lang');
+  assert.deepEqual(await pasteText(page, text('trust/licenses/revoked-license.qr.txt')), { code: 'revoked', word: '无效', ok: false });
+  assert.deepEqual(errors, []);
+  await context.close();
+
+  // A build with real roots (test_only false): the plain green 有效, trust "bundled".
+  ({ context, page, errors } = await openPage(browser, { before: withManifest({ test_only: false }), serviceWorkers: 'block' }));
+  assert.equal(await page.isVisible('#test-trust'), false);
+  assert.deepEqual(await pasteText(page, license), { code: 'valid', word: '有效', ok: true });
+  assert.equal(await page.$eval('#verdict', (el) => el.dataset.trust), 'bundled');
+  assert.match(await page.textContent('#details'), /信任来源随页面提供/);
+  // A root the user added on this device: valid, and marked as added on this device.
+  await page.click('#trust summary');
+  await page.setInputFiles('#trust-add', [fixturePath('trust/roots/rogue-root.cert.pem'), fixturePath('trust/lists/rogue-v1.cose')]);
+  await page.waitForFunction(() => /已添加 2 个文件/.test(document.querySelector('#trust-message').textContent));
+  assert.deepEqual(await pasteText(page, text('trust/licenses/wrong-root.qr.txt')), { code: 'valid', word: '有效', ok: true });
+  assert.equal(await page.$eval('#verdict', (el) => el.dataset.trust), 'added_on_device');
+  assert.match(await page.textContent('#reason'), /本机添加/);
+  await shot(page, 'added-on-device');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+const base64 = (bytes) => Buffer.from(bytes).toString('base64');
+
+test('rollback: the genuine root and an older list added in the page are refused, now and after a reload', async () => {
+  const { context, page, errors } = await openPage(browser, { serviceWorkers: 'block' });
+  // The bundled fujian-v2 revokes the compromised department's certificate.
+  const revokedCert = text('trust/licenses/revoked-certificate.qr.txt');
+  assert.equal((await pasteText(page, revokedCert)).code, 'certificate_revoked');
+  // The fraudster's two files: the genuine root certificate and the list from before the revocation.
+  await page.click('#trust summary');
+  await page.setInputFiles('#trust-add', [fixturePath('trust/roots/fujian-root.cert.pem'), fixturePath('trust/lists/fujian-v1.cose')]);
+  await page.waitForFunction(() => /fujian-v1\.cose：无法使用/.test(document.querySelector('#trust-message').textContent));
+  assert.match(await page.textContent('#trust-message'), /stale/);
+  assert.equal((await pasteText(page, revokedCert)).code, 'certificate_revoked');
+  await shot(page, 'rollback-refused');
+  // The highest sequence seen per root is kept in this browser.
+  const state = JSON.parse(await page.evaluate(() => localStorage.getItem('elicense.trust.state')));
+  assert.ok(Object.values(state.roots).some((r) => r.sequence === 2), JSON.stringify(state));
+  // A page from before the fix kept both files and replayed them on every load: still refused.
+  const added = [
+    { name: 'fujian-root.cert.pem', data: base64(fixture('trust/roots/fujian-root.cert.pem')) },
+    { name: 'fujian-v1.cose', data: base64(fixture('trust/lists/fujian-v1.cose')) },
+  ];
+  await page.evaluate((a) => localStorage.setItem('elicense.trust.added', JSON.stringify(a)), added);
+  await page.reload();
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 30000 });
+  assert.equal((await pasteText(page, revokedCert)).code, 'certificate_revoked');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('rollback: a newer list seen on this device outlives an older bundled one, even after "restore"', async () => {
+  // An older build that bundles fujian-v1, from before the revocation.
+  const older = withManifest(
+    { trust_lists: ['lists/fujian-v1.cose', 'lists/shanghai-v1.cose'] },
+    { 'lists/fujian-v1.cose': 'trust/lists/fujian-v1.cose' },
+  );
+  const { context, page, errors } = await openPage(browser, { before: older, serviceWorkers: 'block' });
+  const revokedCert = text('trust/licenses/revoked-certificate.qr.txt');
+  assert.deepEqual(await pasteText(page, revokedCert), DEMO);
+  // The user adds the current list: the department is revoked.
+  await page.click('#trust summary');
+  await page.setInputFiles('#trust-add', fixturePath('trust/lists/fujian-v2.cose'));
+  await page.waitForFunction(() => /已添加 1 个文件/.test(document.querySelector('#trust-message').textContent));
+  assert.equal((await pasteText(page, revokedCert)).code, 'certificate_revoked');
+  // "Restore the bundled lists" forgets the added file but not the sequence seen: the bundled
+  // older list is refused, so the revoked department does not come back (nothing from that root
+  // verifies until a current list is added again).
+  await page.click('#trust-reset');
+  await page.waitForFunction(() => /恢复/.test(document.querySelector('#trust-message').textContent));
+  assert.equal((await pasteText(page, revokedCert)).code, 'unknown_signer');
+  await page.reload();
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 30000 });
+  assert.equal((await pasteText(page, revokedCert)).code, 'unknown_signer');
+  // The other root's list is untouched.
+  assert.deepEqual(await pasteText(page, text('trust/licenses/cross-region.qr.txt')), DEMO);
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -66,6 +66,29 @@ test('every trust fixture license gets its expected verdict', () => {
   assert.deepEqual(mismatches, []);
 });
 
+test('roots carry their origin into verdicts; the trust state keeps an older list out after a restart', () => {
+  const root = fixture('trust/roots/fujian-root.cert.pem');
+  const good = fixture('trust/licenses/good-chain.qr.txt').toString('utf8').trim();
+  assert.equal(loadedVerifier().verify(good, VERIFY_AT).trust_origin, 'given');
+  for (const origin of ['bundled', 'added_on_device', 'test']) {
+    const v = new wasm.Verifier();
+    v.addRoot(root, origin);
+    v.addRoot(root, 'added_on_device'); // adding it again changes nothing
+    v.loadTrustList(fixture('trust/lists/fujian-v2.cose'), VERIFY_AT);
+    const verdict = v.verify(good, VERIFY_AT);
+    assert.equal(verdict.trust_origin, origin);
+    assert.match(verdict.root_fingerprint, /^[0-9a-f]{64}$/);
+  }
+  assert.throws(() => new wasm.Verifier().addRoot(root, 'trusted'), (e) => e.code === 'bad_origin');
+  // Yesterday's page loaded fujian-v2; today's remembers it before the fraudster's older list.
+  const saved = loadedVerifier().trustState();
+  const today = new wasm.Verifier();
+  today.remember(saved);
+  today.addRoot(root);
+  assert.throws(() => today.loadTrustList(fixture('trust/lists/fujian-v1.cose'), VERIFY_AT), (e) => e.code === 'stale');
+  assert.throws(() => today.remember('{"version":1'), (e) => e.code === 'bad_state');
+});
+
 test('an invalid text is a verdict, not an exception', () => {
   const v = loadedVerifier();
   const verdict = v.verify('hello', VERIFY_AT);
