@@ -1,6 +1,6 @@
 //! The times commands use: now, today in China Standard Time, and `--at`.
 
-use time::OffsetDateTime;
+use time::{Duration, OffsetDateTime};
 
 use crate::error::CliError;
 use elicense::license_day;
@@ -23,5 +23,35 @@ pub fn verification_time(at: Option<&str>) -> Result<OffsetDateTime, CliError> {
         None => Ok(OffsetDateTime::now_utc()),
         Some(t) => OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339)
             .map_err(|e| CliError::Usage(format!("--at {t:?} is not an RFC 3339 time: {e}"))),
+    }
+}
+
+/// RFC 5280's "no well-defined expiration date", 9999-12-31T23:59:59Z: the latest end a
+/// certificate can have.
+pub const NO_EXPIRY: OffsetDateTime = time::macros::datetime!(9999-12-31 23:59:59 UTC);
+
+/// `t` plus `days` days, at most [`NO_EXPIRY`] (`--years 65535` or `--days 4294967295` would
+/// otherwise leave the representable range).
+pub fn days_after(t: OffsetDateTime, days: i64) -> OffsetDateTime {
+    days.checked_mul(86_400)
+        .map(Duration::seconds)
+        .and_then(|d| t.checked_add(d))
+        .map_or(NO_EXPIRY, |end| end.min(NO_EXPIRY))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn validity_ends_stop_at_the_last_instant() {
+        let now = time::macros::datetime!(2025-06-01 10:00 UTC);
+        assert_eq!(
+            days_after(now, 1),
+            time::macros::datetime!(2025-06-02 10:00 UTC)
+        );
+        assert_eq!(days_after(now, i64::from(u32::MAX)), NO_EXPIRY);
+        assert_eq!(days_after(now, 365 * 65_535 + 65_535 / 4), NO_EXPIRY);
+        assert_eq!(days_after(now, i64::MAX), NO_EXPIRY);
     }
 }

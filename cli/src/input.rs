@@ -4,6 +4,7 @@
 use std::io::Read;
 use std::path::Path;
 
+use elicense::limits::{MAX_DECODE_PIXELS, MAX_DECODE_SIDE};
 use elicense::qr::decode_luma;
 use elicense::{LicenseTemplate, TrustError, TrustState, TrustStore};
 use time::OffsetDateTime;
@@ -56,18 +57,85 @@ fn is_image(bytes: &[u8]) -> bool {
     bytes.starts_with(b"\x89PNG\r\n\x1a\n") || bytes.starts_with(&[0xff, 0xd8, 0xff])
 }
 
-/// Decode the QR code in a PNG or JPEG photo. With several codes, the first `EL…` one wins.
+/// Decode the QR code in a PNG or JPEG photo. With several codes, the first `EL1` one is taken
+/// and a warning on standard error names the others.
 pub fn decode_photo(bytes: &[u8]) -> Result<String, CliError> {
-    let img = image::load_from_memory(bytes).map_err(CliError::Image)?;
-    let gray = img.to_luma8();
+    let (text, warning) = choose_qr(photo_texts(bytes)?)?;
+    if let Some(warning) = warning {
+        use std::io::Write;
+        // A warning that cannot be written is not worth failing for.
+        let _ = writeln!(std::io::stderr(), "warning: {warning}");
+    }
+    Ok(text)
+}
+
+/// The limits set on the image decoder before it decodes anything: no side longer, and no more
+/// pixels, than the QR decoder takes (`MAX_DECODE_SIDE`, `MAX_DECODE_PIXELS`), and at most four
+/// bytes a pixel of those allocated (8-bit RGBA).
+fn photo_limits() -> image::Limits {
+    let side = u32::try_from(MAX_DECODE_SIDE).unwrap_or(u32::MAX);
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(side);
+    limits.max_image_height = Some(side);
+    limits.max_alloc = Some(MAX_DECODE_PIXELS as u64 * 4);
+    limits
+}
+
+/// The texts of every QR code in a PNG or JPEG photo, the image's size checked against
+/// [`photo_limits`] from its header, before any pixel is decoded.
+fn photo_texts(bytes: &[u8]) -> Result<Vec<String>, CliError> {
+    let reader = || -> Result<image::ImageReader<std::io::Cursor<&[u8]>>, CliError> {
+        let mut r = image::ImageReader::new(std::io::Cursor::new(bytes))
+            .with_guessed_format()
+            .map_err(|e| CliError::Image(image::ImageError::IoError(e)))?;
+        r.limits(photo_limits());
+        Ok(r)
+    };
+    let (w, h) = reader()?.into_dimensions().map_err(CliError::Image)?;
+    if u64::from(w) * u64::from(h) > MAX_DECODE_PIXELS as u64 {
+        return Err(CliError::Image(image::ImageError::Limits(
+            image::error::LimitError::from_kind(image::error::LimitErrorKind::DimensionError),
+        )));
+    }
+    let gray = reader()?.decode().map_err(CliError::Image)?.to_luma8();
     let (w, h) = gray.dimensions();
-    let texts = decode_luma(w as usize, h as usize, gray.as_raw())?;
-    texts
+    Ok(decode_luma(w as usize, h as usize, gray.as_raw())?)
+}
+
+/// Longest part of a QR code's text a warning quotes.
+const QUOTED_CHARS: usize = 40;
+
+/// The text to take from the QR codes of one image (the first `EL1` one, else the first), and a
+/// warning naming the others when there are several.
+fn choose_qr(texts: Vec<String>) -> Result<(String, Option<String>), CliError> {
+    let chosen = texts
         .iter()
-        .find(|t| t.contains("EL1"))
-        .or(texts.first())
-        .cloned()
-        .ok_or(CliError::NoQrCode)
+        .position(|t| t.contains("EL1"))
+        .or(if texts.is_empty() { None } else { Some(0) })
+        .ok_or(CliError::NoQrCode)?;
+    let quote = |t: &str| {
+        let mut q: String = t.chars().take(QUOTED_CHARS).collect();
+        if t.chars().count() > QUOTED_CHARS {
+            q.push('…');
+        }
+        format!("{q:?}")
+    };
+    let warning = (texts.len() > 1).then(|| {
+        let others: Vec<String> = texts
+            .iter()
+            .enumerate()
+            .filter(|&(i, _)| i != chosen)
+            .map(|(_, t)| quote(t))
+            .collect();
+        format!(
+            "the image holds {} QR codes; using {} and ignoring {}",
+            texts.len(),
+            quote(&texts[chosen]),
+            others.join(", ")
+        )
+    });
+    let text = texts.into_iter().nth(chosen).ok_or(CliError::NoQrCode)?;
+    Ok((text, warning))
 }
 
 /// Build the trust store from roots, trust lists and status lists.
@@ -132,5 +200,136 @@ pub fn load_template(
             ))
         }),
         (None, None) => Err(CliError::Usage("give --type or --template".into())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// CRC-32 (ISO-HDLC), as PNG chunks carry it.
+    fn crc32(bytes: &[u8]) -> u32 {
+        let mut crc = !0u32;
+        for &b in bytes {
+            crc ^= u32::from(b);
+            for _ in 0..8 {
+                crc = if crc & 1 == 1 {
+                    (crc >> 1) ^ 0xedb8_8320
+                } else {
+                    crc >> 1
+                };
+            }
+        }
+        !crc
+    }
+
+    fn chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
+        out.extend((data.len() as u32).to_be_bytes());
+        let start = out.len();
+        out.extend(kind);
+        out.extend(data);
+        let crc = crc32(&out[start..]);
+        out.extend(crc.to_be_bytes());
+    }
+
+    /// A PNG whose header claims `width` × `height` 8-bit grey pixels, with almost no data.
+    fn png_claiming(width: u32, height: u32) -> Vec<u8> {
+        let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+        let mut ihdr = width.to_be_bytes().to_vec();
+        ihdr.extend(height.to_be_bytes());
+        ihdr.extend([8, 0, 0, 0, 0]);
+        chunk(&mut png, b"IHDR", &ihdr);
+        // zlib stream of a single empty stored block.
+        chunk(
+            &mut png,
+            b"IDAT",
+            &[
+                0x78, 0x01, 0x01, 0x00, 0x00, 0xff, 0xff, 0x00, 0x00, 0x00, 0x01,
+            ],
+        );
+        chunk(&mut png, b"IEND", &[]);
+        png
+    }
+
+    fn png(img: &image::GrayImage) -> Vec<u8> {
+        let mut out = std::io::Cursor::new(Vec::new());
+        img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+        out.into_inner()
+    }
+
+    fn limit_error(result: Result<String, CliError>) -> image::error::LimitErrorKind {
+        match result {
+            Err(CliError::Image(image::ImageError::Limits(e))) => e.kind(),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn image_limits_are_set_before_decoding() {
+        // 10^10 pixels claimed: refused from the header, nothing allocated.
+        assert_eq!(
+            limit_error(decode_photo(&png_claiming(100_000, 100_000))),
+            image::error::LimitErrorKind::DimensionError
+        );
+        // A side longer than the QR decoder takes, though the image is tiny.
+        let wide = image::GrayImage::new(elicense::limits::MAX_DECODE_SIDE as u32 + 1, 1);
+        assert_eq!(
+            limit_error(decode_photo(&png(&wide))),
+            image::error::LimitErrorKind::DimensionError
+        );
+        // More pixels than the QR decoder takes, with both sides within the limit.
+        assert_eq!(
+            limit_error(decode_photo(&png_claiming(16_000, 16_000))),
+            image::error::LimitErrorKind::DimensionError
+        );
+    }
+
+    fn qr_image(texts: &[&str]) -> Vec<u8> {
+        let mut parts = vec![];
+        for t in texts {
+            let m = elicense::QrMatrix::new(t, elicense::ErrorCorrection::Medium).unwrap();
+            parts.push(m.to_luma8(4));
+        }
+        let height = parts.iter().map(|(s, _)| *s).max().unwrap();
+        let width: u32 = parts.iter().map(|(s, _)| *s).sum();
+        let mut img = image::GrayImage::from_pixel(width, height, image::Luma([255]));
+        let mut x0 = 0;
+        for (side, pixels) in &parts {
+            for y in 0..*side {
+                for x in 0..*side {
+                    let v = pixels[(y * side + x) as usize];
+                    img.put_pixel(x0 + x, y, image::Luma([v]));
+                }
+            }
+            x0 += side;
+        }
+        png(&img)
+    }
+
+    #[test]
+    fn several_qr_codes_are_named_in_a_warning() {
+        let one = choose_qr(vec!["EL1:ABC".into()]).unwrap();
+        assert_eq!(one, ("EL1:ABC".to_owned(), None));
+        let (text, warning) = choose_qr(vec![
+            "https://example.cn/menu".into(),
+            "EL1:ABC".into(),
+            "EL1:DEF".into(),
+        ])
+        .unwrap();
+        assert_eq!(text, "EL1:ABC");
+        let warning = warning.expect("a warning");
+        assert!(warning.contains("3 QR codes"), "{warning}");
+        assert!(warning.contains("\"https://example.cn/menu\""), "{warning}");
+        assert!(warning.contains("\"EL1:DEF\""), "{warning}");
+        assert!(matches!(choose_qr(vec![]), Err(CliError::NoQrCode)));
+        // A long text is named by its start only.
+        let long = format!("EL1:{}", "A".repeat(500));
+        let (_, warning) = choose_qr(vec!["EL1:X".into(), long]).unwrap();
+        assert!(warning.unwrap().len() < 200);
+        // From a photo of two codes.
+        let photo = qr_image(&["HELLO WORLD", "EL1:ABCDEFGH"]);
+        let texts = photo_texts(&photo).unwrap();
+        assert_eq!(texts.len(), 2, "{texts:?}");
+        assert_eq!(decode_photo(&photo).unwrap(), "EL1:ABCDEFGH");
     }
 }

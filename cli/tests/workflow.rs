@@ -827,3 +827,76 @@ fn invalid_verdicts_exit_1_quietly_and_errors_exit_2_naming_the_file() {
         assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
     }
 }
+
+/// The longest validity the flags allow (`--years 65535`, `--days 4294967295`) gives a
+/// certificate that never expires (RFC 5280's 99991231235959Z), not a crash, and what it signs
+/// verifies.
+#[test]
+fn the_longest_validity_is_no_expiry_not_a_crash() {
+    let env = Env::new("no-expiry");
+    fn with_pass<'a>(args: &[&'a str]) -> Vec<&'a str> {
+        [args, &["--passphrase-file", "pass.txt"][..]].concat()
+    }
+    env.ok(&with_pass(&[
+        "init",
+        "root",
+        "--dir",
+        "root",
+        "--name",
+        "测试根CA",
+        "--org-code",
+        "11990000MB0000001M",
+        "--years",
+        "65535",
+    ]));
+    env.ok(&with_pass(&[
+        "init",
+        "department",
+        "--dir",
+        "dept",
+        "--name",
+        "福州市市场监督管理局",
+        "--org-code",
+        "11350100MB0312345H",
+    ]));
+    env.ok(&with_pass(&[
+        "cert",
+        "issue",
+        "--root-dir",
+        "root",
+        "--csr",
+        "dept/request.csr.pem",
+        "--types",
+        "YYZZ",
+        "--days",
+        "4294967295",
+        "--out",
+        "dept/certificate.pem",
+    ]));
+    let cert = elicense::Certificate::parse(&std::fs::read(env.p("dept/certificate.pem")).unwrap())
+        .unwrap();
+    assert_eq!(
+        cert.not_after(),
+        time::macros::datetime!(9999-12-31 23:59:59 UTC)
+    );
+    env.ok(&with_pass(&[
+        "trust",
+        "build",
+        "--root-dir",
+        "root",
+        "--cert",
+        "dept/certificate.pem",
+        "--out",
+        "list.cose",
+    ]));
+    write(&env, "one.csv", &csv(1, 0));
+    env.ok(&with_pass(&[
+        "issue", "--dir", "dept", "--type", "YYZZ", "--batch", "one.csv", "--out", "issued",
+    ]));
+    let id = manifest(&env.p("issued"))[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (code, v) = verdict(&env, &format!("issued/{id}.txt"), &[]);
+    assert_eq!(code, Some(0), "{v}");
+}

@@ -337,19 +337,26 @@ proptest! {
         let w = no_expiry_world();
         let store = w.store();
         let last = date_days(date(9999, Month::December, 31));
-        let (issued, from) = (a.min(b), a.max(b));
+        let (day_issued, from) = (a.min(b), a.max(b));
         let until = length.map(|n| (from + n).min(last));
-        let license = w.license(days_date(issued), days_date(from), until.map(days_date));
+        let license = w.license(days_date(day_issued), days_date(from), until.map(days_date));
         let signed = license.sign(&w.dept_key).unwrap();
         let clock = with_offset(now, offset);
+        // Loading the trust list (issued 2025-01-01 00:00 UTC) at that clock.
+        let mut fresh = TrustStore::new();
+        fresh.add_root(&w.root_der).unwrap();
+        let loaded = fresh.load_trust_list(&w.list, clock).map(|_| ()).map_err(|e| e.code());
+        let issued = datetime!(2025-01-01 0:00 UTC).unix_timestamp();
+        let expected_load = if issued > now + SKEW { Err("from_the_future") } else { Ok(()) };
+        prop_assert_eq!(loaded, expected_load);
         let verdict = verify(Input::Bytes(&signed), &store, clock);
         // The certificate runs from 1950-01-01 00:00 UTC (08:00 in UTC+8) to the end of time.
         let cert_from = cst_day(datetime!(1950-01-01 0:00 UTC).unix_timestamp());
         let latest = cst_day((now + SKEW).min(last_second()));
         let earliest = cst_day((now - SKEW).max(first_second()));
-        let expected = if issued < cert_from {
+        let expected = if day_issued < cert_from {
             Some("issued_before_certificate")
-        } else if issued > latest {
+        } else if day_issued > latest {
             Some("issued_in_future")
         } else if from > latest {
             Some("not_yet_valid")

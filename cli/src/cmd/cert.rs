@@ -7,7 +7,7 @@ use elicense::cert::{
 };
 use elicense::{CertRequest, LicenseTypeCode};
 
-use crate::clock::now_whole_seconds;
+use crate::clock::{days_after, now_whole_seconds};
 use crate::error::CliError;
 use crate::files;
 use crate::workdir::{self, Role};
@@ -40,7 +40,7 @@ pub fn issue(
         name: request.name.clone(),
         org_code: request.org_code.clone(),
         not_before: now,
-        not_after: (now + time::Duration::days(i64::from(days))).min(root.not_after()),
+        not_after: days_after(now, i64::from(days)).min(root.not_after()),
         serial,
     };
     let der = issue_department_certificate(&signing, &root, &request.key, &req, &types)?;

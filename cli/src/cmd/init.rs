@@ -8,7 +8,7 @@ use elicense::cert::{
 };
 use elicense::{CertRequest, Kid};
 
-use crate::clock::now_whole_seconds;
+use crate::clock::{days_after, now_whole_seconds};
 use crate::error::CliError;
 use crate::files;
 use crate::workdir::registry::Registry;
@@ -31,7 +31,7 @@ pub fn root(
         name: name.to_owned(),
         org_code: org,
         not_before: now,
-        not_after: now + time::Duration::days(365 * i64::from(years) + i64::from(years / 4)),
+        not_after: days_after(now, 365 * i64::from(years) + i64::from(years / 4)),
         serial: 1,
     };
     let der = issue_root_certificate(&signing, &req)?;

@@ -21,9 +21,8 @@ pub(crate) fn cst() -> UtcOffset {
 }
 
 /// The calendar day in China Standard Time at instant `now`. An instant so late that its day in
-/// UTC+8 would be past the last representable date (9999-12-31) gives that last date: use
-/// [`checked_license_day`] where the difference matters (a license valid until 9999-12-31 has
-/// expired then).
+/// UTC+8 would be past the last representable date (9999-12-31) gives that last date
+/// (verification tells the two apart: a license valid until 9999-12-31 has expired then).
 pub fn license_day(now: OffsetDateTime) -> Date {
     checked_license_day(now).unwrap_or(Date::MAX)
 }
