@@ -1009,6 +1009,40 @@ fn concurrent_batches_never_share_a_number() {
     );
 }
 
+/// Two runs of the same batch file at once, into two folders: they share the rows (each issued
+/// once), and each folder gets every license, identical to the registry.
+#[test]
+fn two_runs_of_one_batch_share_it() {
+    let env = Env::new("same-batch");
+    env.setup();
+    const ROWS: usize = 3000;
+    std::fs::write(env.p("b.csv"), csv(ROWS, 0)).unwrap();
+    let children: Vec<_> = ["outA", "outB"]
+        .iter()
+        .map(|out| {
+            Command::new(env!("CARGO_BIN_EXE_elicense"))
+                .args(issue_args("b.csv", out))
+                .current_dir(&env.dir)
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for mut child in children {
+        let status = wait_bounded(&mut child, 600);
+        let mut stderr = String::new();
+        std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+        assert!(status.success(), "{stderr}");
+    }
+    for out in ["outA", "outB"] {
+        let rows = check_registry_against(&env, &[out]);
+        assert_eq!(rows.len(), ROWS, "{out}");
+        assert_eq!(manifest(&env.p(out)).len(), ROWS, "{out}");
+    }
+}
+
 /// Rows in the registry (reserved or issued), 0 while it cannot be read.
 fn registry_count(env: &Env) -> usize {
     rusqlite::Connection::open_with_flags(
