@@ -362,12 +362,14 @@ impl Issuer<'_> {
                 make_id(s).map(|id| id.to_string())
             })?;
             let n = valid.len();
+            // Every row's files are written, those a concurrent run of the batch issued too.
+            let ids: Vec<String> = reserved.iter().map(|r| r.id.clone()).collect();
             let signed = valid
                 .into_par_iter()
                 .zip(rows)
                 .zip(reserved)
-                .filter_map(|((row, pending), reserved)| reserved.map(|r| (row, pending, r)))
-                .map(|((line, mut license), pending, reserved)| {
+                .filter(|(_, reserved)| !reserved.issued)
+                .map(|(((line, mut license), pending), reserved)| {
                     license.id = make_id(reserved.sequence)?;
                     if license.id.to_string() != reserved.id {
                         return Err(CliError::ReservedForAnotherType {
@@ -388,7 +390,6 @@ impl Issuer<'_> {
                 })
                 .collect::<Result<Vec<_>, CliError>>()?;
             let issued = registry.finish(&signed)?;
-            let ids: Vec<String> = signed.into_iter().map(|s| s.id).collect();
             writer.write(&registry.texts(&ids)?)?;
             report.issued += issued;
             report.already_issued += n - issued;

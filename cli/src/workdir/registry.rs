@@ -99,6 +99,8 @@ pub struct Reserved {
     pub sequence: u64,
     /// Status index.
     pub status_index: u64,
+    /// Already issued (by a concurrent run of the same batch): to be written, not signed.
+    pub issued: bool,
 }
 
 /// A reserved license, signed.
@@ -212,17 +214,16 @@ impl Registry {
     }
 
     /// Reserve numbers for `rows` of license type `type_code` in one committed transaction, in
-    /// order: for each, `Some` numbers, or `None` when the row (of batch `source`) is already
-    /// issued. A row of `source` that an earlier run reserved but did not issue gets its
-    /// reserved numbers again; every other row gets the next sequence number (per type) and
-    /// status index (per department), and `make_id` makes its identifier.
+    /// order. A row of batch `source` that an earlier or concurrent run reserved or issued gets
+    /// its numbers again (marked `issued` if it is); every other row gets the next sequence
+    /// number (per type) and status index (per department), and `make_id` makes its identifier.
     pub fn reserve(
         &mut self,
         type_code: &str,
         source: Option<&str>,
         rows: &[Pending],
         make_id: impl Fn(u64) -> Result<String, CliError>,
-    ) -> Result<Vec<Option<Reserved>>, CliError> {
+    ) -> Result<Vec<Reserved>, CliError> {
         let tx = self.write()?;
         let seq_name = format!("sequence:{type_code}");
         let mut next_seq = counter(&tx, &seq_name)? + 1;
@@ -246,19 +247,17 @@ impl Registry {
                 if let Some(source) = source {
                     let found = earlier
                         .query_row(params![source, row.line as i64], |r| {
-                            Ok((
-                                Reserved {
-                                    id: r.get(0)?,
-                                    sequence: r.get::<_, i64>(1)? as u64,
-                                    status_index: r.get::<_, i64>(2)? as u64,
-                                },
-                                r.get::<_, String>(3)? == "reserved",
-                            ))
+                            Ok(Reserved {
+                                id: r.get(0)?,
+                                sequence: r.get::<_, i64>(1)? as u64,
+                                status_index: r.get::<_, i64>(2)? as u64,
+                                issued: r.get::<_, String>(3)? == "issued",
+                            })
                         })
                         .optional()
                         .map_err(err)?;
-                    if let Some((reserved, unfinished)) = found {
-                        out.push(unfinished.then_some(reserved));
+                    if let Some(reserved) = found {
+                        out.push(reserved);
                         continue;
                     }
                 }
@@ -266,6 +265,7 @@ impl Registry {
                     id: make_id(next_seq)?,
                     sequence: next_seq,
                     status_index: next_status,
+                    issued: false,
                 };
                 insert
                     .execute(params![
@@ -282,7 +282,7 @@ impl Registry {
                     .map_err(err)?;
                 next_seq += 1;
                 next_status += 1;
-                out.push(Some(reserved));
+                out.push(reserved);
             }
         }
         set_counter(&tx, &seq_name, next_seq - 1)?;
