@@ -1116,6 +1116,19 @@ fn a_batch_killed_20_times_resumes_to_one_consistent_registry() {
         child.kill().unwrap(); // SIGKILL
         child.wait().unwrap();
         kills += 1;
+        // Right after the crash: every license file written is a committed, issued row.
+        let registry = registry_rows(&env);
+        for entry in std::fs::read_dir(env.p("out")).into_iter().flatten() {
+            let name = entry.unwrap().file_name().into_string().unwrap();
+            if let Some(id) = name.strip_suffix(".txt").filter(|_| !name.starts_with('.')) {
+                let text = std::fs::read_to_string(env.p(&format!("out/{name}"))).unwrap();
+                let row = registry.get(id);
+                assert!(
+                    row.is_some_and(|r| !r.text.is_empty() && text == format!("{}\n", r.text)),
+                    "after kill {kills}: out/{name} is not a committed row's text"
+                );
+            }
+        }
         // Another run between the crash and the resume: one license from flags.
         let name = format!("holder_name=单张{kills}号有限公司");
         env.ok(&[
