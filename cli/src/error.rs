@@ -181,6 +181,15 @@ pub enum CliError {
     /// The department's issuance registry (`registry.sqlite`).
     #[error("issuance registry: {0}")]
     Registry(#[source] rusqlite::Error),
+    /// A batch row that an earlier, killed run of the same file reserved for another license
+    /// type.
+    #[error("line {line} of this batch was reserved as {id} by an earlier run with another license type; finish that run with its type first")]
+    ReservedForAnotherType {
+        /// The row's line in the input.
+        line: u64,
+        /// The identifier reserved.
+        id: String,
+    },
     /// A license identifier the department's registry does not hold.
     #[error("no license {0} in this department's registry")]
     UnknownLicense(String),

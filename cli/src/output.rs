@@ -56,36 +56,49 @@ pub fn file_names(id: &str, f: Formats) -> Vec<String> {
         .collect()
 }
 
-/// Write the chosen files for one license into `out`.
-pub fn write_license(out: &Path, id: &str, text: &str, f: Formats) -> Result<(), CliError> {
+/// The files for one license, as (file name, contents), named as [`file_names`] names them.
+pub fn license_files(id: &str, text: &str, f: Formats) -> Result<Vec<(String, Vec<u8>)>, CliError> {
+    let mut files = vec![];
     if f.txt {
-        files::write(
-            &out.join(format!("{id}.txt")),
-            format!("{text}\n").as_bytes(),
-        )?;
+        files.push((format!("{id}.txt"), format!("{text}\n").into_bytes()));
     }
     if f.png || f.svg {
         let qr = QrMatrix::new(text, ErrorCorrection::Medium)?;
         if f.png {
-            write_png(&out.join(format!("{id}.png")), &qr, PNG_MODULE_PX)?;
+            let name = format!("{id}.png");
+            let png = png_bytes(&qr, PNG_MODULE_PX).map_err(|source| CliError::WriteImage {
+                path: name.clone().into(),
+                source,
+            })?;
+            files.push((name, png));
         }
         if f.svg {
-            files::write(&out.join(format!("{id}.svg")), qr.to_svg(4).as_bytes())?;
+            files.push((format!("{id}.svg"), qr.to_svg(4).into_bytes()));
         }
     }
-    Ok(())
+    Ok(files)
+}
+
+/// A QR code as a grayscale PNG.
+pub fn png_bytes(qr: &QrMatrix, module_px: u32) -> Result<Vec<u8>, image::ImageError> {
+    let (side, pixels) = qr.to_luma8(module_px);
+    let img = image::GrayImage::from_raw(side, side, pixels).ok_or_else(|| {
+        image::ImageError::Parameter(image::error::ParameterError::from_kind(
+            image::error::ParameterErrorKind::DimensionMismatch,
+        ))
+    })?;
+    let mut png = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut png, image::ImageFormat::Png)?;
+    Ok(png.into_inner())
 }
 
 /// Write a QR code as a grayscale PNG.
 pub fn write_png(path: &Path, qr: &QrMatrix, module_px: u32) -> Result<(), CliError> {
-    let (side, pixels) = qr.to_luma8(module_px);
-    let img = image::GrayImage::from_raw(side, side, pixels)
-        .ok_or_else(|| CliError::Internal("QR raster size".into()))?;
-    img.save_with_format(path, image::ImageFormat::Png)
-        .map_err(|source| CliError::WriteImage {
-            path: path.to_path_buf(),
-            source,
-        })
+    let png = png_bytes(qr, module_px).map_err(|source| CliError::WriteImage {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    files::write(path, &png)
 }
 
 /// Width and height of the paper in millimetres.

@@ -900,3 +900,529 @@ fn the_longest_validity_is_no_expiry_not_a_crash() {
     let (code, v) = verdict(&env, &format!("issued/{id}.txt"), &[]);
     assert_eq!(code, Some(0), "{v}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// The registry under concurrency and crashes (issue 17): numbers are reserved and committed
+// before anything is signed, files are written from committed rows only, atomically.
+
+/// A batch whose rows differ from every other batch's (`tag` is in each holder name), so each
+/// batch is a source of its own.
+fn csv_tagged(tag: &str, rows: usize) -> String {
+    csv(rows, 0).replace("测试公司", &format!("测试公司{tag}-"))
+}
+
+fn issue_args<'a>(batch: &'a str, out: &'a str) -> Vec<&'a str> {
+    vec![
+        "issue",
+        "--dir",
+        "dept",
+        "--type",
+        "YYZZ",
+        "--batch",
+        batch,
+        "--out",
+        out,
+        "--formats",
+        "txt",
+        "--passphrase-file",
+        "pass.txt",
+        "--jobs",
+        "1",
+    ]
+}
+
+/// One registry row: sequence, status index, signed text ("" while only reserved).
+struct Row {
+    sequence: u64,
+    status_index: u64,
+    text: String,
+}
+
+fn registry_rows(env: &Env) -> std::collections::BTreeMap<String, Row> {
+    let conn = rusqlite::Connection::open_with_flags(
+        env.p("dept/registry.sqlite"),
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+    )
+    .unwrap();
+    let mut stmt = conn
+        .prepare("SELECT id, sequence, status_index, text FROM licenses")
+        .unwrap();
+    stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            Row {
+                sequence: r.get::<_, i64>(1)? as u64,
+                status_index: r.get::<_, i64>(2)? as u64,
+                text: r.get(3)?,
+            },
+        ))
+    })
+    .unwrap()
+    .collect::<Result<_, _>>()
+    .unwrap()
+}
+
+/// Checks the registry against the output folders `outs` and returns its rows: every row is
+/// issued (none left reserved), no identifier or status index repeats, every file in `outs`
+/// (besides the manifest and the errors) is `<id>.txt` holding exactly a row's text, and every
+/// row has its file. A row's text is a license with the row's identifier and status index:
+/// checked for every row of registries up to 10 000 rows, for every 20th row of larger ones
+/// (the test build of core decodes slowly).
+fn check_registry_against(env: &Env, outs: &[&str]) -> std::collections::BTreeMap<String, Row> {
+    let rows = registry_rows(env);
+    let step = if rows.len() <= 10_000 { 1 } else { 20 };
+    let mut indexes = std::collections::HashSet::new();
+    for (i, (id, row)) in rows.iter().enumerate() {
+        assert!(
+            !row.text.is_empty(),
+            "{id} is reserved but was never issued"
+        );
+        assert!(
+            indexes.insert(row.status_index),
+            "status index {} twice",
+            row.status_index
+        );
+        if i % step != 0 {
+            continue;
+        }
+        let license = elicense::inspect(elicense::Input::Text(&row.text))
+            .unwrap()
+            .license
+            .unwrap();
+        assert_eq!(&license.id.to_string(), id);
+        assert_eq!(license.status_index, Some(row.status_index), "{id}");
+    }
+    let mut files = std::collections::HashSet::new();
+    for out in outs {
+        for entry in std::fs::read_dir(env.p(out)).unwrap() {
+            let name = entry.unwrap().file_name().into_string().unwrap();
+            if name == "manifest.jsonl" || name == "errors.jsonl" {
+                continue;
+            }
+            let id = name
+                .strip_suffix(".txt")
+                .unwrap_or_else(|| panic!("{out}/{name}: not a license file"));
+            let row = rows
+                .get(id)
+                .unwrap_or_else(|| panic!("{out}/{name} is signed but not in the registry"));
+            let text = std::fs::read_to_string(env.p(&format!("{out}/{name}"))).unwrap();
+            assert_eq!(
+                text,
+                format!("{}\n", row.text),
+                "{out}/{name} differs from the registry"
+            );
+            assert!(files.insert(id.to_owned()), "{id} written into two folders");
+        }
+    }
+    for id in rows.keys() {
+        assert!(
+            files.contains(id),
+            "{id} is in the registry but has no file"
+        );
+    }
+    rows
+}
+
+/// Waits at most `secs` for `child`, killing it after that.
+fn wait_bounded(child: &mut std::process::Child, secs: u64) -> std::process::ExitStatus {
+    let start = std::time::Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status;
+        }
+        if start.elapsed().as_secs() > secs {
+            let _ = child.kill();
+            panic!("still running after {secs} s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn concurrent_batches_never_share_a_number() {
+    let env = Env::new("concurrent");
+    env.setup();
+    const BATCHES: usize = 4;
+    const ROWS: usize = 2000;
+    let started = std::time::Instant::now();
+    let mut children = vec![];
+    for b in 0..BATCHES {
+        let batch = format!("b{b}.csv");
+        std::fs::write(env.p(&batch), csv_tagged(&b.to_string(), ROWS)).unwrap();
+        let out = format!("out{b}");
+        let child = Command::new(env!("CARGO_BIN_EXE_elicense"))
+            .args(issue_args(&batch, &out))
+            .current_dir(&env.dir)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        children.push(child);
+    }
+    for (b, mut child) in children.into_iter().enumerate() {
+        let status = wait_bounded(&mut child, 900);
+        let mut stderr = String::new();
+        std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+        assert!(status.success(), "batch {b} failed: {stderr}");
+    }
+    let outs: Vec<String> = (0..BATCHES).map(|b| format!("out{b}")).collect();
+    let outs: Vec<&str> = outs.iter().map(String::as_str).collect();
+    let rows = check_registry_against(&env, &outs);
+    assert_eq!(rows.len(), BATCHES * ROWS);
+    let mut sequences: Vec<u64> = rows.values().map(|r| r.sequence).collect();
+    sequences.sort_unstable();
+    assert_eq!(sequences, (1..=(BATCHES * ROWS) as u64).collect::<Vec<_>>());
+    for out in &outs {
+        assert_eq!(manifest(&env.p(out)).len(), ROWS, "{out}");
+    }
+    eprintln!(
+        "{BATCHES} concurrent batches of {ROWS}: {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+}
+
+/// Two runs of the same batch file at once, into two folders: they share the rows (each issued
+/// once), and each folder gets every license, identical to the registry.
+#[test]
+fn two_runs_of_one_batch_share_it() {
+    let env = Env::new("same-batch");
+    env.setup();
+    const ROWS: usize = 3000;
+    std::fs::write(env.p("b.csv"), csv(ROWS, 0)).unwrap();
+    let children: Vec<_> = ["outA", "outB"]
+        .iter()
+        .map(|out| {
+            Command::new(env!("CARGO_BIN_EXE_elicense"))
+                .args(issue_args("b.csv", out))
+                .current_dir(&env.dir)
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for mut child in children {
+        let status = wait_bounded(&mut child, 600);
+        let mut stderr = String::new();
+        std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+        assert!(status.success(), "{stderr}");
+    }
+    for out in ["outA", "outB"] {
+        let rows = check_registry_against(&env, &[out]);
+        assert_eq!(rows.len(), ROWS, "{out}");
+        assert_eq!(manifest(&env.p(out)).len(), ROWS, "{out}");
+    }
+}
+
+/// Rows in the registry (reserved or issued), 0 while it cannot be read.
+fn registry_count(env: &Env) -> usize {
+    rusqlite::Connection::open_with_flags(
+        env.p("dept/registry.sqlite"),
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+    )
+    .and_then(|c| c.query_row("SELECT COUNT(*) FROM licenses", [], |r| r.get::<_, i64>(0)))
+    .map_or(0, |n| n as usize)
+}
+
+/// splitmix64, for reproducible kill moments.
+fn next_random(state: &mut u64) -> u64 {
+    *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    let mut z = *state;
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// A 100 000-row batch (`ELICENSE_KILL_ROWS` to change it) killed with SIGKILL at 20 random
+/// moments (`ELICENSE_KILL_SEED` repeats a run; the seed is printed), another license issued
+/// after each kill, the batch resumed each time and run to its end: one consistent registry and
+/// output folders.
+#[test]
+fn a_batch_killed_20_times_resumes_to_one_consistent_registry() {
+    let env = Env::new("sigkill");
+    env.setup();
+    let rows: usize = std::env::var("ELICENSE_KILL_ROWS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100_000);
+    let seed: u64 = std::env::var("ELICENSE_KILL_SEED")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_nanos() as u64
+        });
+    eprintln!("kill moments from ELICENSE_KILL_SEED={seed}");
+    let mut rng = seed;
+    std::fs::write(env.p("big.csv"), csv(rows, 0)).unwrap();
+    let args = issue_args("big.csv", "out");
+    // The moments: 20 random points of progress over the whole batch (rows in the registry),
+    // each followed by a random 0-400 ms, so the kills land while reserving, signing,
+    // committing, writing, and rewriting the files of earlier runs.
+    let mut targets: Vec<usize> = (0..20)
+        .map(|_| (next_random(&mut rng) % (rows as u64 * 95 / 100)) as usize)
+        .collect();
+    targets.sort_unstable();
+    let started = std::time::Instant::now();
+    let mut kills = 0;
+    for target in targets {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_elicense"))
+            .args(&args)
+            .current_dir(&env.dir)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        while registry_count(&env) < target && child.try_wait().unwrap().is_none() {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        let delay = next_random(&mut rng) % 400;
+        std::thread::sleep(std::time::Duration::from_millis(delay));
+        if child.try_wait().unwrap().is_some() {
+            break;
+        }
+        child.kill().unwrap(); // SIGKILL
+        child.wait().unwrap();
+        kills += 1;
+        // Right after the crash: every license file written is a committed, issued row.
+        let registry = registry_rows(&env);
+        for entry in std::fs::read_dir(env.p("out")).into_iter().flatten() {
+            let name = entry.unwrap().file_name().into_string().unwrap();
+            if let Some(id) = name.strip_suffix(".txt").filter(|_| !name.starts_with('.')) {
+                let text = std::fs::read_to_string(env.p(&format!("out/{name}"))).unwrap();
+                let row = registry.get(id);
+                assert!(
+                    row.is_some_and(|r| !r.text.is_empty() && text == format!("{}\n", r.text)),
+                    "after kill {kills}: out/{name} is not a committed row's text"
+                );
+            }
+        }
+        // Another run between the crash and the resume: one license from flags.
+        let name = format!("holder_name=单张{kills}号有限公司");
+        env.ok(&[
+            "issue",
+            "--dir",
+            "dept",
+            "--type",
+            "YYZZ",
+            "--out",
+            "single",
+            "--formats",
+            "txt",
+            "--passphrase-file",
+            "pass.txt",
+            "--set",
+            &name,
+            "--set",
+            "holder_id=91350100MA8T2Q3X18",
+            "--set",
+            "company_type=有限责任公司",
+            "--set",
+            "legal_representative=赵八",
+            "--set",
+            "registered_capital=壹万元整",
+            "--set",
+            "established_on=2020-02-02",
+            "--set",
+            "address=福州市",
+            "--set",
+            "business_scope=咨询",
+        ]);
+    }
+    let killed_at = started.elapsed().as_secs_f64();
+    env.ok(&args);
+    eprintln!(
+        "{rows} rows, {kills} kills in {killed_at:.1} s, finished after {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    assert_eq!(
+        kills, 20,
+        "the batch finished before it was killed 20 times"
+    );
+    let registry = check_registry_against(&env, &["out", "single"]);
+    assert_eq!(registry.len(), rows + kills);
+    let mut sequences: Vec<u64> = registry.values().map(|r| r.sequence).collect();
+    sequences.sort_unstable();
+    assert_eq!(
+        sequences,
+        (1..=(rows + kills) as u64).collect::<Vec<_>>(),
+        "no gaps, no doubles"
+    );
+    let m = manifest(&env.p("out"));
+    assert_eq!(m.len(), rows);
+    let lines: std::collections::HashSet<u64> =
+        m.iter().map(|e| e["line"].as_u64().unwrap()).collect();
+    assert_eq!(lines.len(), rows, "each row issued once");
+}
+
+/// Runs `elicense` with umask 000, so only the program decides the modes of what it creates.
+#[cfg(unix)]
+fn run_umask0(env: &Env, args: &[&str]) -> Output {
+    Command::new("sh")
+        .arg("-c")
+        .arg("umask 000 && exec \"$0\" \"$@\"")
+        .arg(env!("CARGO_BIN_EXE_elicense"))
+        .args(args)
+        .current_dir(&env.dir)
+        .env_remove("ELICENSE_PASSPHRASE")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+#[cfg(unix)]
+#[test]
+fn registry_and_issued_files_are_owner_only_whatever_the_umask() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = Env::new("modes");
+    let out = run_umask0(
+        &env,
+        &[
+            "init",
+            "department",
+            "--dir",
+            "dept",
+            "--name",
+            "福州市市场监督管理局",
+            "--org-code",
+            "11350100MB0312345H",
+            "--plain-for-tests",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::write(env.p("b.csv"), csv(3, 0)).unwrap();
+    let out = run_umask0(
+        &env,
+        &[
+            "issue", "--dir", "dept", "--type", "YYZZ", "--batch", "b.csv", "--out", "issued",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mode = |rel: &str| std::fs::metadata(env.p(rel)).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode("dept"), 0o700, "dept");
+    assert_eq!(mode("issued"), 0o700, "issued");
+    for name in [
+        "registry.sqlite",
+        "registry.sqlite-wal",
+        "registry.sqlite-shm",
+        "key.pem",
+    ] {
+        let rel = format!("dept/{name}");
+        if env.p(&rel).exists() {
+            assert_eq!(mode(&rel), 0o600, "{rel}");
+        }
+    }
+    let mut n = 0;
+    for entry in std::fs::read_dir(env.p("issued")).unwrap() {
+        let name = entry.unwrap().file_name().into_string().unwrap();
+        assert_eq!(mode(&format!("issued/{name}")), 0o600, "issued/{name}");
+        n += 1;
+    }
+    assert_eq!(
+        n,
+        3 * 3 + 2,
+        "three formats per license, the manifest and the errors"
+    );
+}
+
+/// A failed write after signing (here: the output is a folder) must not give the next list
+/// the same sequence number: a crash between writing and saving would publish two different
+/// lists under one number.
+#[test]
+fn trust_and_status_sequences_are_saved_before_writing() {
+    let env = Env::new("sequences");
+    env.setup(); // trust list 1
+    std::fs::create_dir_all(env.p("a-folder")).unwrap();
+    let trust = |out: &str| {
+        env.run(&[
+            "trust",
+            "build",
+            "--root-dir",
+            "root",
+            "--cert",
+            "dept/certificate.pem",
+            "--out",
+            out,
+            "--passphrase-file",
+            "pass.txt",
+        ])
+    };
+    assert_eq!(trust("a-folder").status.code(), Some(2));
+    assert!(trust("list2.cose").status.success());
+    let show: serde_json::Value =
+        serde_json::from_str(&env.ok(&["trust", "show", "list2.cose", "--json"])).unwrap();
+    assert_eq!(
+        show["sequence"], 3,
+        "the failed build used 2, the next must not reuse it"
+    );
+
+    let status = |out: &str| {
+        env.run(&[
+            "status",
+            "build",
+            "--dir",
+            "dept",
+            "--out",
+            out,
+            "--passphrase-file",
+            "pass.txt",
+            "--json",
+        ])
+    };
+    assert_eq!(status("a-folder").status.code(), Some(2));
+    let out = status("status.cose");
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        v["sequence"], 2,
+        "the failed build used 1, the next must not reuse it"
+    );
+}
+
+/// A registry created by the previous version (no reservation state) still opens, and its
+/// counters go on.
+#[test]
+fn a_registry_from_the_previous_version_still_opens() {
+    let env = Env::new("migrate");
+    env.setup();
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(env.p(&format!("dept/registry.sqlite{suffix}")));
+    }
+    {
+        let conn = rusqlite::Connection::open(env.p("dept/registry.sqlite")).unwrap();
+        conn.execute_batch(
+            "PRAGMA journal_mode = WAL;
+             CREATE TABLE licenses (
+                id TEXT PRIMARY KEY, type_code TEXT NOT NULL, sequence INTEGER NOT NULL,
+                status_index INTEGER NOT NULL UNIQUE, holder_id TEXT NOT NULL,
+                holder_name TEXT NOT NULL, issued_on TEXT NOT NULL, source TEXT,
+                source_row INTEGER, text TEXT NOT NULL, revoked_at TEXT,
+                UNIQUE (type_code, sequence), UNIQUE (source, source_row));
+             CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+             INSERT INTO counters VALUES ('sequence:YYZZ', 5), ('status_index', 5);",
+        )
+        .unwrap();
+    }
+    std::fs::write(env.p("b.csv"), csv(2, 0)).unwrap();
+    env.ok(&issue_args("b.csv", "out"));
+    let rows = check_registry_against(&env, &["out"]);
+    let mut numbers: Vec<(u64, u64)> = rows
+        .values()
+        .map(|r| (r.sequence, r.status_index))
+        .collect();
+    numbers.sort_unstable();
+    assert_eq!(numbers, vec![(6, 5), (7, 6)]);
+}

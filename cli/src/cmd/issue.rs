@@ -1,7 +1,7 @@
 //! `elicense issue`: one license from flags or JSON, or a batch from CSV or JSON Lines, through a
 //! license-type template.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use elicense::transport::encode as encode_transport;
@@ -17,7 +17,7 @@ use crate::args::IssueArgs;
 use crate::clock::today;
 use crate::error::{CliError, Invalid};
 use crate::output::{self, Formats};
-use crate::workdir::registry::{NewLicense, Registry};
+use crate::workdir::registry::{Pending, Registry, Signed};
 use crate::workdir::{self, Config, Role};
 use crate::{files, input};
 
@@ -141,8 +141,8 @@ pub fn run(args: &IssueArgs, json: bool) -> Result<(), CliError> {
     }
 }
 
-/// Rows signed and committed together; a crash loses at most the uncommitted chunk, which a
-/// re-run issues again with the same numbers.
+/// Rows reserved, signed and committed together. A crash leaves at most one chunk reserved but
+/// not issued, which a re-run of the same batch issues with the numbers reserved.
 pub const CHUNK: usize = 512;
 
 /// One input record and the line it came from.
@@ -289,7 +289,10 @@ impl Issuer<'_> {
     }
 
     /// Issue `records` (from `source`, the input's SHA-256, for batches). Rows already issued
-    /// from the same source are not issued again; their outputs are rewritten.
+    /// from the same source are not issued again; their files are rewritten where missing or
+    /// different. Rows an earlier, killed run of the same source reserved are issued with the
+    /// numbers it reserved. Each chunk: numbers reserved and committed, licenses signed, texts
+    /// committed, files written from the committed texts (`workdir::registry`).
     pub fn run(
         &self,
         registry: &mut Registry,
@@ -302,7 +305,8 @@ impl Issuer<'_> {
             out: self.out.to_path_buf(),
             ..Report::default()
         };
-        std::fs::create_dir_all(self.out).map_err(|e| CliError::io("create", self.out, e))?;
+        files::create_private_dir(self.out)?;
+        let mut writer = FileWriter::new(self.out, self.formats)?;
         let done: BTreeMap<u64, (String, String)> = match source {
             Some(s) => registry
                 .issued_from(s)?
@@ -315,11 +319,14 @@ impl Issuer<'_> {
             .into_iter()
             .partition(|(line, _)| done.contains_key(line));
         report.already_issued = already.len();
-        progress.inc(already.len() as u64);
-        for (line, _) in &already {
-            let (id, text) = &done[line];
-            output::write_license(self.out, id, text, self.formats)?;
+        for chunk in already.chunks(CHUNK) {
+            let rows: Vec<(String, String)> =
+                chunk.iter().map(|(line, _)| done[line].clone()).collect();
+            writer.write(&rows)?;
+            progress.inc(chunk.len() as u64);
         }
+        let type_code: LicenseTypeCode = self.template.type_code.parse()?;
+        let issuer = self.config.org()?;
         for chunk in pending.chunks(CHUNK) {
             let built: Vec<(u64, Result<License, TemplateError>)> = chunk
                 .par_iter()
@@ -339,52 +346,113 @@ impl Issuer<'_> {
                 progress.inc(chunk.len() as u64);
                 continue;
             }
-            let type_code = self.template.type_code.clone();
-            let n = valid.len();
-            registry.issue_many(&type_code, n, |numbers| {
-                valid
-                    .into_par_iter()
-                    .zip(numbers)
-                    .map(|((line, mut license), (sequence, status))| {
-                        license.id = LicenseId::new(
-                            license.type_code().clone(),
-                            license.issuer_code().clone(),
-                            sequence,
-                        )
-                        .map_err(|e| CliError::Row {
-                            line,
-                            source: e.into(),
-                        })?;
-                        license.status_index = Some(status);
-                        let signed = license.sign(self.key).map_err(|e| CliError::Row {
-                            line,
-                            source: e.into(),
-                        })?;
-                        let text = encode_transport(&signed, Encoding::Base45, Compression::Auto);
-                        let id = license.id.to_string();
-                        output::write_license(self.out, &id, &text, self.formats)?;
-                        Ok((
-                            NewLicense {
-                                id,
-                                type_code: type_code.clone(),
-                                sequence,
-                                status_index: status,
-                                holder_id: license.holder.id.as_str().to_owned(),
-                                holder_name: license.holder.name.clone(),
-                                issued_on: license.issued_on.to_string(),
-                                source: source.map(|s| (s.to_owned(), line)),
-                                text,
-                            },
-                            (),
-                        ))
-                    })
-                    .collect::<Result<Vec<_>, CliError>>()
+            let rows: Vec<Pending> = valid
+                .iter()
+                .map(|(line, l)| Pending {
+                    line: *line,
+                    holder_id: l.holder.id.as_str().to_owned(),
+                    holder_name: l.holder.name.clone(),
+                    issued_on: l.issued_on.to_string(),
+                })
+                .collect();
+            let make_id = |sequence| -> Result<LicenseId, CliError> {
+                Ok(LicenseId::new(type_code.clone(), issuer.clone(), sequence)?)
+            };
+            let reserved = registry.reserve(&self.template.type_code, source, &rows, |s| {
+                make_id(s).map(|id| id.to_string())
             })?;
-            report.issued += n;
+            let n = valid.len();
+            // Every row's files are written, those a concurrent run of the batch issued too.
+            let ids: Vec<String> = reserved.iter().map(|r| r.id.clone()).collect();
+            let signed = valid
+                .into_par_iter()
+                .zip(rows)
+                .zip(reserved)
+                .filter(|(_, reserved)| !reserved.issued)
+                .map(|(((line, mut license), pending), reserved)| {
+                    license.id = make_id(reserved.sequence)?;
+                    if license.id.to_string() != reserved.id {
+                        return Err(CliError::ReservedForAnotherType {
+                            line,
+                            id: reserved.id,
+                        });
+                    }
+                    license.status_index = Some(reserved.status_index);
+                    let signed = license.sign(self.key).map_err(|e| CliError::Row {
+                        line,
+                        source: e.into(),
+                    })?;
+                    Ok(Signed {
+                        id: reserved.id,
+                        text: encode_transport(&signed, Encoding::Base45, Compression::Auto),
+                        pending,
+                    })
+                })
+                .collect::<Result<Vec<_>, CliError>>()?;
+            let issued = registry.finish(&signed)?;
+            writer.write(&registry.texts(&ids)?)?;
+            report.issued += issued;
+            report.already_issued += n - issued;
             progress.inc(chunk.len() as u64);
         }
+        writer.finish()?;
         report.errors.sort_by_key(|e| e.line);
         Ok(report)
+    }
+}
+
+/// Threads writing license files: each mostly waits for its file's sync, so more of them than
+/// cores keep the disk busy.
+const WRITE_THREADS: usize = 8;
+
+/// Writes the files of committed licenses into the output folder: contents made on the signing
+/// threads, each file replaced atomically ([`files::ensure`]) unless it already holds them, the
+/// folder synced after each chunk.
+struct FileWriter<'a> {
+    out: &'a Path,
+    formats: Formats,
+    pool: rayon::ThreadPool,
+    written: HashSet<String>,
+}
+
+impl<'a> FileWriter<'a> {
+    fn new(out: &'a Path, formats: Formats) -> Result<Self, CliError> {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(WRITE_THREADS)
+            .build()
+            .map_err(|e| CliError::Internal(e.to_string()))?;
+        Ok(FileWriter {
+            out,
+            formats,
+            pool,
+            written: HashSet::new(),
+        })
+    }
+
+    /// Write the files of `rows` (identifier, committed text).
+    fn write(&mut self, rows: &[(String, String)]) -> Result<(), CliError> {
+        let contents: Vec<(String, Vec<u8>)> = rows
+            .par_iter()
+            .map(|(id, text)| output::license_files(id, text, self.formats))
+            .collect::<Result<Vec<_>, CliError>>()?
+            .into_iter()
+            .flatten()
+            .collect();
+        let out = self.out;
+        self.pool.install(|| {
+            contents
+                .par_iter()
+                .try_for_each(|(name, bytes)| files::ensure(&out.join(name), bytes).map(|_| ()))
+        })?;
+        files::sync_dir(out)?;
+        self.written
+            .extend(contents.into_iter().map(|(name, _)| name));
+        Ok(())
+    }
+
+    /// Remove what a killed run left half-written for the files this run wrote.
+    fn finish(self) -> Result<(), CliError> {
+        files::remove_stale_temps(self.out, &self.written)
     }
 }
 
@@ -416,11 +484,12 @@ pub fn write_manifest(
         });
         manifest.push_str(&format!("{line}\n"));
     }
-    files::write(&out.join("manifest.jsonl"), manifest.as_bytes())?;
+    files::write_atomic(&out.join("manifest.jsonl"), manifest.as_bytes())?;
     let mut errs = String::new();
     for e in errors {
         errs.push_str(&serde_json::to_string(e).map_err(CliError::Json)?);
         errs.push('\n');
     }
-    files::write(&out.join("errors.jsonl"), errs.as_bytes())
+    files::write_atomic(&out.join("errors.jsonl"), errs.as_bytes())?;
+    files::sync_dir(out)
 }

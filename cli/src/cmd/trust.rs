@@ -42,10 +42,12 @@ pub fn build(
         TrustListError::Certificate { index, source } => CliError::file(&certs[index], source),
         other => other.into(),
     })?;
-    let signed = list.sign(&signing)?;
-    files::write(out, &signed)?;
+    // Saved before the list is signed and written: a crash or a failed write skips a number
+    // rather than publishing two lists under one.
     config.trust_list_sequence = sequence;
     workdir::save(root_dir, &config)?;
+    let signed = list.sign(&signing)?;
+    files::write(out, &signed)?;
     say!(
         "trust list {sequence} of {}: {} certificates, {} revoked, written to {}",
         config.name,

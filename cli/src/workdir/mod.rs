@@ -109,6 +109,8 @@ pub fn init(
         return Err(CliError::NotEmpty(dir.to_path_buf()));
     }
     std::fs::create_dir_all(dir).map_err(|e| CliError::io("create", dir, e))?;
+    // Owner-only: the key, and a department's registry of personal data.
+    files::protect_dir(dir)?;
     let key = create_key(
         &dir.join(KEY_FILE),
         &dir.join(PUBLIC_KEY_FILE),
@@ -165,14 +167,12 @@ pub fn load(dir: &Path, role: Role) -> Result<Config, CliError> {
     Ok(config)
 }
 
-/// Write `elicense.json` atomically (temporary file, then rename), so a crash never leaves a
-/// half-written configuration.
+/// Write `elicense.json` atomically and durably (temporary file, synced, renamed, folder
+/// synced), so a crash never leaves a half-written configuration or loses a saved counter.
 pub fn save(dir: &Path, config: &Config) -> Result<(), CliError> {
     let json = serde_json::to_string_pretty(config).map_err(CliError::Json)?;
-    let tmp = dir.join(format!("{CONFIG_FILE}.tmp"));
-    write(&tmp, json.as_bytes())?;
-    let path = dir.join(CONFIG_FILE);
-    std::fs::rename(&tmp, &path).map_err(|e| CliError::io("replace", path, e))
+    files::write_atomic(&dir.join(CONFIG_FILE), json.as_bytes())?;
+    files::sync_dir(dir)
 }
 
 /// The directory's private key, decrypted.
