@@ -1,18 +1,22 @@
 #!/usr/bin/env bash
-# A/B benchmark: the checkout's core against the core of an older revision, both linked into one
-# release binary and timed interleaved in one process (scripts/bench-ab/main.rs).
+# A/B benchmark: the core of one revision (new) against the core of an older one (base), both
+# linked into one release binary and timed interleaved in one process (scripts/bench-ab/main.rs).
 #
-#   scripts/bench-ab.sh [BASE_REV [ROUNDS [BURST]]]     (defaults: 1df1c93, 40, 200)
+#   [RUNS=10] [ROUNDS=40] [BURST=200] scripts/bench-ab.sh [BASE_REV [NEW_REV]]
 #
-# 1. `git archive` BASE_REV into target/bench-ab/base (a throwaway copy; the checkout, its index
-#    and its branches are not touched) and rename that copy's core package to
+# BASE_REV defaults to 1df1c93 (the core before the restructure of issue 16), NEW_REV to HEAD;
+# NEW_REV=worktree takes this checkout's files as they are, uncommitted changes included.
+#
+# 1. `git archive` each revision into target/bench-ab/{base,new} (throwaway copies; the checkout,
+#    its index and its branches are not touched) and rename the base copy's core package to
 #    `elicense-core-base` (its core/Cargo.toml only).
 # 2. Generate the harness crate in target/bench-ab/harness: its own [workspace] (it is no member
-#    of this one), dependencies on this checkout's core (`elicense-core`, library `elicense`) and
-#    on the copy's (`elicense-core-base`, imported as `base`), the same [patch.crates-io] for
-#    g2gen/rqrr (vendor/) and the same release profile (thin LTO) as the workspace; it starts from
-#    this checkout's Cargo.lock, so both cores build against the same dependency versions.
-# 3. Build it (release, `nice -n 5`) and run it on the committed fixtures of this checkout.
+#    of the elicense workspace), dependencies on the new core (`elicense-core`, library
+#    `elicense`) and on the base's (`elicense-core-base`, imported as `base`), the new revision's
+#    [patch.crates-io] for g2gen/rqrr (vendor/) and the workspace's release profile (thin LTO); it
+#    starts from the new revision's Cargo.lock, so both cores build against the same versions.
+# 3. Build it (release, `nice -n 5`) and run it on the new revision's committed fixtures: RUNS
+#    processes (each its own address-space layout, see main.rs) of ROUNDS rounds of BURST calls.
 #
 # Both cores must still read the committed fixture bytes (the harness checks that both re-sign
 # and re-encode them identically before timing anything). Prints figures; asserts nothing about
@@ -20,18 +24,46 @@
 set -euo pipefail
 
 base_rev=${1:-1df1c93}
-rounds=${2:-40}
-burst=${3:-200}
+new_rev=${2:-HEAD}
+runs=${RUNS:-10}
+rounds=${ROUNDS:-40}
+burst=${BURST:-200}
 
 root=$(git -C "$(dirname "$0")/.." rev-parse --show-toplevel)
 out="$root/target/bench-ab"
 base="$out/base"
 harness="$out/harness"
 
+# Extract revision $1 into directory $2, unless it already holds it (kept between runs so that
+# cargo does not rebuild an unchanged copy). `tar -m` gives the files the time of extraction:
+# with the commit's time, an older revision extracted after a newer one was built would look
+# older than that build, and cargo would keep the stale build.
+extract() {
+  [ "$(cat "$2/.bench-ab-commit" 2>/dev/null)" = "$1" ] && return
+  rm -rf "$2"
+  mkdir -p "$2"
+  git -C "$root" archive "$1" | tar -x -m -C "$2"
+  echo "$1" >"$2/.bench-ab-commit"
+}
+
+# Copy $1 to $2 only when they differ (an unchanged file keeps its time: no rebuild).
+update() {
+  cmp -s "$1" "$2" || cp "$1" "$2"
+}
+
 base_commit=$(git -C "$root" rev-parse --verify "$base_rev^{commit}")
-rm -rf "$base"
-mkdir -p "$base" "$harness/src"
-git -C "$root" archive "$base_commit" | tar -x -C "$base"
+extract "$base_commit" "$base"
+mkdir -p "$harness/src"
+if [ "$new_rev" = worktree ]; then
+  new="$root"
+  new_label="worktree of $(git -C "$root" rev-parse --short HEAD)"
+  git -C "$root" diff --quiet HEAD -- core || new_label="$new_label + uncommitted core changes"
+else
+  new_commit=$(git -C "$root" rev-parse --verify "$new_rev^{commit}")
+  new="$out/new"
+  new_label=$new_commit
+  extract "$new_commit" "$new"
+fi
 sed -i 's/^name = "elicense-core"$/name = "elicense-core-base"/' "$base/core/Cargo.toml"
 grep -q '^name = "elicense-core-base"$' "$base/core/Cargo.toml" ||
   { echo "bench-ab: could not rename the base's core package" >&2; exit 2; }
@@ -47,7 +79,7 @@ publish = false
 [workspace]
 
 [dependencies]
-elicense = { package = "elicense-core", path = "$root/core" }
+elicense = { package = "elicense-core", path = "$new/core" }
 base = { package = "elicense-core-base", path = "$base/core" }
 ed25519-dalek = { version = "2.2", default-features = false, features = ["std", "zeroize"] }
 time = { version = "0.3", default-features = false, features = ["std", "macros"] }
@@ -58,17 +90,16 @@ hex = "0.4"
 lto = "thin"
 
 [patch.crates-io]
-g2gen = { path = "$root/vendor/g2gen" }
-rqrr = { path = "$root/vendor/rqrr" }
+g2gen = { path = "$new/vendor/g2gen" }
+rqrr = { path = "$new/vendor/rqrr" }
 EOF
-cp "$root/scripts/bench-ab/main.rs" "$harness/src/main.rs"
-# Start from the workspace's lock file (cargo drops what the harness does not use).
-cp "$root/Cargo.lock" "$harness/Cargo.lock"
+update "$root/scripts/bench-ab/main.rs" "$harness/src/main.rs"
+# Start from the new revision's lock file (cargo drops what the harness does not use).
+update "$new/Cargo.lock" "$harness/Cargo.lock"
 
 nice -n 5 cargo build --release --quiet --manifest-path "$harness/Cargo.toml" \
   --target-dir "$out/target"
 
-echo "base $base_commit ($(git -C "$root" log -1 --format=%cs "$base_commit")); new: checkout" \
-  "$(git -C "$root" rev-parse --short HEAD)$(git -C "$root" diff --quiet HEAD -- core && echo '' || echo ' + uncommitted core changes')" \
-  "; $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
-"$out/target/release/elicense-bench-ab" "$root" "$rounds" "$burst"
+echo "$(date -u +%FT%TZ); base $base_commit; new $new_label;" \
+  "$(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+"$out/target/release/elicense-bench-ab" "$new" "$runs" "$rounds" "$burst"
