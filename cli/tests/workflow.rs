@@ -7,6 +7,24 @@ use std::process::{Command, Output, Stdio};
 
 const PASS: &str = "测试口令 correct horse battery";
 
+/// The fields of the business license issued one at a time with `--set` (besides its holder).
+const SINGLE_LICENSE_FIELDS: [&str; 14] = [
+    "--set",
+    "holder_id=91350100MA8T2Q3X18",
+    "--set",
+    "company_type=有限责任公司",
+    "--set",
+    "legal_representative=赵八",
+    "--set",
+    "registered_capital=壹万元整",
+    "--set",
+    "established_on=2020-02-02",
+    "--set",
+    "address=福州市",
+    "--set",
+    "business_scope=咨询",
+];
+
 struct Env {
     dir: PathBuf,
 }
@@ -306,7 +324,7 @@ fn whole_workflow() {
     );
 
     // One license from --set flags, one from a JSON record: both verify, from standard input.
-    env.ok(&[
+    let single = [
         "issue",
         "--dir",
         "dept",
@@ -318,21 +336,8 @@ fn whole_workflow() {
         "pass.txt",
         "--set",
         "holder_name=单张签发有限公司",
-        "--set",
-        "holder_id=91350100MA8T2Q3X18",
-        "--set",
-        "company_type=有限责任公司",
-        "--set",
-        "legal_representative=赵八",
-        "--set",
-        "registered_capital=壹万元整",
-        "--set",
-        "established_on=2020-02-02",
-        "--set",
-        "address=福州市",
-        "--set",
-        "business_scope=咨询",
-    ]);
+    ];
+    env.ok(&[&single[..], &SINGLE_LICENSE_FIELDS[..]].concat());
     std::fs::write(
         env.p("record.json"),
         r#"{"holder_name":"记录签发有限公司","holder_id":"91350100MA8T2Q3X18","company_type":"有限责任公司","legal_representative":"钱九","registered_capital":"壹万元整","established_on":"2020-02-02","address":"福州市","business_scope":"咨询"}"#,
@@ -1204,7 +1209,7 @@ fn a_batch_killed_20_times_resumes_to_one_consistent_registry() {
         }
         // Another run between the crash and the resume: one license from flags.
         let name = format!("holder_name=单张{kills}号有限公司");
-        env.ok(&[
+        let args = [
             "issue",
             "--dir",
             "dept",
@@ -1218,21 +1223,8 @@ fn a_batch_killed_20_times_resumes_to_one_consistent_registry() {
             "pass.txt",
             "--set",
             &name,
-            "--set",
-            "holder_id=91350100MA8T2Q3X18",
-            "--set",
-            "company_type=有限责任公司",
-            "--set",
-            "legal_representative=赵八",
-            "--set",
-            "registered_capital=壹万元整",
-            "--set",
-            "established_on=2020-02-02",
-            "--set",
-            "address=福州市",
-            "--set",
-            "business_scope=咨询",
-        ]);
+        ];
+        env.ok(&[&args[..], &SINGLE_LICENSE_FIELDS[..]].concat());
     }
     let killed_at = started.elapsed().as_secs_f64();
     env.ok(&args);
