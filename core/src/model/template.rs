@@ -9,7 +9,7 @@
 //! | `holder_name` | yes | holder's name |
 //! | `holder_id` | yes | holder's code (统一社会信用代码, 公民身份号码, or other) |
 //! | `holder_kind` | no | `organisation`, `person` or `other` (default: the template's) |
-//! | `issued_on` | no | `YYYY-MM-DD` (default: today) |
+//! | `issued_on` | no | `YYYY-MM-DD`, not after today (default: today) |
 //! | `valid_from` | no | `YYYY-MM-DD` (default: the issue date) |
 //! | `valid_until` | no | `YYYY-MM-DD`, or `长期` / `perpetual` (default: `validity_years` after the start, else perpetual) |
 //!
@@ -95,6 +95,14 @@ pub enum ColumnProblem {
         from: Date,
         /// End date.
         until: Date,
+    },
+    /// The issue date is after today (verifiers refuse such a license as `issued_in_future`).
+    #[error("issued on {issued_on}, after today ({today}); verifiers would refuse it until then")]
+    IssuedInFuture {
+        /// The issue date.
+        issued_on: Date,
+        /// Today (UTC+8).
+        today: Date,
     },
     /// The validity starts before the issue date (a license is never valid before it is
     /// issued).
@@ -352,6 +360,17 @@ impl LicenseTemplate {
                 .map_err(|e| column(c, ColumnProblem::Date(e)))
         };
         let issued_on = date_of("issued_on")?.unwrap_or(ctx.today);
+        if issued_on > ctx.today {
+            // Verifiers refuse a license issued after their today (`issued_in_future`): never
+            // sign one.
+            return Err(column(
+                "issued_on",
+                ColumnProblem::IssuedInFuture {
+                    issued_on,
+                    today: ctx.today,
+                },
+            ));
+        }
         let from = date_of("valid_from")?.unwrap_or(issued_on);
         if from < issued_on {
             return Err(column(
@@ -492,6 +511,25 @@ mod tests {
         assert_eq!(l.validity.last_day(), None);
         assert_eq!(l.fields.len(), 6);
         assert_eq!(l.fields[3].value, FieldValue::Date(date!(2019 - 05 - 20)));
+    }
+
+    #[test]
+    fn an_issue_date_after_today_is_never_signed() {
+        let t = LicenseTemplate::builtin_for("YYZZ").unwrap();
+        let mut r = business();
+        r.insert("issued_on".into(), "2025-06-02".into());
+        assert_eq!(
+            t.build(&r, &ctx()).unwrap_err(),
+            column(
+                "issued_on",
+                ColumnProblem::IssuedInFuture {
+                    issued_on: date!(2025 - 06 - 02),
+                    today: date!(2025 - 06 - 01),
+                }
+            )
+        );
+        r.insert("issued_on".into(), "2025-06-01".into());
+        assert!(t.build(&r, &ctx()).is_ok(), "today itself is fine");
     }
 
     #[test]
