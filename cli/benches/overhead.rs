@@ -105,7 +105,8 @@ fn main() {
     // this row shows how far the figures of this run can be trusted.
     let mut raw_again = raw;
     // elicense's own signature step (Sig_structure written out, then the same strict check).
-    let mut signature_step = || cose.verify(black_box(&public)).unwrap();
+    let public_key = elicense::PublicKey::from(public);
+    let mut signature_step = || cose.verify(black_box(&public_key)).unwrap();
     let mut fs: [(&str, &mut dyn FnMut()); 9] = [
         ("raw ed25519 verify_strict (its Sig_structure)", &mut raw),
         ("elicense::verify (COSE bytes)", &mut bytes),

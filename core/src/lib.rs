@@ -85,7 +85,7 @@ pub use encoding::qr::{ErrorCorrection, QrError, QrMatrix};
 pub use encoding::transport::{Compression, Decoded, Encoding, Form, InflateError, TransportError};
 
 // Signature suites.
-pub use suite::{Ed25519, Suite, SuiteError, ACCEPTED_ALGORITHMS};
+pub use suite::{AnySuite, Ed25519, PublicKey, Signer, Suite, SuiteError};
 
 // Model: text rules, identifiers, time, digests, the license and its templates.
 pub use model::digest::{hash_reader, FileDigest, FileHasher};
@@ -146,9 +146,14 @@ pub mod qr {
     pub use crate::encoding::qr::{decode_luma, decode_rgba, rgba_to_luma, QUIET_ZONE};
 }
 
+/// The registry of accepted signature suites: found by COSE algorithm or object identifier.
+pub mod suites {
+    pub use crate::suite::{by_alg, by_oid, verify_batch, Entry, SUITES};
+}
+
 /// COSE_Sign1 signing of raw payloads (documents sign themselves through [`crate::Payload`]).
 pub mod cose {
-    pub use crate::encoding::cose::{sign, sign_with, verify_signature, KID_LEN, TAG_COSE_SIGN1};
+    pub use crate::encoding::cose::{sign, verify_signature, KID_LEN, TAG_COSE_SIGN1};
 }
 
 /// X.509 certificates of roots and departments: PEM, certification requests, and (feature
@@ -156,7 +161,7 @@ pub mod cose {
 pub mod cert {
     pub use crate::documents::cert::{
         certificate_to_pem, certification_request_to_pem, license_types_extension,
-        parse_certification_request, OID_ED25519, OID_LICENSE_TYPES, OID_LICENSE_TYPES_ARCS,
+        parse_certification_request, OID_LICENSE_TYPES, OID_LICENSE_TYPES_ARCS,
         OID_LICENSE_TYPES_DER, OID_ORGANIZATION_IDENTIFIER, ORG_ID_PREFIX,
     };
     #[cfg(feature = "issuance")]
@@ -181,7 +186,9 @@ pub mod identifier {
     };
 }
 
-/// The Ed25519 key types, re-exported so callers use the same version as this crate.
+/// The Ed25519 suite's key types (ed25519-dalek's), re-exported so callers use the same version
+/// as this crate: a `SigningKey` is a [`Signer`], and a `VerifyingKey` converts into a
+/// [`PublicKey`].
 pub use ed25519_dalek::{SigningKey, VerifyingKey};
 /// The calendar date type used throughout, re-exported from the `time` crate.
 pub use time::Date;

@@ -11,11 +11,11 @@
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
-use elicense::{transport, CoseSign1, VerifyingKey};
+use elicense::{transport, CoseSign1, PublicKey};
 use libfuzzer_sys::fuzz_target;
 
 struct Fixture {
-    key: VerifyingKey,
+    key: PublicKey,
     /// Every fixture document (samples and invalid cases) that parses and verifies under `key`.
     signed_by_key: HashSet<Vec<u8>>,
 }
@@ -27,7 +27,7 @@ fn fixture() -> &'static Fixture {
             .into_iter()
             .find(|k| k.name == "fuzhou-amr")
             .expect("fixture key fuzhou-amr");
-        let key = signer.signing_key().verifying_key();
+        let key: PublicKey = signer.signing_key().verifying_key().into();
         let samples = elicense_fixtures::samples().into_iter().map(|s| s.signed());
         let invalid = elicense_fixtures::invalid_cases()
             .into_iter()

@@ -255,7 +255,7 @@ fuzz_target!(|data: &[u8]| {
     // (The signature itself is checked by the `Input::Bytes` verification below.)
     let cose = CoseSign1::parse(&signed).expect("our own signature parses");
     assert_eq!(cose.payload(), payload.as_slice());
-    assert_eq!(cose.kid(), Kid::of(&key.verifying_key()));
+    assert_eq!(cose.kid(), Kid::of(&key.verifying_key().into()));
 
     let mut trust = TrustStore::new();
     trust

@@ -229,7 +229,10 @@ impl Attestation {
     }
 
     /// Encode and sign (COSE_Sign1, content type attestation).
-    pub fn sign(&self, key: &ed25519_dalek::SigningKey) -> Result<Vec<u8>, LicenseError> {
+    pub fn sign(
+        &self,
+        key: &(impl crate::suite::Signer + ?Sized),
+    ) -> Result<Vec<u8>, LicenseError> {
         self.sign_payload(key)
     }
 }

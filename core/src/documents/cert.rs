@@ -1,16 +1,15 @@
-//! X.509 certificates (RFC 5280) with Ed25519 keys (RFC 8410) for root authorities and
-//! departments (`docs/TRUST.md` §2).
+//! X.509 certificates (RFC 5280) for root authorities and departments (`docs/TRUST.md` §2),
+//! with keys and signatures of the accepted suites (Ed25519, RFC 8410).
 //!
 //! A department certificate names its department in the subject (`commonName`) and carries its
 //! organisation code as `organizationIdentifier` (2.5.4.97) in the ETSI EN 319 412-1 form
 //! `NTRCN-<统一社会信用代码>`, and the license types it may sign in the non-critical extension
 //! [`OID_LICENSE_TYPES`]: a DER `SEQUENCE OF UTF8String` of license type codes. Certificates are
-//! parsed with `x509-parser`; their signatures are checked with ed25519-dalek's strict
+//! parsed with `x509-parser`; their signatures are checked with the suite's strict
 //! verification over the raw TBSCertificate bytes; they are built with `rcgen` (feature
 //! `issuance`).
 
 use ::time::OffsetDateTime;
-use ed25519_dalek::VerifyingKey;
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
 use thiserror::Error;
@@ -19,10 +18,8 @@ use x509_parser::prelude::{ASN1Time, FromDer, ParsedExtension, X509Certificate, 
 use crate::limits::{MAX_CERT_LEN, MAX_LICENSE_TYPES, MAX_TEXT_BYTES};
 use crate::model::identifier::{IdentifierError, LicenseTypeCode, OrgCode};
 use crate::model::text::{check_text, TextError};
-use crate::suite::{Ed25519, Suite, SuiteError};
+use crate::suite::{by_oid, AnySuite, PublicKey, SuiteError};
 
-/// Object identifier of Ed25519 (RFC 8410).
-pub const OID_ED25519: &str = "1.3.101.112";
 /// Object identifier of the `organizationIdentifier` name attribute (X.520).
 pub const OID_ORGANIZATION_IDENTIFIER: &str = "2.5.4.97";
 /// Prefix of the organisation code in `organizationIdentifier`: national trade register, China.
@@ -49,16 +46,18 @@ pub enum CertError {
     /// Not a DER (or PEM) X.509 certificate.
     #[error("not an X.509 certificate: {0}")]
     Malformed(String),
-    /// Signed or keyed with something other than Ed25519.
-    #[error("certificate uses algorithm {0}; only Ed25519 (1.3.101.112) is accepted")]
-    NotEd25519(String),
+    /// Signed or keyed with an algorithm of no accepted suite.
+    #[error(
+        "certificate uses algorithm {0}; only the accepted suites' (Ed25519, 1.3.101.112) are"
+    )]
+    UnsupportedAlgorithm(String),
     /// The signed part parses, but what surrounds it (the signature algorithm, the signature bit
     /// string, the outer sequence) or the subject key is not in the one DER form RFC 8410 allows.
     /// Certificates are revoked by the SHA-256 of their DER, so a second encoding of the same
     /// signed certificate must not be accepted.
-    #[error("{0} is not in the DER form RFC 8410 requires for Ed25519 (algorithm identifier 30 05 06 03 2B 65 70 without parameters, a 32-byte key, a 64-byte signature, nothing else)")]
+    #[error("{0} is not in the one DER form its suite allows (for Ed25519, RFC 8410: algorithm identifier 30 05 06 03 2B 65 70 without parameters, a 32-byte key, a 64-byte signature, nothing else)")]
     NonCanonical(&'static str),
-    /// The subject key is not a valid Ed25519 public key.
+    /// The subject key is not a valid key of its suite.
     #[error("certificate public key: {0}")]
     BadKey(SuiteError),
     /// The issuer's name differs from the issuing certificate's subject.
@@ -148,7 +147,7 @@ struct Parsed {
     name: String,
     issuer_name: String,
     org_code: Option<OrgCode>,
-    key: VerifyingKey,
+    key: PublicKey,
     not_before: OffsetDateTime,
     not_after: OffsetDateTime,
     is_ca: bool,
@@ -159,7 +158,8 @@ struct Parsed {
     subject_raw: Vec<u8>,
     issuer_raw: Vec<u8>,
     tbs: Vec<u8>,
-    signature: [u8; 64],
+    signature_alg: i64,
+    signature: Vec<u8>,
 }
 
 fn time_of(t: ASN1Time) -> OffsetDateTime {
@@ -221,30 +221,36 @@ impl Certificate {
         }
         let alg = cert.signature_algorithm.algorithm.to_id_string();
         let tbs_alg = cert.tbs_certificate.signature.algorithm.to_id_string();
-        if alg != OID_ED25519 || tbs_alg != OID_ED25519 {
-            return Err(CertError::NotEd25519(alg));
+        let signature_suite =
+            by_oid(&alg).ok_or_else(|| CertError::UnsupportedAlgorithm(alg.clone()))?;
+        if tbs_alg != alg {
+            return Err(CertError::UnsupportedAlgorithm(tbs_alg));
         }
         let spki = cert.public_key();
         let key_alg = spki.algorithm.algorithm.to_id_string();
-        if key_alg != OID_ED25519 {
-            return Err(CertError::NotEd25519(key_alg));
-        }
+        let key_suite = by_oid(&key_alg).ok_or(CertError::UnsupportedAlgorithm(key_alg))?;
         if cert.tbs_certificate.signature.parameters.is_some() {
             return Err(CertError::NonCanonical(
                 "the signature algorithm in the signed part",
             ));
         }
-        check_ed25519_key_info(spki.raw)?;
-        let key = Ed25519::public_key(&spki.subject_public_key.data).map_err(CertError::BadKey)?;
-        let signature: [u8; 64] = cert
-            .signature_value
-            .data
-            .as_ref()
-            .try_into()
-            .map_err(|_| CertError::Malformed("Ed25519 signature is not 64 bytes".into()))?;
+        check_key_info(key_suite, spki.raw, &spki.subject_public_key.data)?;
+        let key = key_suite
+            .public_key(&spki.subject_public_key.data)
+            .map_err(CertError::BadKey)?;
+        let signature = cert.signature_value.data.to_vec();
+        if signature.len() != signature_suite.signature_len() {
+            return Err(CertError::Malformed(format!(
+                "{} signature is {} bytes, not {}",
+                signature_suite.name(),
+                signature.len(),
+                signature_suite.signature_len()
+            )));
+        }
         check_signed_envelope(
             der,
             cert.tbs_certificate.as_ref(),
+            signature_suite,
             &signature,
             "the certificate",
         )?;
@@ -311,6 +317,7 @@ impl Certificate {
             subject_raw: subject.as_raw().to_vec(),
             issuer_raw: cert.issuer().as_raw().to_vec(),
             tbs: cert.tbs_certificate.as_ref().to_vec(),
+            signature_alg: signature_suite.alg(),
             signature,
         })))
     }
@@ -341,7 +348,7 @@ impl Certificate {
     }
 
     /// The subject's public key.
-    pub fn key(&self) -> &VerifyingKey {
+    pub fn key(&self) -> &PublicKey {
         &self.0.key
     }
 
@@ -384,8 +391,15 @@ impl Certificate {
                 "the issuer is not a CA allowed to sign certificates",
             ));
         }
-        Ed25519::verify(&issuer.0.key, &self.0.tbs, &self.0.signature)
-            .map_err(|_| CertError::BadSignature(issuer.0.name.clone()))
+        let bad = || CertError::BadSignature(issuer.0.name.clone());
+        if issuer.0.key.alg() != self.0.signature_alg {
+            return Err(bad());
+        }
+        issuer
+            .0
+            .key
+            .verify(&self.0.tbs, &self.0.signature)
+            .map_err(|_| bad())
     }
 
     /// Check that this is a usable root: a self-signed CA certificate allowed to sign
@@ -444,7 +458,7 @@ pub struct CertificationRequest {
     /// The department's organisation code (subject organizationIdentifier).
     pub org_code: OrgCode,
     /// The key to certify; the request is signed with it.
-    pub key: VerifyingKey,
+    pub key: PublicKey,
 }
 
 /// Parse a PKCS#10 certification request (DER or PEM) and check its self-signature.
@@ -468,22 +482,15 @@ pub fn parse_certification_request(bytes: &[u8]) -> Result<CertificationRequest,
     let alg = csr.signature_algorithm.algorithm.to_id_string();
     let info = &csr.certification_request_info;
     let key_alg = info.subject_pki.algorithm.algorithm.to_id_string();
-    if alg != OID_ED25519 || key_alg != OID_ED25519 {
-        return Err(CertError::NotEd25519(if alg != OID_ED25519 {
-            alg
-        } else {
-            key_alg
-        }));
+    // The request is signed with the key it asks to certify: one suite for both.
+    if key_alg != alg {
+        return Err(CertError::UnsupportedAlgorithm(alg));
     }
-    let key = Ed25519::public_key(&info.subject_pki.subject_public_key.data)
+    let suite = by_oid(&key_alg).ok_or(CertError::UnsupportedAlgorithm(key_alg))?;
+    let key = suite
+        .public_key(&info.subject_pki.subject_public_key.data)
         .map_err(CertError::BadKey)?;
-    let signature: [u8; 64] = csr
-        .signature_value
-        .data
-        .as_ref()
-        .try_into()
-        .map_err(|_| CertError::Malformed("Ed25519 signature is not 64 bytes".into()))?;
-    Ed25519::verify(&key, info.raw, &signature)
+    key.verify(info.raw, &csr.signature_value.data)
         .map_err(|_| CertError::BadSignature("the requester (proof of key possession)".into()))?;
     check_name("subject", &info.subject)?;
     let name = name_text(&info.subject);
@@ -544,7 +551,6 @@ pub use build::{
 
 #[cfg(feature = "issuance")]
 mod build {
-    use ed25519_dalek::{Signer, SigningKey, VerifyingKey};
     use rcgen::{
         BasicConstraints, CertificateParams, CustomExtension, DistinguishedName, DnType, IsCa,
         Issuer, KeyIdMethod, KeyUsagePurpose, PublicKeyData, SerialNumber, SignatureAlgorithm,
@@ -556,6 +562,7 @@ mod build {
     use crate::limits::MAX_TEXT_BYTES;
     use crate::model::identifier::{LicenseTypeCode, OrgCode};
     use crate::model::text::check_text;
+    use crate::suite::{AnySuite, PublicKey, Signer};
 
     /// What to put in a new certificate.
     #[derive(Debug, Clone)]
@@ -572,38 +579,71 @@ mod build {
         pub serial: u64,
     }
 
-    /// rcgen's view of an ed25519-dalek key: rcgen does the X.509 encoding, dalek signs.
-    struct Dalek<'a> {
-        key: Option<&'a SigningKey>,
-        public: [u8; 32],
+    /// rcgen's view of a key of any suite: rcgen does the X.509 encoding, the suite signs.
+    struct SuiteKey<'a> {
+        key: Option<&'a (dyn Signer + 'a)>,
+        public: PublicKey,
+        algorithm: &'static SignatureAlgorithm,
     }
 
-    impl PublicKeyData for Dalek<'_> {
+    impl PublicKeyData for SuiteKey<'_> {
         fn der_bytes(&self) -> &[u8] {
-            &self.public
+            self.public.bytes()
         }
         fn algorithm(&self) -> &'static SignatureAlgorithm {
-            &rcgen::PKCS_ED25519
+            self.algorithm
         }
     }
 
-    impl rcgen::SigningKey for Dalek<'_> {
+    impl rcgen::SigningKey for SuiteKey<'_> {
         fn sign(&self, msg: &[u8]) -> Result<Vec<u8>, rcgen::Error> {
             let key = self.key.ok_or(rcgen::Error::RemoteKeyError)?;
-            Ok(key.sign(msg).to_bytes().to_vec())
+            Ok(key.sign(msg))
         }
     }
 
-    fn signer(key: &SigningKey) -> Dalek<'_> {
-        Dalek {
+    /// rcgen's algorithm for a suite, found by its object identifier.
+    fn rcgen_algorithm(suite: &dyn AnySuite) -> Result<&'static SignatureAlgorithm, CertError> {
+        SignatureAlgorithm::from_oid(suite.oid_arcs()).map_err(|_| {
+            CertError::Build(format!("rcgen cannot write {} certificates", suite.name()))
+        })
+    }
+
+    fn signer<'a>(key: &'a (dyn Signer + 'a)) -> Result<SuiteKey<'a>, CertError> {
+        Ok(SuiteKey {
             key: Some(key),
-            public: key.verifying_key().to_bytes(),
-        }
+            public: key.public_key(),
+            algorithm: rcgen_algorithm(key.suite())?,
+        })
+    }
+
+    fn subject(public: &PublicKey) -> Result<SuiteKey<'static>, CertError> {
+        Ok(SuiteKey {
+            key: None,
+            public: public.clone(),
+            algorithm: rcgen_algorithm(public.suite())?,
+        })
     }
 
     /// RFC 7093 method 1: the first 160 bits of SHA-256 of the public key.
-    fn key_id(public: &VerifyingKey) -> Vec<u8> {
-        Sha256::digest(public.as_bytes())[..20].to_vec()
+    fn key_id(public: &PublicKey) -> Vec<u8> {
+        Sha256::digest(public.bytes())[..20].to_vec()
+    }
+
+    /// A sized [`Signer`] around a caller's key, sized or not, so that it can be seen as
+    /// `dyn Signer`.
+    struct Dyn<'a, K: Signer + ?Sized>(&'a K);
+
+    impl<K: Signer + ?Sized> Signer for Dyn<'_, K> {
+        fn suite(&self) -> &'static dyn AnySuite {
+            self.0.suite()
+        }
+        fn public_key(&self) -> PublicKey {
+            self.0.public_key()
+        }
+        fn sign(&self, message: &[u8]) -> Vec<u8> {
+            self.0.sign(message)
+        }
     }
 
     fn distinguished_name(name: &str, org_code: &OrgCode) -> Result<DistinguishedName, CertError> {
@@ -619,7 +659,7 @@ mod build {
         Ok(dn)
     }
 
-    fn params(req: &CertRequest, public: &VerifyingKey) -> Result<CertificateParams, CertError> {
+    fn params(req: &CertRequest, public: &PublicKey) -> Result<CertificateParams, CertError> {
         if req.not_after <= req.not_before {
             return Err(CertError::Build("validity ends before it starts".into()));
         }
@@ -634,10 +674,7 @@ mod build {
         Ok(p)
     }
 
-    fn root_params(
-        req: &CertRequest,
-        public: &VerifyingKey,
-    ) -> Result<CertificateParams, CertError> {
+    fn root_params(req: &CertRequest, public: &PublicKey) -> Result<CertificateParams, CertError> {
         let mut p = params(req, public)?;
         p.is_ca = IsCa::Ca(BasicConstraints::Constrained(0));
         p.key_usages = vec![
@@ -650,12 +687,12 @@ mod build {
 
     /// A self-signed root authority certificate (CA, path length 0).
     pub fn issue_root_certificate(
-        key: &SigningKey,
+        key: &(impl Signer + ?Sized),
         req: &CertRequest,
     ) -> Result<Vec<u8>, CertError> {
-        let p = root_params(req, &key.verifying_key())?;
+        let p = root_params(req, &key.public_key())?;
         let cert = p
-            .self_signed(&signer(key))
+            .self_signed(&signer(&Dyn(key))?)
             .map_err(|e| CertError::Build(e.to_string()))?;
         Ok(cert.der().to_vec())
     }
@@ -663,7 +700,7 @@ mod build {
     /// A PKCS#10 certification request (DER) for `name` / `org_code`, signed with `key` (proof of
     /// possession). A root turns it into a certificate with [`issue_department_certificate`].
     pub fn make_certification_request(
-        key: &SigningKey,
+        key: &(impl Signer + ?Sized),
         name: &str,
         org_code: &OrgCode,
     ) -> Result<Vec<u8>, CertError> {
@@ -672,7 +709,7 @@ mod build {
         let mut p = CertificateParams::default();
         p.distinguished_name = distinguished_name(name, org_code)?;
         let csr = p
-            .serialize_request(&signer(key))
+            .serialize_request(&signer(&Dyn(key))?)
             .map_err(|e| CertError::Build(e.to_string()))?;
         Ok(csr.der().to_vec())
     }
@@ -680,13 +717,13 @@ mod build {
     /// A department certificate for `department_key`, signed by the root whose certificate is
     /// `root` and whose key is `root_key`, permitting `license_types`.
     pub fn issue_department_certificate(
-        root_key: &SigningKey,
+        root_key: &(impl Signer + ?Sized),
         root: &Certificate,
-        department_key: &VerifyingKey,
+        department_key: &PublicKey,
         req: &CertRequest,
         license_types: &[LicenseTypeCode],
     ) -> Result<Vec<u8>, CertError> {
-        if root.key() != &root_key.verifying_key() {
+        if root.key() != &root_key.public_key() {
             return Err(CertError::Build(
                 "the root key does not match the root certificate".into(),
             ));
@@ -701,7 +738,8 @@ mod build {
             not_after: root.not_after(),
             serial: 1,
         };
-        let issuer = Issuer::new(root_params(&root_req, root.key())?, signer(root_key));
+        let root_signer = Dyn(root_key);
+        let issuer = Issuer::new(root_params(&root_req, root.key())?, signer(&root_signer)?);
         let mut p = params(req, department_key)?;
         p.is_ca = IsCa::ExplicitNoCa;
         p.key_usages = vec![KeyUsagePurpose::DigitalSignature];
@@ -710,12 +748,8 @@ mod build {
             super::OID_LICENSE_TYPES_ARCS,
             license_types_extension(license_types)?,
         )];
-        let subject = Dalek {
-            key: None,
-            public: department_key.to_bytes(),
-        };
         let cert = p
-            .signed_by(&subject, &issuer)
+            .signed_by(&subject(department_key)?, &issuer)
             .map_err(|e| CertError::Build(e.to_string()))?;
         let der = cert.der().to_vec();
         // The issuer name is rebuilt from the root's fields; make sure it matches byte for byte.
@@ -724,34 +758,23 @@ mod build {
     }
 }
 
-/// DER of the Ed25519 AlgorithmIdentifier: `SEQUENCE { OID 1.3.101.112 }`, parameters absent
-/// (RFC 8410 §3).
-const ED25519_ALGORITHM_DER: [u8; 7] = [0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70];
-
-/// Require `der` to be exactly `SEQUENCE { signed, ED25519_ALGORITHM_DER, BIT STRING signature }`
-/// in DER, `signed` being the part the signature covers. The parser accepts other encodings of
+/// Require `der` to be exactly `SEQUENCE { signed, algorithm, BIT STRING signature }` in DER,
+/// `signed` being the part the signature covers and `algorithm` the signature suite's one
+/// AlgorithmIdentifier ([`crate::Suite::ALGORITHM_IDENTIFIER_DER`]). The parser accepts other encodings of
 /// the unsigned parts (another tag for the algorithm, parameters, another length form), which
 /// would give one signed certificate several byte forms and so several fingerprints.
 fn check_signed_envelope(
     der: &[u8],
     signed: &[u8],
-    signature: &[u8; 64],
+    suite: &dyn AnySuite,
+    signature: &[u8],
     what: &'static str,
 ) -> Result<(), CertError> {
-    const SIGNATURE_HEAD: [u8; 3] = [0x03, 0x41, 0x00]; // BIT STRING, 65 bytes, 0 unused bits
+    let algorithm = suite.algorithm_identifier_der();
+    let bits = bit_string(signature);
     let mut header = vec![0x30];
-    push_der_length(
-        &mut header,
-        signed.len() + ED25519_ALGORITHM_DER.len() + SIGNATURE_HEAD.len() + signature.len(),
-    );
-    let expected = [
-        &header[..],
-        signed,
-        &ED25519_ALGORITHM_DER,
-        &SIGNATURE_HEAD,
-        signature,
-    ]
-    .concat();
+    push_der_length(&mut header, signed.len() + algorithm.len() + bits.len());
+    let expected = [&header[..], signed, algorithm, &bits].concat();
     if der == expected.as_slice() {
         Ok(())
     } else {
@@ -759,14 +782,25 @@ fn check_signed_envelope(
     }
 }
 
-/// Require a SubjectPublicKeyInfo to be exactly `SEQUENCE { ED25519_ALGORITHM_DER, BIT STRING
-/// (32 bytes, no unused bits) }`.
-fn check_ed25519_key_info(raw: &[u8]) -> Result<(), CertError> {
-    let ok = raw.len() == 44
-        && raw[..2] == [0x30, 0x2a]
-        && raw[2..9] == ED25519_ALGORITHM_DER
-        && raw[9..12] == [0x03, 0x21, 0x00];
-    if ok {
+/// A DER BIT STRING of whole bytes (no unused bits).
+fn bit_string(bytes: &[u8]) -> Vec<u8> {
+    let mut out = vec![0x03];
+    push_der_length(&mut out, bytes.len() + 1);
+    out.push(0x00);
+    out.extend_from_slice(bytes);
+    out
+}
+
+/// Require a SubjectPublicKeyInfo to be exactly `SEQUENCE { algorithm, BIT STRING key (no unused
+/// bits) }`, `algorithm` being its suite's one AlgorithmIdentifier.
+fn check_key_info(suite: &dyn AnySuite, raw: &[u8], key: &[u8]) -> Result<(), CertError> {
+    let algorithm = suite.algorithm_identifier_der();
+    let bits = bit_string(key);
+    let mut expected = vec![0x30];
+    push_der_length(&mut expected, algorithm.len() + bits.len());
+    expected.extend_from_slice(algorithm);
+    expected.extend_from_slice(&bits);
+    if raw == expected.as_slice() {
         Ok(())
     } else {
         Err(CertError::NonCanonical("the subject public key"))
@@ -824,7 +858,7 @@ mod tests {
         let req = parse_certification_request(&der).unwrap();
         assert_eq!(req.name, "福州市市场监督管理局");
         assert_eq!(req.org_code, org);
-        assert_eq!(req.key, key.verifying_key());
+        assert_eq!(req.key, key.verifying_key().into());
         let mut bad = der.clone();
         let n = bad.len();
         bad[n - 1] ^= 1;

@@ -193,7 +193,10 @@ impl StatusList {
     }
 
     /// Encode and sign with the department's key (COSE_Sign1, content type status list).
-    pub fn sign(&self, key: &ed25519_dalek::SigningKey) -> Result<Vec<u8>, StatusListError> {
+    pub fn sign(
+        &self,
+        key: &(impl crate::suite::Signer + ?Sized),
+    ) -> Result<Vec<u8>, StatusListError> {
         let signed = self.sign_payload(key)?;
         if signed.len() > MAX_STATUS_LIST_LEN {
             return Err(StatusListError::TooLarge {

@@ -217,7 +217,10 @@ impl TrustList {
     }
 
     /// Encode and sign with the root's key (COSE_Sign1, content type trust list).
-    pub fn sign(&self, root_key: &ed25519_dalek::SigningKey) -> Result<Vec<u8>, TrustListError> {
+    pub fn sign(
+        &self,
+        root_key: &(impl crate::suite::Signer + ?Sized),
+    ) -> Result<Vec<u8>, TrustListError> {
         self.sign_payload(root_key)
     }
 }

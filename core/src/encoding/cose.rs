@@ -2,11 +2,11 @@
 //! [`Payload`] trait that every kind of signed document implements.
 //!
 //! The protected header holds exactly `alg` (1), the signature suite's COSE algorithm (EdDSA,
-//! -8, for [`Ed25519`]), `content type` (3) naming what is signed (see [`ContentType`]) and `kid`
+//! -8, for [`crate::Ed25519`]), `content type` (3) naming what is signed (see [`ContentType`]) and `kid`
 //! (4) = the first 8 bytes of SHA-256 of the signer's raw public key (see [`Kid`]). The
 //! unprotected header is empty. The whole structure and the protected header must be in
 //! deterministic CBOR encoding, so one signed document has exactly one byte form. Signatures are
-//! checked by the suite's strict verification ([`Suite::verify`]).
+//! checked by the suite's strict verification ([`crate::Suite::verify`]).
 
 use std::fmt;
 use std::str::FromStr;
@@ -16,7 +16,7 @@ use sha2::{Digest, Sha256};
 use thiserror::Error;
 
 use super::cbor::{self, CborError, FieldError, Key, MapReader};
-use crate::suite::{Ed25519, Suite, SuiteError, ACCEPTED_ALGORITHMS};
+use crate::suite::{by_alg, PublicKey, Signer, SuiteError};
 
 /// CBOR tag of a COSE_Sign1 structure.
 pub const TAG_COSE_SIGN1: u64 = 18;
@@ -126,8 +126,10 @@ pub enum CoseError {
     /// No `alg` header.
     #[error("protected header has no algorithm (alg); unsigned or \"none\" documents are never accepted")]
     MissingAlgorithm,
-    /// `alg` is not one of [`ACCEPTED_ALGORITHMS`].
-    #[error("algorithm {0} is not supported; only EdDSA (-8) is accepted")]
+    /// `alg` is not the algorithm of one of the accepted suites ([`crate::suite::SUITES`]).
+    #[error(
+        "algorithm {0} is not supported; only the accepted suites' algorithms (EdDSA, -8) are"
+    )]
     UnsupportedAlgorithm(String),
     /// No `kid` header.
     #[error("protected header has no key identifier (kid)")]
@@ -190,19 +192,14 @@ pub enum HeaderProblem {
 }
 
 /// A key identifier: the first 8 bytes of SHA-256 over the signer's raw public key (32 bytes for
-/// Ed25519).
+/// Ed25519), whatever its suite.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Kid(pub [u8; KID_LEN]);
 
 impl Kid {
-    /// The key identifier of an Ed25519 public key.
-    pub fn of(key: &<Ed25519 as Suite>::PublicKey) -> Kid {
-        Self::of_suite_key::<Ed25519>(key)
-    }
-
-    /// The key identifier of a public key of suite `S`.
-    pub fn of_suite_key<S: Suite>(key: &S::PublicKey) -> Kid {
-        let digest = Sha256::digest(S::public_key_bytes(key));
+    /// The key identifier of a public key.
+    pub fn of(key: &PublicKey) -> Kid {
+        let digest = Sha256::digest(key.bytes());
         let mut kid = [0u8; KID_LEN];
         kid.copy_from_slice(&digest[..KID_LEN]);
         Kid(kid)
@@ -278,24 +275,11 @@ fn cbor_head(out: &mut Vec<u8>, major: u8, len: usize) {
     }
 }
 
-/// Sign `payload` with an Ed25519 key as a tagged COSE_Sign1 of the given content type.
-pub fn sign(
-    payload: &[u8],
-    key: &<Ed25519 as Suite>::SigningKey,
-    content_type: ContentType,
-) -> Vec<u8> {
-    sign_with::<Ed25519>(payload, key, content_type)
-}
-
-/// Sign `payload` with a key of suite `S` as a tagged COSE_Sign1 of the given content type.
-pub fn sign_with<S: Suite>(
-    payload: &[u8],
-    key: &S::SigningKey,
-    content_type: ContentType,
-) -> Vec<u8> {
-    let kid = Kid::of_suite_key::<S>(&S::public_key_of(key));
-    let protected = protected_header(S::ALG, kid, content_type);
-    let signature = S::sign(key, &sig_structure(&protected, payload));
+/// Sign `payload` with `key`, of any suite, as a tagged COSE_Sign1 of the given content type.
+pub fn sign(payload: &[u8], key: &(impl Signer + ?Sized), content_type: ContentType) -> Vec<u8> {
+    let kid = Kid::of(&key.public_key());
+    let protected = protected_header(key.suite().alg(), kid, content_type);
+    let signature = key.sign(&sig_structure(&protected, payload));
     cbor::encode(&Value::Tag(
         TAG_COSE_SIGN1,
         Box::new(Value::Array(vec![
@@ -307,16 +291,17 @@ pub fn sign_with<S: Suite>(
     ))
 }
 
-/// Verify a signature over `message` with a raw Ed25519 public key, by the rules every
-/// COSE_Sign1 signature is verified with (`docs/FORMAT.md` §4): the key must be 32 bytes,
-/// canonical and not of small order, the signature 64 bytes, and verification strict. For test
-/// vectors and callers that hold raw bytes.
+/// Verify a signature over `message` with the raw public key of the suite whose COSE algorithm
+/// is `alg`, by the rules every COSE_Sign1 signature is verified with (`docs/FORMAT.md` §4; for
+/// Ed25519: the key 32 bytes, canonical and not of small order, the signature 64 bytes, and
+/// verification strict). For test vectors and callers that hold raw bytes.
 pub fn verify_signature(
+    alg: i64,
     public_key: &[u8],
     message: &[u8],
     signature: &[u8],
 ) -> Result<(), SuiteError> {
-    Ed25519::verify(&Ed25519::public_key(public_key)?, message, signature)
+    PublicKey::parse(alg, public_key)?.verify(message, signature)
 }
 
 /// A kind of signed document: its content type, the largest signed form accepted, and its
@@ -337,8 +322,8 @@ pub trait Payload: Sized {
     /// Encode as deterministic CBOR (the payload that gets signed).
     fn encode(&self) -> Result<Vec<u8>, Self::Error>;
 
-    /// Encode and sign with an Ed25519 key: the COSE_Sign1 bytes.
-    fn sign_payload(&self, key: &<Ed25519 as Suite>::SigningKey) -> Result<Vec<u8>, Self::Error> {
+    /// Encode and sign with `key`: the COSE_Sign1 bytes.
+    fn sign_payload(&self, key: &(impl Signer + ?Sized)) -> Result<Vec<u8>, Self::Error> {
         Ok(sign(&self.encode()?, key, Self::CONTENT_TYPE))
     }
 }
@@ -403,9 +388,11 @@ impl CoseSign1 {
         let Value::Bytes(signature) = signature else {
             return Err(CoseError::SignatureNotBytes);
         };
-        if signature.len() != Ed25519::SIGNATURE_LEN {
+        // parse_protected accepted only the algorithm of a known suite.
+        let expected = by_alg(alg).map_or(0, |suite| suite.signature_len());
+        if signature.len() != expected {
             return Err(SuiteError::BadSignatureLength {
-                expected: Ed25519::SIGNATURE_LEN,
+                expected,
                 found: signature.len(),
             }
             .into());
@@ -462,20 +449,16 @@ impl CoseSign1 {
         sig_structure(&self.protected, &self.payload)
     }
 
-    /// Check the signature with an Ed25519 `key` (strict verification, [`Suite::verify`]).
-    pub fn verify(&self, key: &<Ed25519 as Suite>::PublicKey) -> Result<(), CoseError> {
-        self.verify_with::<Ed25519>(key)
-    }
-
-    /// Check the signature with a key of suite `S`, which must be the header's algorithm.
-    pub fn verify_with<S: Suite>(&self, key: &S::PublicKey) -> Result<(), CoseError> {
-        if self.alg != S::ALG {
+    /// Check the signature with `key`, whose suite must be the header's algorithm (strict
+    /// verification, [`crate::Suite::verify`]).
+    pub fn verify(&self, key: &PublicKey) -> Result<(), CoseError> {
+        if self.alg != key.alg() {
             return Err(CoseError::AlgorithmMismatch {
-                expected: S::ALG,
+                expected: key.alg(),
                 found: self.alg,
             });
         }
-        Ok(S::verify(key, &self.to_be_signed(), &self.signature)?)
+        Ok(key.verify(&self.to_be_signed(), &self.signature)?)
     }
 }
 
@@ -498,10 +481,10 @@ fn parse_protected(bytes: &[u8]) -> Result<(i64, Kid, ContentType), CoseError> {
     }
     let alg = match map.optional(label::ALG) {
         None => return Err(CoseError::MissingAlgorithm),
-        Some(Value::Integer(n)) => ACCEPTED_ALGORITHMS
-            .iter()
-            .copied()
-            .find(|&a| i128::from(a) == n)
+        Some(Value::Integer(n)) => i64::try_from(n)
+            .ok()
+            .and_then(by_alg)
+            .map(|suite| suite.alg())
             .ok_or_else(|| CoseError::UnsupportedAlgorithm(n.to_string()))?,
         Some(other) => return Err(CoseError::UnsupportedAlgorithm(describe(&other))),
     };
@@ -565,6 +548,7 @@ mod tests {
         }
     }
 
+    use crate::Suite;
     use ed25519_dalek::SigningKey;
 
     fn key() -> SigningKey {
@@ -577,10 +561,10 @@ mod tests {
         assert_eq!(signed[0], 0xd2, "tag 18 in one byte");
         let parsed = CoseSign1::parse(&signed).unwrap();
         assert_eq!(parsed.payload(), b"hello");
-        assert_eq!(parsed.kid(), Kid::of(&key().verifying_key()));
+        assert_eq!(parsed.kid(), Kid::of(&key().verifying_key().into()));
         assert_eq!(parsed.content_type(), ContentType::License);
-        parsed.verify(&key().verifying_key()).unwrap();
-        let other = SigningKey::from_bytes(&[8u8; 32]).verifying_key();
+        parsed.verify(&key().verifying_key().into()).unwrap();
+        let other = SigningKey::from_bytes(&[8u8; 32]).verifying_key().into();
         assert_eq!(
             parsed.verify(&other),
             Err(CoseError::Suite(SuiteError::BadSignature))
@@ -591,7 +575,7 @@ mod tests {
     fn protected_header_bytes_are_pinned() {
         let kid = Kid([1, 2, 3, 4, 5, 6, 7, 8]);
         assert_eq!(
-            protected_header(Ed25519::ALG, kid, ContentType::License),
+            protected_header(crate::Ed25519::ALG, kid, ContentType::License),
             [0xa3, 0x01, 0x27, 0x03, 0x19, 0xfd, 0xe8, 0x04, 0x48, 1, 2, 3, 4, 5, 6, 7, 8]
         );
     }
@@ -611,7 +595,7 @@ mod tests {
 
     #[test]
     fn kid_text_round_trips() {
-        let kid = Kid::of(&key().verifying_key());
+        let kid = Kid::of(&key().verifying_key().into());
         assert_eq!(kid.to_string().parse::<Kid>().unwrap(), kid);
         assert!("xyz".parse::<Kid>().is_err());
     }

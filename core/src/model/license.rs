@@ -740,7 +740,10 @@ impl License {
     }
 
     /// Encode and sign: returns the COSE_Sign1 bytes (RFC 9052, tag 18, EdDSA).
-    pub fn sign(&self, key: &ed25519_dalek::SigningKey) -> Result<Vec<u8>, LicenseError> {
+    pub fn sign(
+        &self,
+        key: &(impl crate::suite::Signer + ?Sized),
+    ) -> Result<Vec<u8>, LicenseError> {
         self.sign_payload(key)
     }
 }

@@ -1,8 +1,8 @@
 //! EdDSA over Ed25519 (RFC 8032; COSE algorithm -8), with ed25519-dalek's strict verification.
 
-use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
+use ed25519_dalek::{Signature, SigningKey, VerifyingKey};
 
-use super::{Suite, SuiteError};
+use super::{AnySuite, Entry, PublicKey, Signer as SuiteSigner, Suite, SuiteError};
 
 /// The Ed25519 suite: keys must be canonical and not of small order; signatures are checked
 /// with `verify_strict` (S below the group order, R canonical and not of small order).
@@ -10,7 +10,12 @@ use super::{Suite, SuiteError};
 pub struct Ed25519;
 
 impl Suite for Ed25519 {
+    const NAME: &'static str = "Ed25519";
     const ALG: i64 = -8;
+    const OID: &'static str = "1.3.101.112";
+    const OID_ARCS: &'static [u64] = &[1, 3, 101, 112];
+    /// `SEQUENCE { OID 1.3.101.112 }`, parameters absent (RFC 8410 §3).
+    const ALGORITHM_IDENTIFIER_DER: &'static [u8] = &[0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70];
     const SIGNATURE_LEN: usize = 64;
     type PublicKey = VerifyingKey;
     type SigningKey = SigningKey;
@@ -40,7 +45,9 @@ impl Suite for Ed25519 {
     }
 
     fn sign(key: &SigningKey, message: &[u8]) -> Vec<u8> {
-        key.sign(message).to_bytes().to_vec()
+        ed25519_dalek::Signer::sign(key, message)
+            .to_bytes()
+            .to_vec()
     }
 
     fn verify(key: &VerifyingKey, message: &[u8], signature: &[u8]) -> Result<(), SuiteError> {
@@ -96,6 +103,26 @@ impl Suite for Ed25519 {
             bool::from(curve25519_dalek::Scalar::from_canonical_bytes(s).is_some())
         });
         s_canonical && r_acceptable(r)
+    }
+}
+
+impl SuiteSigner for SigningKey {
+    fn suite(&self) -> &'static dyn AnySuite {
+        &Entry::<Ed25519>::NEW
+    }
+    fn public_key(&self) -> PublicKey {
+        PublicKey::new::<Ed25519>(self.verifying_key())
+    }
+    fn sign(&self, message: &[u8]) -> Vec<u8> {
+        Ed25519::sign(self, message)
+    }
+}
+
+impl From<VerifyingKey> for PublicKey {
+    /// A key from ed25519-dalek. Its checks (canonical, not of small order) are
+    /// [`Ed25519::public_key`]'s; keys that fail them are refused where keys are trusted.
+    fn from(key: VerifyingKey) -> PublicKey {
+        PublicKey::new::<Ed25519>(key)
     }
 }
 

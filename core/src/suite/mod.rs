@@ -1,13 +1,13 @@
 //! Signature suites: the one place that knows a signature algorithm.
 //!
-//! A [`Suite`] names its COSE algorithm identifier and key types, parses public keys (refusing
-//! weak or non-canonical ones), signs and verifies strictly, and may verify many signatures at
-//! once. Signing and checking signatures above this layer (COSE_Sign1, certificates, trust,
-//! verification) go through the suite. Ed25519 ([`Ed25519`]) is the only suite; a second one is
-//! a new file implementing [`Suite`] and an entry in [`ACCEPTED_ALGORITHMS`], and then the places
-//! that still name Ed25519's key type must be generalised: trusted keys, certificates (their
-//! keys, and rcgen's signer in `documents/cert.rs`), key files (`keys.rs`) and the default
-//! `sign`/`verify` of COSE_Sign1 (`docs/ARCHITECTURE.md` lists them).
+//! A [`Suite`] names its COSE algorithm identifier, its X.509/PKCS#8 object identifier and key
+//! types, parses public keys (refusing weak or non-canonical ones), signs and verifies strictly,
+//! and may verify many signatures at once. Above this layer no code names an algorithm: keys are
+//! [`PublicKey`]s and [`Signer`]s of whichever suite, and an algorithm identifier met in a
+//! document is looked up in [`SUITES`] (`registry.rs`). Ed25519 ([`Ed25519`]) is the only suite;
+//! a second one is a new file implementing [`Suite`] (and [`Signer`] for its signing key) and its
+//! line in [`SUITES`]. Key files at rest (`keys.rs`, PKCS#8) are read for the suite their object
+//! identifier names.
 
 use std::fmt::Debug;
 
@@ -16,11 +16,12 @@ use thiserror::Error;
 mod ed25519;
 #[cfg(feature = "issuance")]
 pub(crate) mod keys;
+mod registry;
+#[cfg(test)]
+pub(crate) mod second;
 
 pub use ed25519::Ed25519;
-
-/// The COSE algorithm identifiers a COSE_Sign1 header may name: one per suite.
-pub const ACCEPTED_ALGORITHMS: &[i64] = &[Ed25519::ALG];
+pub use registry::{by_alg, by_oid, verify_batch, AnySuite, Entry, PublicKey, Signer, SUITES};
 
 /// Why a public key or signature is refused by a suite.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -37,19 +38,39 @@ pub enum SuiteError {
         /// The length found.
         found: usize,
     },
+    /// No accepted suite has this COSE algorithm identifier.
+    #[error("algorithm {0} is not an accepted signature suite")]
+    UnknownAlgorithm(i64),
+    /// The signature is of one suite, the key of another.
+    #[error("the signature is made with algorithm {signature}, the key is for algorithm {key}")]
+    WrongAlgorithm {
+        /// The algorithm the signature says it uses.
+        signature: i64,
+        /// The key's algorithm.
+        key: i64,
+    },
     /// The signature does not verify under the suite's strict rules.
     #[error("signature does not verify with the signer's key: the document was altered or not signed by that key")]
     BadSignature,
 }
 
 /// A signature algorithm with its key types, behind one small interface.
-pub trait Suite {
+pub trait Suite: 'static {
+    /// The suite's name, for messages.
+    const NAME: &'static str;
     /// The COSE algorithm identifier (RFC 9053), carried in the protected header.
     const ALG: i64;
+    /// The object identifier of the algorithm in X.509 and PKCS#8, dotted.
+    const OID: &'static str;
+    /// [`Suite::OID`] as arcs.
+    const OID_ARCS: &'static [u64];
+    /// The one DER form of its AlgorithmIdentifier accepted in certificates (signature
+    /// algorithm and subject public key), whole `SEQUENCE` included.
+    const ALGORITHM_IDENTIFIER_DER: &'static [u8];
     /// The length of a signature in bytes.
     const SIGNATURE_LEN: usize;
     /// A public key, already checked to be acceptable.
-    type PublicKey: Clone + Debug + PartialEq + Eq;
+    type PublicKey: Clone + Debug + PartialEq + Eq + Send + Sync + 'static;
     /// A private signing key.
     type SigningKey;
 

@@ -17,7 +17,7 @@ use thiserror::Error;
 
 use crate::encoding::cose::{ContentType, CoseError, CoseSign1, Kid, Payload};
 use crate::encoding::transport::{self, Form, TransportError};
-use crate::suite::{Ed25519, Suite};
+use crate::suite::PublicKey;
 
 /// What to open or verify.
 #[derive(Debug, Clone, Copy)]
@@ -93,7 +93,7 @@ pub trait KeyRing {
     /// What the ring holds for each key (the key and what it is trusted for).
     type Key: Clone;
     /// The public key of an entry.
-    fn public_key(key: &Self::Key) -> &<Ed25519 as Suite>::PublicKey;
+    fn public_key(key: &Self::Key) -> &PublicKey;
     /// Trusted keys with identifier `kid`.
     fn active(&self, kid: Kid) -> &[Self::Key];
     /// Keys with identifier `kid` that were trusted once and are now revoked, so that a document

@@ -1,7 +1,6 @@
 //! Before signing: the checks every verifier makes of the signing department's certificate, run
 //! by the issuer, so that nothing is signed that verifiers would refuse (`docs/TRUST.md`).
 
-use ed25519_dalek::VerifyingKey;
 use thiserror::Error;
 use time::Date;
 
@@ -10,6 +9,7 @@ use super::reason::Reason;
 use super::trust::{RootRef, TrustOrigin, TrustedKey};
 use crate::documents::cert::{CertError, Certificate, DepartmentProblem};
 use crate::model::identifier::{LicenseTypeCode, OrgCode};
+use crate::suite::PublicKey;
 
 /// Why a department must not sign with its certificate.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -36,7 +36,7 @@ pub enum IssuanceError {
 pub fn check_issuing_certificate(
     cert: &Certificate,
     root: Option<&Certificate>,
-    key: &VerifyingKey,
+    key: &PublicKey,
     issuer: &OrgCode,
     type_code: &LicenseTypeCode,
     issued_on: Date,
@@ -54,7 +54,7 @@ pub fn check_issuing_certificate(
         return Err(CertError::NotDepartment(DepartmentProblem::NoOrgCode).into());
     };
     let signer = TrustedKey {
-        key: *key,
+        key: key.clone(),
         org_code,
         name: cert.name().to_owned(),
         certificate: Some((
@@ -105,7 +105,7 @@ mod tests {
         let dept_der = issue_department_certificate(
             &root_key,
             &root,
-            &dept_key.verifying_key(),
+            &dept_key.verifying_key().into(),
             &request("市场监管局", "11350100M00010000", 2),
             &["YYZZ".parse().unwrap()],
         )
@@ -128,7 +128,7 @@ mod tests {
         check_issuing_certificate(
             &s.dept,
             root,
-            &s.dept_key.verifying_key(),
+            &s.dept_key.verifying_key().into(),
             issuer,
             &ty.parse().unwrap(),
             day,
@@ -162,7 +162,7 @@ mod tests {
             check_issuing_certificate(
                 &s.dept,
                 None,
-                &SigningKey::from_bytes(&[10; 32]).verifying_key(),
+                &SigningKey::from_bytes(&[10; 32]).verifying_key().into(),
                 &org,
                 &"YYZZ".parse().unwrap(),
                 day
@@ -185,7 +185,7 @@ mod tests {
             check_issuing_certificate(
                 &s.root,
                 None,
-                &s.root_key.verifying_key(),
+                &s.root_key.verifying_key().into(),
                 &org,
                 &"YYZZ".parse().unwrap(),
                 date!(2025 - 06 - 01)

@@ -1,7 +1,5 @@
 //! Verifying a license: one call from text or bytes to a verdict with a precise reason.
 
-use std::collections::BTreeMap;
-
 use time::{Date, OffsetDateTime};
 
 use super::envelope::{read, unseal, Failure, Input, Read, ReadError, Sealed};
@@ -13,7 +11,7 @@ use crate::limits::MAX_SIGNED_LEN;
 use crate::model::identifier::{LicenseTypeCode, OrgCode};
 use crate::model::license::{License, LicenseError};
 use crate::model::time::{checked_license_day, license_day, saturating_add};
-use crate::suite::{Ed25519, Suite};
+use crate::suite::{verify_batch as suite_verify_batch, PublicKey};
 
 /// Whether a valid license's revocation status could be checked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -209,12 +207,11 @@ pub fn verify_many(inputs: &[Input<'_>], trust: &TrustStore, now: OffsetDateTime
         Single(Sealed<License>),
         Batch(Sealed<License>, &'t TrustedKey),
     }
-    let mut key_ok: BTreeMap<[u8; 32], bool> = BTreeMap::new();
-    let mut batchable = |sealed: &Sealed<License>, key: &TrustedKey| {
-        let key_ok = *key_ok
-            .entry(key.key.to_bytes())
-            .or_insert_with(|| Ed25519::key_batchable(&key.key));
-        key_ok && Ed25519::signature_batchable(sealed.cose().signature())
+    let batchable = |sealed: &Sealed<License>, key: &TrustedKey| {
+        let cose = sealed.cose();
+        cose.algorithm() == key.key.alg()
+            && key.key.batchable()
+            && key.key.signature_batchable(cose.signature())
     };
     let mut slots: Vec<Slot<'_>> = inputs
         .iter()
@@ -238,11 +235,11 @@ pub fn verify_many(inputs: &[Input<'_>], trust: &TrustStore, now: OffsetDateTime
                     messages.push((cose.to_be_signed(), cose.signature(), &key.key));
                 }
             }
-            let items: Vec<(&[u8], &[u8], _)> = messages
+            let items: Vec<(&[u8], &[u8], &PublicKey)> = messages
                 .iter()
                 .map(|(m, s, k)| (m.as_slice(), *s, *k))
                 .collect();
-            Ed25519::verify_batch(&items)
+            suite_verify_batch(&items)
         };
         for &i in chunk {
             let slot = std::mem::replace(
@@ -363,4 +360,113 @@ pub(crate) fn certificate_covers(signer: &TrustedKey, day: Date) -> Result<(), R
         });
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    //! The signature-suite seam, end to end: licenses signed with the tests-only second suite
+    //! (`suite/second.rs`) verify through the same path as Ed25519 ones, and a key of one suite
+    //! never verifies a signature of the other.
+    use ed25519_dalek::SigningKey;
+    use time::macros::{date, datetime};
+
+    use super::*;
+    use crate::encoding::transport::{self, Compression, Encoding};
+    use crate::model::identifier::{LicenseId, OrgCode};
+    use crate::model::license::{Holder, HolderId, Validity};
+    use crate::suite::second::SecondKey;
+    use crate::suite::{Ed25519, Signer, Suite};
+
+    fn license(sequence: u64) -> License {
+        let department = OrgCode::with_check("11350100M000100Y4").unwrap();
+        License {
+            id: LicenseId::new("YYZZ".parse().unwrap(), department, sequence).unwrap(),
+            type_name: "营业执照".into(),
+            issuer_name: "福州市市场监督管理局".into(),
+            holder: Holder {
+                name: "福州示例科技有限公司".into(),
+                id: HolderId::Organisation(OrgCode::with_check("91350100MA0000001").unwrap()),
+            },
+            issued_on: date!(2024 - 03 - 01),
+            validity: Validity::perpetual(date!(2024 - 03 - 01)),
+            fields: vec![],
+            attachments: vec![],
+            status_index: None,
+        }
+    }
+
+    const NOW: OffsetDateTime = datetime!(2025-01-01 12:00 UTC);
+
+    #[test]
+    fn a_second_suite_signs_and_verifies_through_the_one_path() {
+        let second = SecondKey(SigningKey::from_bytes(&[5; 32]));
+        let ed25519 = SigningKey::from_bytes(&[6; 32]);
+        let department = license(1).issuer_code().clone();
+        let mut trust = TrustStore::new();
+        trust
+            .add(
+                second.public_key(),
+                department.clone(),
+                "福州市市场监督管理局",
+            )
+            .unwrap();
+        trust
+            .add(ed25519.verifying_key(), department, "福州市市场监督管理局")
+            .unwrap();
+
+        let by_second = license(1).sign(&second).unwrap();
+        let by_ed25519 = license(2).sign(&ed25519).unwrap();
+        let cose = crate::encoding::cose::CoseSign1::parse(&by_second).unwrap();
+        assert_eq!(cose.algorithm(), crate::suite::second::Second::ALG);
+        let cose = crate::encoding::cose::CoseSign1::parse(&by_ed25519).unwrap();
+        assert_eq!(cose.algorithm(), Ed25519::ALG, "each names its own suite");
+
+        let text = transport::encode(&by_second, Encoding::Base45, Compression::Auto);
+        for input in [Input::Bytes(&by_second), Input::Text(&text)] {
+            assert!(verify(input, &trust, NOW).is_valid(), "{input:?}");
+        }
+        // Batch verification groups by suite and gives the one-by-one verdicts.
+        let inputs = [Input::Bytes(&by_second), Input::Bytes(&by_ed25519)];
+        let many = verify_many(&inputs, &trust, NOW);
+        assert!(many.iter().all(Verdict::is_valid), "{many:?}");
+    }
+
+    #[test]
+    fn a_key_of_one_suite_never_verifies_the_other_suites_signature() {
+        // The same secret seed in both suites: the same raw public key, so the same kid.
+        let seed = [7; 32];
+        let second = SecondKey(SigningKey::from_bytes(&seed));
+        let ed25519 = SigningKey::from_bytes(&seed);
+        assert_eq!(
+            second.public_key().bytes(),
+            ed25519.verifying_key().as_bytes()
+        );
+        let department = license(1).issuer_code().clone();
+
+        let mut only_second = TrustStore::new();
+        only_second
+            .add(
+                second.public_key(),
+                department.clone(),
+                "福州市市场监督管理局",
+            )
+            .unwrap();
+        let mut only_ed25519 = TrustStore::new();
+        only_ed25519
+            .add(ed25519.verifying_key(), department, "福州市市场监督管理局")
+            .unwrap();
+
+        let by_ed25519 = license(1).sign(&ed25519).unwrap();
+        let by_second = license(1).sign(&second).unwrap();
+        for (signed, trust) in [(&by_ed25519, &only_second), (&by_second, &only_ed25519)] {
+            let one = verify(Input::Bytes(signed), trust, NOW);
+            let many = verify_many(&[Input::Bytes(signed)], trust, NOW);
+            for verdict in [one, many.into_iter().next().unwrap()] {
+                match verdict {
+                    Verdict::Invalid(bad) => assert_eq!(bad.reason, Reason::BadSignature),
+                    other => panic!("expected a bad signature, got {other:?}"),
+                }
+            }
+        }
+    }
 }

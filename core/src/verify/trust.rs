@@ -27,7 +27,6 @@
 
 use std::collections::BTreeMap;
 
-use ed25519_dalek::VerifyingKey;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use thiserror::Error;
@@ -43,7 +42,7 @@ use crate::limits::{MAX_TEXT_BYTES, MAX_TRUST_STATE_LEN, MAX_TRUST_STATE_ROOTS};
 use crate::model::identifier::OrgCode;
 use crate::model::text::{check_text, TextError};
 use crate::model::time::saturating_add;
-use crate::suite::{Ed25519, Suite, SuiteError};
+use crate::suite::{PublicKey, SuiteError};
 
 /// How far a verifier's clock may be ahead of or behind the signer's: trust and status lists
 /// issued up to this far in the future are accepted, and license validity days are extended by it
@@ -226,8 +225,8 @@ pub struct RootRef {
 /// A public key trusted to sign licenses for one issuing department.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TrustedKey {
-    /// The Ed25519 public key.
-    pub key: VerifyingKey,
+    /// The public key (of any accepted suite).
+    pub key: PublicKey,
     /// The department's organisation code; licenses it signs must name it as issuer.
     pub org_code: OrgCode,
     /// The department's name.
@@ -404,7 +403,7 @@ pub struct TrustStore {
 impl KeyRing for TrustStore {
     type Key = TrustedKey;
 
-    fn public_key(key: &TrustedKey) -> &<Ed25519 as Suite>::PublicKey {
+    fn public_key(key: &TrustedKey) -> &PublicKey {
         &key.key
     }
 
@@ -424,7 +423,7 @@ struct ActiveKeys<'a>(&'a TrustStore);
 impl KeyRing for ActiveKeys<'_> {
     type Key = TrustedKey;
 
-    fn public_key(key: &TrustedKey) -> &<Ed25519 as Suite>::PublicKey {
+    fn public_key(key: &TrustedKey) -> &PublicKey {
         &key.key
     }
 
@@ -439,7 +438,7 @@ struct Roots<'a>(&'a BTreeMap<Kid, Vec<Root>>);
 impl KeyRing for Roots<'_> {
     type Key = Root;
 
-    fn public_key(root: &Root) -> &<Ed25519 as Suite>::PublicKey {
+    fn public_key(root: &Root) -> &PublicKey {
         root.cert.key()
     }
 
@@ -478,11 +477,16 @@ impl TrustStore {
     /// Returns the key's identifier.
     pub fn add(
         &mut self,
-        key: VerifyingKey,
+        key: impl Into<PublicKey>,
         org_code: OrgCode,
         name: impl Into<String>,
     ) -> Result<Kid, TrustError> {
-        let key = Ed25519::public_key(key.as_bytes()).map_err(TrustError::BadKey)?;
+        // Parsed again from its bytes: a key built outside this crate has had no checks.
+        let key = key.into();
+        let key = key
+            .suite()
+            .public_key(key.bytes())
+            .map_err(TrustError::BadKey)?;
         let name = name.into();
         check_text("department name", &name, MAX_TEXT_BYTES).map_err(TrustError::BadName)?;
         let kid = Kid::of(&key);
@@ -500,7 +504,7 @@ impl TrustStore {
         Ok(kid)
     }
 
-    /// Trust a root authority's certificate (DER or PEM): a self-signed CA with an Ed25519 key.
+    /// Trust a root authority's certificate (DER or PEM): a self-signed CA.
     /// The same as [`TrustStore::add_root_with`] with [`TrustOrigin::Given`].
     pub fn add_root(&mut self, certificate: &[u8]) -> Result<Kid, TrustError> {
         self.add_root_with(certificate, TrustOrigin::Given)
@@ -608,7 +612,7 @@ impl TrustStore {
                 return Err(TrustError::ListedCertificate { index, source });
             };
             let entry = TrustedKey {
-                key: *cert.key(),
+                key: cert.key().clone(),
                 org_code,
                 name: cert.name().to_owned(),
                 certificate: Some((cert.clone(), root_ref.clone())),
