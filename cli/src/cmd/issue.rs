@@ -270,7 +270,7 @@ impl Issuer<'_> {
         check_issuing_certificate(
             &cert,
             None,
-            &self.key.verifying_key(),
+            &self.key.verifying_key().into(),
             &self.config.org()?,
             &type_code,
             self.today,
