@@ -52,7 +52,7 @@ fn world(from: OffsetDateTime) -> World {
     let dept_der = issue_department_certificate(
         &root_key,
         &root,
-        &dept_key.verifying_key(),
+        &dept_key.verifying_key().into(),
         &req,
         &["YYZZ".parse().unwrap()],
     )
