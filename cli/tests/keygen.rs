@@ -52,7 +52,10 @@ fn keygen_writes_an_encrypted_owner_only_key() {
     let key =
         signing_key_from_pem(&pem, KeyProtection::Passphrase("部门口令 correct horse")).unwrap();
     let public = std::fs::read_to_string(dir.join("dept.key.pem.pub.pem")).unwrap();
-    assert_eq!(public_key_from_pem(&public).unwrap(), key.verifying_key());
+    assert_eq!(
+        public_key_from_pem(&public).unwrap(),
+        key.verifying_key().into()
+    );
     assert_eq!(
         signing_key_from_pem(&pem, KeyProtection::PlainForTestsOnly).unwrap_err(),
         KeyError::PassphraseNeeded

@@ -148,7 +148,7 @@ pub mod qr {
 
 /// The registry of accepted signature suites: found by COSE algorithm or object identifier.
 pub mod suites {
-    pub use crate::suite::{by_alg, by_oid, verify_batch, Entry, SUITES};
+    pub use crate::suite::{by_alg, by_oid, default_suite, spki_der, verify_batch, Entry, SUITES};
 }
 
 /// COSE_Sign1 signing of raw payloads (documents sign themselves through [`crate::Payload`]).
@@ -174,8 +174,8 @@ pub mod cert {
 #[cfg(feature = "issuance")]
 pub mod keys {
     pub use crate::suite::keys::{
-        public_key_from_pem, public_key_to_pem, signing_key_from_pem, signing_key_to_pem,
-        MIN_PASSPHRASE_LEN,
+        generate_key, public_key_from_pem, public_key_to_pem, signer_from_pem,
+        signing_key_from_pem, signing_key_to_pem, MIN_PASSPHRASE_LEN,
     };
 }
 

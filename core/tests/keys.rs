@@ -37,8 +37,56 @@ fn weak_passphrase_and_garbage_are_refused() {
 
 #[test]
 fn public_key_pem_round_trips() {
-    let key = SigningKey::from_bytes(&[11; 32]).verifying_key();
+    let key: elicense::PublicKey = SigningKey::from_bytes(&[11; 32]).verifying_key().into();
     let pem = public_key_to_pem(&key).unwrap();
     assert!(pem.starts_with("-----BEGIN PUBLIC KEY-----"));
     assert_eq!(public_key_from_pem(&pem).unwrap(), key);
+}
+
+#[test]
+fn keys_of_any_suite_are_read_by_their_algorithm() {
+    use elicense::suites::default_suite;
+    use elicense::Signer;
+    let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(3);
+    // A generated key of the default suite (Ed25519) reads back through the suite-neutral path
+    // and through the Ed25519 one, as the same key.
+    let (pem, signer) = generate_key(
+        default_suite(),
+        KeyProtection::Passphrase("correct horse"),
+        &mut rng,
+    )
+    .unwrap();
+    let back = signer_from_pem(&pem, KeyProtection::Passphrase("correct horse")).unwrap();
+    assert_eq!(back.public_key(), signer.public_key());
+    assert_eq!(back.suite().alg(), -8);
+    let dalek = signing_key_from_pem(&pem, KeyProtection::Passphrase("correct horse")).unwrap();
+    assert_eq!(signer.public_key(), dalek.verifying_key().into());
+    assert_eq!(back.sign(b"m"), Signer::sign(&dalek, b"m"));
+
+    // A PKCS#8 key of an algorithm no suite has (X25519, 1.3.101.110) is named as such.
+    let mut x25519 = vec![
+        0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x6e, 0x04, 0x22, 0x04,
+        0x20,
+    ];
+    x25519.extend_from_slice(&[9; 32]);
+    let x25519 = der::pem::encode_string("PRIVATE KEY", der::pem::LineEnding::LF, &x25519).unwrap();
+    assert_eq!(
+        signer_from_pem(&x25519, KeyProtection::PlainForTestsOnly).err(),
+        Some(KeyError::UnsupportedAlgorithm("1.3.101.110".into()))
+    );
+}
+
+#[test]
+fn public_key_pem_has_one_der_form() {
+    let key: elicense::PublicKey = SigningKey::from_bytes(&[12; 32]).verifying_key().into();
+    let der = elicense::suites::spki_der(&key);
+    assert_eq!(
+        &der[..12],
+        &[0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00]
+    );
+    // The same key with a long-form length in the outer SEQUENCE: valid BER, not DER's one form.
+    let mut long = vec![0x30, 0x81, 0x2a];
+    long.extend_from_slice(&der[2..]);
+    let pem = der::pem::encode_string("PUBLIC KEY", der::pem::LineEnding::LF, &long).unwrap();
+    assert!(public_key_from_pem(&pem).is_err());
 }

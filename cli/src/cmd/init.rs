@@ -44,7 +44,7 @@ pub fn root(
         "  root certificate: {} (give it to verifiers)",
         dir.join(workdir::ROOT_CERT_FILE).display()
     );
-    say!("  key id: {}", Kid::of(&signing.verifying_key().into()));
+    say!("  key id: {}", Kid::of(&signing.public_key()));
     Ok(())
 }
 
@@ -68,6 +68,6 @@ pub fn department(
         "  certification request: {} (send it to your root authority)",
         dir.join("request.csr.pem").display()
     );
-    say!("  key id: {}", Kid::of(&signing.verifying_key().into()));
+    say!("  key id: {}", Kid::of(&signing.public_key()));
     Ok(())
 }

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use elicense::transport::encode as encode_transport;
 use elicense::{
     check_issuing_certificate, parse_date, Certificate, Compression, Encoding, IssueContext,
-    License, LicenseId, LicenseTemplate, LicenseTypeCode, SigningKey, TemplateError,
+    License, LicenseId, LicenseTemplate, LicenseTypeCode, Signer, TemplateError,
 };
 use rayon::prelude::*;
 use serde::Serialize;
@@ -245,7 +245,7 @@ pub struct Issuer<'a> {
     /// Its configuration.
     pub config: &'a Config,
     /// Its signing key.
-    pub key: &'a SigningKey,
+    pub key: &'a (dyn Signer + Send + Sync),
     /// The license-type template.
     pub template: &'a LicenseTemplate,
     /// Today (UTC+8), the default issue date.
@@ -270,7 +270,7 @@ impl Issuer<'_> {
         check_issuing_certificate(
             &cert,
             None,
-            &self.key.verifying_key().into(),
+            &self.key.public_key(),
             &self.config.org()?,
             &type_code,
             self.today,

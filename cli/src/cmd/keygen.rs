@@ -21,6 +21,6 @@ pub fn run(out: &Path, passphrase_file: Option<&Path>, plain: bool) -> Result<()
         }
     );
     say!("public key:  {}", pub_path.display());
-    say!("key id:      {}", Kid::of(&key.verifying_key().into()));
+    say!("key id:      {}", Kid::of(&key.public_key()));
     Ok(())
 }

@@ -7,8 +7,12 @@ pub mod secrets;
 
 use std::path::Path;
 
-use elicense::keys::{public_key_to_pem, signing_key_from_pem, signing_key_to_pem};
-use elicense::{Certificate, KeyProtection, OrgCode, SigningKey};
+use elicense::keys::{generate_key, public_key_to_pem, signer_from_pem};
+use elicense::suites::default_suite;
+use elicense::{Certificate, KeyProtection, OrgCode, Signer};
+
+/// A private key of any suite, ready to sign.
+pub type SigningKey = Box<dyn Signer + Send + Sync>;
 use serde::{Deserialize, Serialize};
 
 use crate::error::CliError;
@@ -129,9 +133,6 @@ pub fn create_key(
     plain: bool,
     passphrase_file: Option<&Path>,
 ) -> Result<SigningKey, CliError> {
-    let mut seed = zeroize::Zeroizing::new([0u8; 32]);
-    rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, seed.as_mut());
-    let key = SigningKey::from_bytes(&seed);
     let passphrase;
     let protection = if plain {
         KeyProtection::PlainForTestsOnly
@@ -139,9 +140,9 @@ pub fn create_key(
         passphrase = secrets::passphrase(passphrase_file, true)?;
         KeyProtection::Passphrase(&passphrase)
     };
-    let pem = signing_key_to_pem(&key, protection, &mut rand_core::OsRng)?;
+    let (pem, key) = generate_key(default_suite(), protection, &mut rand_core::OsRng)?;
     secrets::write_secret_file(key_path, pem.as_bytes())?;
-    let public = public_key_to_pem(&key.verifying_key())?;
+    let public = public_key_to_pem(&key.public_key())?;
     write(public_path, public.as_bytes())?;
     Ok(key)
 }
@@ -196,7 +197,7 @@ pub fn signing_key(
         passphrase = secrets::passphrase(passphrase_file, false)?;
         KeyProtection::Passphrase(&passphrase)
     };
-    signing_key_from_pem(&pem, protection).map_err(|e| CliError::file(path, e))
+    signer_from_pem(&pem, protection).map_err(|e| CliError::file(path, e))
 }
 
 /// The root authority's certificate in `dir`.

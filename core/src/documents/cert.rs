@@ -18,7 +18,7 @@ use x509_parser::prelude::{ASN1Time, FromDer, ParsedExtension, X509Certificate, 
 use crate::limits::{MAX_CERT_LEN, MAX_LICENSE_TYPES, MAX_TEXT_BYTES};
 use crate::model::identifier::{IdentifierError, LicenseTypeCode, OrgCode};
 use crate::model::text::{check_text, TextError};
-use crate::suite::{by_oid, AnySuite, PublicKey, SuiteError};
+use crate::suite::{by_oid, der_length, spki_der, AnySuite, PublicKey, SuiteError};
 
 /// Object identifier of the `organizationIdentifier` name attribute (X.520).
 pub const OID_ORGANIZATION_IDENTIFIER: &str = "2.5.4.97";
@@ -234,10 +234,12 @@ impl Certificate {
                 "the signature algorithm in the signed part",
             ));
         }
-        check_key_info(key_suite, spki.raw, &spki.subject_public_key.data)?;
         let key = key_suite
             .public_key(&spki.subject_public_key.data)
             .map_err(CertError::BadKey)?;
+        if spki.raw != spki_der(&key).as_slice() {
+            return Err(CertError::NonCanonical("the subject public key"));
+        }
         let signature = cert.signature_value.data.to_vec();
         if signature.len() != signature_suite.signature_len() {
             return Err(CertError::Malformed(format!(
@@ -773,7 +775,7 @@ fn check_signed_envelope(
     let algorithm = suite.algorithm_identifier_der();
     let bits = bit_string(signature);
     let mut header = vec![0x30];
-    push_der_length(&mut header, signed.len() + algorithm.len() + bits.len());
+    der_length(&mut header, signed.len() + algorithm.len() + bits.len());
     let expected = [&header[..], signed, algorithm, &bits].concat();
     if der == expected.as_slice() {
         Ok(())
@@ -785,38 +787,10 @@ fn check_signed_envelope(
 /// A DER BIT STRING of whole bytes (no unused bits).
 fn bit_string(bytes: &[u8]) -> Vec<u8> {
     let mut out = vec![0x03];
-    push_der_length(&mut out, bytes.len() + 1);
+    der_length(&mut out, bytes.len() + 1);
     out.push(0x00);
     out.extend_from_slice(bytes);
     out
-}
-
-/// Require a SubjectPublicKeyInfo to be exactly `SEQUENCE { algorithm, BIT STRING key (no unused
-/// bits) }`, `algorithm` being its suite's one AlgorithmIdentifier.
-fn check_key_info(suite: &dyn AnySuite, raw: &[u8], key: &[u8]) -> Result<(), CertError> {
-    let algorithm = suite.algorithm_identifier_der();
-    let bits = bit_string(key);
-    let mut expected = vec![0x30];
-    push_der_length(&mut expected, algorithm.len() + bits.len());
-    expected.extend_from_slice(algorithm);
-    expected.extend_from_slice(&bits);
-    if raw == expected.as_slice() {
-        Ok(())
-    } else {
-        Err(CertError::NonCanonical("the subject public key"))
-    }
-}
-
-/// Append a DER length (short form below 128, else the shortest long form).
-fn push_der_length(out: &mut Vec<u8>, len: usize) {
-    if len < 0x80 {
-        out.push(len as u8);
-        return;
-    }
-    let bytes = len.to_be_bytes();
-    let skip = bytes.iter().take_while(|&&b| b == 0).count();
-    out.push(0x80 | (bytes.len() - skip) as u8);
-    out.extend_from_slice(&bytes[skip..]);
 }
 
 #[cfg(test)]

@@ -50,6 +50,34 @@ impl Suite for Ed25519 {
             .to_vec()
     }
 
+    /// PKCS#8 v1 or v2 (RFC 8410 §7), as OpenSSL and ed25519-dalek write it.
+    #[cfg(feature = "issuance")]
+    fn signing_key_from_pkcs8(der: &[u8]) -> Result<SigningKey, SuiteError> {
+        use ed25519_dalek::pkcs8::DecodePrivateKey;
+        SigningKey::from_pkcs8_der(der).map_err(|e| SuiteError::BadPrivateKey(e.to_string()))
+    }
+
+    /// PKCS#8 v1 without the optional public key, as RFC 8410 §10.3 and OpenSSL write it:
+    /// OpenSSL 3.0 cannot read the v2 form with the public key that ed25519-dalek writes.
+    #[cfg(feature = "issuance")]
+    fn signing_key_to_pkcs8(key: &SigningKey) -> Result<zeroize::Zeroizing<Vec<u8>>, SuiteError> {
+        use ed25519_dalek::pkcs8::{EncodePrivateKey, KeypairBytes};
+        let der = KeypairBytes {
+            secret_key: key.to_bytes(),
+            public_key: None,
+        }
+        .to_pkcs8_der()
+        .map_err(|e| SuiteError::BadPrivateKey(e.to_string()))?;
+        Ok(zeroize::Zeroizing::new(der.as_bytes().to_vec()))
+    }
+
+    #[cfg(feature = "issuance")]
+    fn generate(rng: &mut dyn rand_core::CryptoRngCore) -> SigningKey {
+        let mut seed = zeroize::Zeroizing::new([0u8; 32]);
+        rng.fill_bytes(seed.as_mut());
+        SigningKey::from_bytes(&seed)
+    }
+
     fn verify(key: &VerifyingKey, message: &[u8], signature: &[u8]) -> Result<(), SuiteError> {
         let signature: &[u8; 64] =
             signature

@@ -1,20 +1,18 @@
-//! Keys at rest: Ed25519 private keys as PKCS#8 PEM (RFC 5958, RFC 8410), encrypted with a
-//! passphrase using PBES2 (RFC 8018) with scrypt and AES-256-CBC, which OpenSSL reads.
+//! Keys at rest: private keys of any suite as PKCS#8 PEM (RFC 5958; Ed25519: RFC 8410), found
+//! by their algorithm's object identifier, encrypted with a passphrase using PBES2 (RFC 8018)
+//! with scrypt and AES-256-CBC, which OpenSSL reads; public keys as SubjectPublicKeyInfo PEM.
 //!
 //! Unencrypted keys are written or read only when the caller says so explicitly
 //! ([`KeyProtection::PlainForTestsOnly`]). Decrypted key material is zeroized when dropped.
 
-use ed25519_dalek::pkcs8::{
-    DecodePrivateKey, DecodePublicKey, EncodePrivateKey, EncodePublicKey, KeypairBytes,
-};
-use ed25519_dalek::{SigningKey, VerifyingKey};
+use ed25519_dalek::SigningKey;
 use pkcs8::pkcs5::{pbes2, scrypt};
 use pkcs8::{EncryptedPrivateKeyInfo, LineEnding, PrivateKeyInfo, SecretDocument};
 use rand_core::CryptoRngCore;
 use thiserror::Error;
 use zeroize::Zeroizing;
 
-use super::{Ed25519, Suite};
+use super::{by_oid, spki_der, AnySuite, Ed25519, PublicKey, Signer, Suite};
 
 /// scrypt cost: N = 2^14, r = 8, p = 1 (16 MiB). This is OpenSSL's own default for
 /// `openssl pkcs8 -scrypt`; larger N exceeds OpenSSL's default scrypt memory limit (32 MiB), and
@@ -65,9 +63,12 @@ pub enum KeyError {
     /// Wrong passphrase (or corrupted file).
     #[error("cannot decrypt the key: wrong passphrase or damaged file")]
     Decrypt,
-    /// Not an Ed25519 key.
+    /// Not an Ed25519 key (where an Ed25519 key is asked for).
     #[error("not an Ed25519 key: {0}")]
     NotEd25519(String),
+    /// The key's algorithm (object identifier) is of no accepted suite.
+    #[error("key algorithm {0} is not an accepted signature suite")]
+    UnsupportedAlgorithm(String),
     /// The passphrase is too short.
     #[error("the passphrase must be at least {MIN_PASSPHRASE_LEN} characters")]
     WeakPassphrase,
@@ -83,16 +84,38 @@ pub fn signing_key_to_pem(
     protection: KeyProtection<'_>,
     rng: &mut impl CryptoRngCore,
 ) -> Result<Zeroizing<String>, KeyError> {
-    // PKCS#8 v1 without the optional public key, as RFC 8410 §10.3 and OpenSSL write it:
-    // OpenSSL 3.0 cannot read the v2 form with the public key that ed25519-dalek writes.
-    let plain = KeypairBytes {
-        secret_key: key.to_bytes(),
-        public_key: None,
-    }
-    .to_pkcs8_der()
-    .map_err(|e| KeyError::Encrypt(e.to_string()))?;
+    let der = Ed25519::signing_key_to_pkcs8(key).map_err(|e| KeyError::Encrypt(e.to_string()))?;
+    pkcs8_to_pem(&der, protection, rng)
+}
+
+/// A new private key of `suite`, from `rng`: its PKCS#8 PEM (encrypted unless `protection` is
+/// [`KeyProtection::PlainForTestsOnly`]) and the key, ready to sign.
+pub fn generate_key(
+    suite: &dyn AnySuite,
+    protection: KeyProtection<'_>,
+    rng: &mut impl CryptoRngCore,
+) -> Result<(Zeroizing<String>, Box<dyn Signer + Send + Sync>), KeyError> {
+    let der = suite
+        .generate_pkcs8(rng)
+        .map_err(|e| KeyError::Encrypt(e.to_string()))?;
+    let pem = pkcs8_to_pem(&der, protection, rng)?;
+    let signer = suite
+        .signer_from_pkcs8(&der)
+        .map_err(|e| KeyError::Encrypt(e.to_string()))?;
+    Ok((pem, signer))
+}
+
+/// PKCS#8 `PrivateKeyInfo` DER as PEM, encrypted unless `protection` is
+/// [`KeyProtection::PlainForTestsOnly`].
+fn pkcs8_to_pem(
+    der: &[u8],
+    protection: KeyProtection<'_>,
+    rng: &mut impl CryptoRngCore,
+) -> Result<Zeroizing<String>, KeyError> {
     let doc = match protection {
-        KeyProtection::PlainForTestsOnly => plain,
+        KeyProtection::PlainForTestsOnly => {
+            SecretDocument::try_from(der).map_err(|e| KeyError::Encrypt(e.to_string()))?
+        }
         KeyProtection::Passphrase(p) => {
             if p.chars().count() < MIN_PASSPHRASE_LEN {
                 return Err(KeyError::WeakPassphrase);
@@ -105,7 +128,7 @@ pub fn signing_key_to_pem(
                 .map_err(|e| KeyError::Encrypt(e.to_string()))?;
             let scheme = pbes2::Parameters::scrypt_aes256cbc(params, &salt, &iv)
                 .map_err(|e| KeyError::Encrypt(e.to_string()))?;
-            PrivateKeyInfo::try_from(plain.as_bytes())
+            PrivateKeyInfo::try_from(der)
                 .and_then(|info| info.encrypt_with_params(scheme, p))
                 .map_err(|e| KeyError::Encrypt(e.to_string()))?
         }
@@ -118,43 +141,84 @@ pub fn signing_key_to_pem(
         .map_err(|e| KeyError::Encrypt(e.to_string()))
 }
 
-/// Read a PKCS#8 PEM private key (ours or OpenSSL's: PBES2 with scrypt or PBKDF2).
-pub fn signing_key_from_pem(
-    pem: &str,
-    protection: KeyProtection<'_>,
-) -> Result<SigningKey, KeyError> {
+/// The PKCS#8 `PrivateKeyInfo` DER inside a PEM private key, decrypted (ours or OpenSSL's: PBES2
+/// with scrypt or PBKDF2).
+fn pem_to_pkcs8(pem: &str, protection: KeyProtection<'_>) -> Result<SecretDocument, KeyError> {
     let (label, doc) =
         SecretDocument::from_pem(pem.trim()).map_err(|e| KeyError::Malformed(e.to_string()))?;
-    let plain = match (label, protection) {
+    match (label, protection) {
         (ENCRYPTED_LABEL, KeyProtection::Passphrase(p)) => {
             EncryptedPrivateKeyInfo::try_from(doc.as_bytes())
                 .map_err(|e| KeyError::Malformed(e.to_string()))?
                 .decrypt(p)
-                .map_err(|_| KeyError::Decrypt)?
+                .map_err(|_| KeyError::Decrypt)
         }
-        (ENCRYPTED_LABEL, KeyProtection::PlainForTestsOnly) => {
-            return Err(KeyError::PassphraseNeeded)
-        }
-        (PLAIN_LABEL, KeyProtection::PlainForTestsOnly) => doc,
-        (PLAIN_LABEL, KeyProtection::Passphrase(_)) => return Err(KeyError::PlainNotAllowed),
-        (other, _) => {
-            return Err(KeyError::Malformed(format!(
-                "PEM block is {other:?}, expected {ENCRYPTED_LABEL:?}"
-            )))
-        }
-    };
-    SigningKey::from_pkcs8_der(plain.as_bytes()).map_err(|e| KeyError::NotEd25519(e.to_string()))
+        (ENCRYPTED_LABEL, KeyProtection::PlainForTestsOnly) => Err(KeyError::PassphraseNeeded),
+        (PLAIN_LABEL, KeyProtection::PlainForTestsOnly) => Ok(doc),
+        (PLAIN_LABEL, KeyProtection::Passphrase(_)) => Err(KeyError::PlainNotAllowed),
+        (other, _) => Err(KeyError::Malformed(format!(
+            "PEM block is {other:?}, expected {ENCRYPTED_LABEL:?}"
+        ))),
+    }
 }
 
-/// Write a public key as SubjectPublicKeyInfo PEM (`PUBLIC KEY`).
-pub fn public_key_to_pem(key: &VerifyingKey) -> Result<String, KeyError> {
-    key.to_public_key_pem(LineEnding::LF)
+/// Read a PKCS#8 PEM Ed25519 private key (ours or OpenSSL's: PBES2 with scrypt or PBKDF2).
+pub fn signing_key_from_pem(
+    pem: &str,
+    protection: KeyProtection<'_>,
+) -> Result<SigningKey, KeyError> {
+    let plain = pem_to_pkcs8(pem, protection)?;
+    Ed25519::signing_key_from_pkcs8(plain.as_bytes())
+        .map_err(|e| KeyError::NotEd25519(e.to_string()))
+}
+
+/// Read a PKCS#8 PEM private key of any accepted suite, found by its algorithm's object
+/// identifier (ours or OpenSSL's: PBES2 with scrypt or PBKDF2).
+pub fn signer_from_pem(
+    pem: &str,
+    protection: KeyProtection<'_>,
+) -> Result<Box<dyn Signer + Send + Sync>, KeyError> {
+    let plain = pem_to_pkcs8(pem, protection)?;
+    let info = PrivateKeyInfo::try_from(plain.as_bytes())
+        .map_err(|e| KeyError::Malformed(e.to_string()))?;
+    let oid = info.algorithm.oid.to_string();
+    let suite = by_oid(&oid).ok_or(KeyError::UnsupportedAlgorithm(oid))?;
+    suite
+        .signer_from_pkcs8(plain.as_bytes())
         .map_err(|e| KeyError::Malformed(e.to_string()))
 }
 
-/// Read a SubjectPublicKeyInfo PEM Ed25519 public key, rejecting weak or non-canonical keys.
-pub fn public_key_from_pem(pem: &str) -> Result<VerifyingKey, KeyError> {
-    let key = VerifyingKey::from_public_key_pem(pem.trim())
-        .map_err(|e| KeyError::NotEd25519(e.to_string()))?;
-    Ed25519::public_key(key.as_bytes()).map_err(|e| KeyError::NotEd25519(e.to_string()))
+/// Write a public key of any suite as SubjectPublicKeyInfo PEM (`PUBLIC KEY`).
+pub fn public_key_to_pem(key: &PublicKey) -> Result<String, KeyError> {
+    der::pem::encode_string("PUBLIC KEY", LineEnding::LF, &spki_der(key))
+        .map_err(|e| KeyError::Malformed(e.to_string()))
+}
+
+/// Read a SubjectPublicKeyInfo PEM public key of any accepted suite, rejecting weak or
+/// non-canonical keys and any DER form but the one [`spki_der`] writes.
+pub fn public_key_from_pem(pem: &str) -> Result<PublicKey, KeyError> {
+    let (label, der) = der::pem::decode_vec(pem.trim().as_bytes())
+        .map_err(|e| KeyError::Malformed(e.to_string()))?;
+    if label != "PUBLIC KEY" {
+        return Err(KeyError::Malformed(format!(
+            "PEM block is {label:?}, expected \"PUBLIC KEY\""
+        )));
+    }
+    let info = pkcs8::spki::SubjectPublicKeyInfoRef::try_from(der.as_slice())
+        .map_err(|e| KeyError::Malformed(e.to_string()))?;
+    let oid = info.algorithm.oid.to_string();
+    let suite = by_oid(&oid).ok_or(KeyError::UnsupportedAlgorithm(oid))?;
+    let bytes = info
+        .subject_public_key
+        .as_bytes()
+        .ok_or_else(|| KeyError::Malformed("public key bit string has unused bits".into()))?;
+    let key = suite
+        .public_key(bytes)
+        .map_err(|e| KeyError::Malformed(e.to_string()))?;
+    if spki_der(&key) != der {
+        return Err(KeyError::Malformed(
+            "public key is not in its one DER form".into(),
+        ));
+    }
+    Ok(key)
 }

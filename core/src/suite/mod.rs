@@ -21,7 +21,11 @@ mod registry;
 pub(crate) mod second;
 
 pub use ed25519::Ed25519;
-pub use registry::{by_alg, by_oid, verify_batch, AnySuite, Entry, PublicKey, Signer, SUITES};
+pub(crate) use registry::der_length;
+pub use registry::{
+    by_alg, by_oid, default_suite, spki_der, verify_batch, AnySuite, Entry, PublicKey, Signer,
+    SUITES,
+};
 
 /// Why a public key or signature is refused by a suite.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -49,6 +53,9 @@ pub enum SuiteError {
         /// The key's algorithm.
         key: i64,
     },
+    /// A private key (PKCS#8) is not a key of the suite; the text is the decoder's.
+    #[error("private key rejected: {0}")]
+    BadPrivateKey(String),
     /// The signature does not verify under the suite's strict rules.
     #[error("signature does not verify with the signer's key: the document was altered or not signed by that key")]
     BadSignature,
@@ -72,7 +79,7 @@ pub trait Suite: 'static {
     /// A public key, already checked to be acceptable.
     type PublicKey: Clone + Debug + PartialEq + Eq + Send + Sync + 'static;
     /// A private signing key.
-    type SigningKey;
+    type SigningKey: Signer + Send + Sync + 'static;
 
     /// Parse the raw public key bytes, refusing weak and non-canonical keys.
     fn public_key(bytes: &[u8]) -> Result<Self::PublicKey, SuiteError>;
@@ -84,6 +91,17 @@ pub trait Suite: 'static {
     fn sign(key: &Self::SigningKey, message: &[u8]) -> Vec<u8>;
     /// Verify `signature` over `message` with the suite's strict rules.
     fn verify(key: &Self::PublicKey, message: &[u8], signature: &[u8]) -> Result<(), SuiteError>;
+    /// Read a private key from its PKCS#8 `PrivateKeyInfo` (DER), the form OpenSSL writes.
+    #[cfg(feature = "issuance")]
+    fn signing_key_from_pkcs8(der: &[u8]) -> Result<Self::SigningKey, SuiteError>;
+    /// Write a private key as PKCS#8 `PrivateKeyInfo` (DER), in a form OpenSSL reads.
+    #[cfg(feature = "issuance")]
+    fn signing_key_to_pkcs8(
+        key: &Self::SigningKey,
+    ) -> Result<zeroize::Zeroizing<Vec<u8>>, SuiteError>;
+    /// A new private key from `rng`.
+    #[cfg(feature = "issuance")]
+    fn generate(rng: &mut dyn rand_core::CryptoRngCore) -> Self::SigningKey;
     /// Verify many signatures at once: `true` only when every one verifies. Whether a signature
     /// may take this path at all is [`Suite::key_batchable`] and [`Suite::signature_batchable`]'s answer. The default checks each one.
     fn verify_batch(items: &[(&[u8], &[u8], &Self::PublicKey)]) -> bool {

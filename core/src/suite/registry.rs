@@ -51,6 +51,15 @@ pub trait AnySuite: Sync + fmt::Debug {
     fn public_key(&self, bytes: &[u8]) -> Result<PublicKey, SuiteError>;
     /// [`Suite::verify_batch`] over keys of this suite; `false` when a key is of another suite.
     fn verify_batch(&self, items: &[(&[u8], &[u8], &PublicKey)]) -> bool;
+    /// Read a private key of this suite from PKCS#8 DER ([`Suite::signing_key_from_pkcs8`]).
+    #[cfg(feature = "issuance")]
+    fn signer_from_pkcs8(&self, der: &[u8]) -> Result<Box<dyn Signer + Send + Sync>, SuiteError>;
+    /// A new private key of this suite as PKCS#8 DER ([`Suite::generate`]).
+    #[cfg(feature = "issuance")]
+    fn generate_pkcs8(
+        &self,
+        rng: &mut dyn rand_core::CryptoRngCore,
+    ) -> Result<zeroize::Zeroizing<Vec<u8>>, SuiteError>;
 }
 
 /// [`AnySuite`] for the suite `S`.
@@ -99,6 +108,22 @@ impl<S: Suite + 'static> AnySuite for Entry<S> {
         }
         S::verify_batch(&typed)
     }
+    #[cfg(feature = "issuance")]
+    fn signer_from_pkcs8(&self, der: &[u8]) -> Result<Box<dyn Signer + Send + Sync>, SuiteError> {
+        Ok(Box::new(S::signing_key_from_pkcs8(der)?))
+    }
+    #[cfg(feature = "issuance")]
+    fn generate_pkcs8(
+        &self,
+        rng: &mut dyn rand_core::CryptoRngCore,
+    ) -> Result<zeroize::Zeroizing<Vec<u8>>, SuiteError> {
+        S::signing_key_to_pkcs8(&S::generate(rng))
+    }
+}
+
+/// The suite new keys are made for when the caller names none.
+pub fn default_suite() -> &'static dyn AnySuite {
+    &Entry::<Ed25519>::NEW
 }
 
 /// A public key of one of the [`SUITES`], checked when it was made (canonical, not weak). Cheap
@@ -223,6 +248,34 @@ pub fn verify_batch(items: &[(&[u8], &[u8], &PublicKey)]) -> bool {
     }) && items.iter().all(|(_, _, key)| by_alg(key.alg()).is_some())
 }
 
+/// The DER SubjectPublicKeyInfo of `key`: `SEQUENCE { algorithm, BIT STRING key }`, `algorithm`
+/// being its suite's one AlgorithmIdentifier ([`Suite::ALGORITHM_IDENTIFIER_DER`]). The one form
+/// accepted in certificates, and the `PUBLIC KEY` PEM files.
+pub fn spki_der(key: &PublicKey) -> Vec<u8> {
+    let algorithm = key.suite().algorithm_identifier_der();
+    let mut bits = vec![0x03];
+    der_length(&mut bits, key.bytes().len() + 1);
+    bits.push(0x00);
+    bits.extend_from_slice(key.bytes());
+    let mut out = vec![0x30];
+    der_length(&mut out, algorithm.len() + bits.len());
+    out.extend_from_slice(algorithm);
+    out.extend_from_slice(&bits);
+    out
+}
+
+/// Append a DER length (short form below 128, else the shortest long form).
+pub(crate) fn der_length(out: &mut Vec<u8>, len: usize) {
+    if len < 0x80 {
+        out.push(len as u8);
+        return;
+    }
+    let bytes = len.to_be_bytes();
+    let skip = bytes.iter().take_while(|&&b| b == 0).count();
+    out.push(0x80 | (bytes.len() - skip) as u8);
+    out.extend_from_slice(&bytes[skip..]);
+}
+
 /// A private key that signs for one of the [`SUITES`]. Each suite implements it for its signing
 /// key type; signing functions take `&impl Signer` (or `&dyn Signer`).
 pub trait Signer {
@@ -232,4 +285,18 @@ pub trait Signer {
     fn public_key(&self) -> PublicKey;
     /// Sign `message`.
     fn sign(&self, message: &[u8]) -> Vec<u8>;
+}
+
+/// A boxed key signs as the key inside (keys read from files are boxed: their suite is known
+/// only at run time).
+impl<K: Signer + ?Sized> Signer for Box<K> {
+    fn suite(&self) -> &'static dyn AnySuite {
+        (**self).suite()
+    }
+    fn public_key(&self) -> PublicKey {
+        (**self).public_key()
+    }
+    fn sign(&self, message: &[u8]) -> Vec<u8> {
+        (**self).sign(message)
+    }
 }

@@ -50,6 +50,22 @@ impl Suite for Second {
     fn sign(key: &SecondKey, message: &[u8]) -> Vec<u8> {
         Ed25519::sign(&key.0, &separated(message))
     }
+    #[cfg(feature = "issuance")]
+    fn signing_key_from_pkcs8(_der: &[u8]) -> Result<SecondKey, SuiteError> {
+        Err(SuiteError::BadPrivateKey(
+            "the tests-only suite has no key files".into(),
+        ))
+    }
+    #[cfg(feature = "issuance")]
+    fn signing_key_to_pkcs8(_key: &SecondKey) -> Result<zeroize::Zeroizing<Vec<u8>>, SuiteError> {
+        Err(SuiteError::BadPrivateKey(
+            "the tests-only suite has no key files".into(),
+        ))
+    }
+    #[cfg(feature = "issuance")]
+    fn generate(rng: &mut dyn rand_core::CryptoRngCore) -> SecondKey {
+        SecondKey(Ed25519::generate(rng))
+    }
     fn verify(key: &SecondPublic, message: &[u8], signature: &[u8]) -> Result<(), SuiteError> {
         let signature: &[u8; 64] =
             signature

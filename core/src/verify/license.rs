@@ -191,16 +191,17 @@ fn finish(
 const BATCH_CHUNK: usize = 256;
 
 /// Verify many licenses at once: the same verdicts as calling [`verify`] on each input in turn,
-/// in the same order, with the signatures checked together by the suite's batch verification
-/// ([`Suite::verify_batch`]; for Ed25519, ed25519-dalek's deterministic `verify_batch`).
+/// in the same order, with the signatures checked together by their suites' batch verification
+/// ([`crate::Suite::verify_batch`], grouped by suite; for Ed25519, ed25519-dalek's deterministic
+/// `verify_batch`).
 ///
 /// Each input is opened up to its signature as [`verify`] does. The signatures of the documents
 /// that can take the batch path are checked in chunks of 256; when a chunk's batch equation
 /// fails, each document in it is verified on its own, so a bad signature costs its chunk the
 /// batch saving but never changes a verdict. A document takes the batch path only when exactly
-/// one trusted key has its kid and the suite accepts that key and the signature for batching
-/// ([`Suite::key_batchable`], [`Suite::signature_batchable`]); every other document is verified
-/// on its own. See `docs/BENCHMARKS.md` for the one difference the batch equation cannot see.
+/// one trusted key has its kid, of the suite the document names, and the suite accepts that key
+/// and the signature for batching ([`crate::Suite::key_batchable`],
+/// [`crate::Suite::signature_batchable`]); every other document is verified on its own. See `docs/BENCHMARKS.md` for the one difference the batch equation cannot see.
 pub fn verify_many(inputs: &[Input<'_>], trust: &TrustStore, now: OffsetDateTime) -> Vec<Verdict> {
     enum Slot<'t> {
         Done(Verdict),
