@@ -84,9 +84,15 @@ fn public_key_pem_has_one_der_form() {
         &der[..12],
         &[0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00]
     );
-    // The same key with a long-form length in the outer SEQUENCE: valid BER, not DER's one form.
-    let mut long = vec![0x30, 0x81, 0x2a];
-    long.extend_from_slice(&der[2..]);
-    let pem = der::pem::encode_string("PUBLIC KEY", der::pem::LineEnding::LF, &long).unwrap();
-    assert!(public_key_from_pem(&pem).is_err());
+    // The same key with NULL parameters in its AlgorithmIdentifier: valid DER, but RFC 8410 says
+    // the parameters are absent, and a second encoding of one key is refused.
+    let mut with_null = vec![
+        0x30, 0x2c, 0x30, 0x07, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x05, 0x00,
+    ];
+    with_null.extend_from_slice(&der[9..]);
+    let pem = der::pem::encode_string("PUBLIC KEY", der::pem::LineEnding::LF, &with_null).unwrap();
+    assert_eq!(
+        public_key_from_pem(&pem).err(),
+        Some(elicense::KeyError::NonCanonicalPublicKey)
+    );
 }

@@ -57,7 +57,8 @@ pub enum CertError {
     /// signed certificate must not be accepted.
     #[error("{0} is not in the one DER form its suite allows (for Ed25519, RFC 8410: algorithm identifier 30 05 06 03 2B 65 70 without parameters, a 32-byte key, a 64-byte signature, nothing else)")]
     NonCanonical(&'static str),
-    /// The subject key is not a valid key of its suite.
+    /// The subject key is not a valid key of its suite, or the signature not of its suite's
+    /// length.
     #[error("certificate public key: {0}")]
     BadKey(SuiteError),
     /// The issuer's name differs from the issuing certificate's subject.
@@ -242,12 +243,10 @@ impl Certificate {
         }
         let signature = cert.signature_value.data.to_vec();
         if signature.len() != signature_suite.signature_len() {
-            return Err(CertError::Malformed(format!(
-                "{} signature is {} bytes, not {}",
-                signature_suite.name(),
-                signature.len(),
-                signature_suite.signature_len()
-            )));
+            return Err(CertError::BadKey(SuiteError::BadSignatureLength {
+                expected: signature_suite.signature_len(),
+                found: signature.len(),
+            }));
         }
         check_signed_envelope(
             der,

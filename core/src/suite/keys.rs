@@ -66,6 +66,13 @@ pub enum KeyError {
     /// Not an Ed25519 key (where an Ed25519 key is asked for).
     #[error("not an Ed25519 key: {0}")]
     NotEd25519(String),
+    /// A public key file holds another PEM block (its label).
+    #[error("PEM block is {0:?}, expected \"PUBLIC KEY\"")]
+    NotPublicKey(String),
+    /// A public key is not in the one DER form of its suite (`SEQUENCE { algorithm, BIT STRING
+    /// key }`, shortest lengths, no unused bits).
+    #[error("the public key is not in its one DER form")]
+    NonCanonicalPublicKey,
     /// The key's algorithm (object identifier) is of no accepted suite.
     #[error("key algorithm {0} is not an accepted signature suite")]
     UnsupportedAlgorithm(String),
@@ -200,9 +207,7 @@ pub fn public_key_from_pem(pem: &str) -> Result<PublicKey, KeyError> {
     let (label, der) = der::pem::decode_vec(pem.trim().as_bytes())
         .map_err(|e| KeyError::Malformed(e.to_string()))?;
     if label != "PUBLIC KEY" {
-        return Err(KeyError::Malformed(format!(
-            "PEM block is {label:?}, expected \"PUBLIC KEY\""
-        )));
+        return Err(KeyError::NotPublicKey(label.to_owned()));
     }
     let info = pkcs8::spki::SubjectPublicKeyInfoRef::try_from(der.as_slice())
         .map_err(|e| KeyError::Malformed(e.to_string()))?;
@@ -211,14 +216,12 @@ pub fn public_key_from_pem(pem: &str) -> Result<PublicKey, KeyError> {
     let bytes = info
         .subject_public_key
         .as_bytes()
-        .ok_or_else(|| KeyError::Malformed("public key bit string has unused bits".into()))?;
+        .ok_or(KeyError::NonCanonicalPublicKey)?;
     let key = suite
         .public_key(bytes)
         .map_err(|e| KeyError::Malformed(e.to_string()))?;
     if spki_der(&key) != der {
-        return Err(KeyError::Malformed(
-            "public key is not in its one DER form".into(),
-        ));
+        return Err(KeyError::NonCanonicalPublicKey);
     }
     Ok(key)
 }
