@@ -581,13 +581,13 @@ mod build {
     }
 
     /// rcgen's view of a key of any suite: rcgen does the X.509 encoding, the suite signs.
-    struct SuiteKey<'a> {
-        key: Option<&'a (dyn Signer + 'a)>,
+    struct SuiteKey<'a, K: Signer + ?Sized> {
+        key: Option<&'a K>,
         public: PublicKey,
         algorithm: &'static SignatureAlgorithm,
     }
 
-    impl PublicKeyData for SuiteKey<'_> {
+    impl<K: Signer + ?Sized> PublicKeyData for SuiteKey<'_, K> {
         fn der_bytes(&self) -> &[u8] {
             self.public.bytes()
         }
@@ -596,7 +596,7 @@ mod build {
         }
     }
 
-    impl rcgen::SigningKey for SuiteKey<'_> {
+    impl<K: Signer + ?Sized> rcgen::SigningKey for SuiteKey<'_, K> {
         fn sign(&self, msg: &[u8]) -> Result<Vec<u8>, rcgen::Error> {
             let key = self.key.ok_or(rcgen::Error::RemoteKeyError)?;
             Ok(key.sign(msg))
@@ -610,7 +610,7 @@ mod build {
         })
     }
 
-    fn signer<'a>(key: &'a (dyn Signer + 'a)) -> Result<SuiteKey<'a>, CertError> {
+    fn signer<K: Signer + ?Sized>(key: &K) -> Result<SuiteKey<'_, K>, CertError> {
         Ok(SuiteKey {
             key: Some(key),
             public: key.public_key(),
@@ -618,7 +618,7 @@ mod build {
         })
     }
 
-    fn subject(public: &PublicKey) -> Result<SuiteKey<'static>, CertError> {
+    fn subject(public: &PublicKey) -> Result<SuiteKey<'static, dyn Signer>, CertError> {
         Ok(SuiteKey {
             key: None,
             public: public.clone(),
@@ -629,22 +629,6 @@ mod build {
     /// RFC 7093 method 1: the first 160 bits of SHA-256 of the public key.
     fn key_id(public: &PublicKey) -> Vec<u8> {
         Sha256::digest(public.bytes())[..20].to_vec()
-    }
-
-    /// A sized [`Signer`] around a caller's key, sized or not, so that it can be seen as
-    /// `dyn Signer`.
-    struct Dyn<'a, K: Signer + ?Sized>(&'a K);
-
-    impl<K: Signer + ?Sized> Signer for Dyn<'_, K> {
-        fn suite(&self) -> &'static dyn AnySuite {
-            self.0.suite()
-        }
-        fn public_key(&self) -> PublicKey {
-            self.0.public_key()
-        }
-        fn sign(&self, message: &[u8]) -> Vec<u8> {
-            self.0.sign(message)
-        }
     }
 
     fn distinguished_name(name: &str, org_code: &OrgCode) -> Result<DistinguishedName, CertError> {
@@ -693,7 +677,7 @@ mod build {
     ) -> Result<Vec<u8>, CertError> {
         let p = root_params(req, &key.public_key())?;
         let cert = p
-            .self_signed(&signer(&Dyn(key))?)
+            .self_signed(&signer(key)?)
             .map_err(|e| CertError::Build(e.to_string()))?;
         Ok(cert.der().to_vec())
     }
@@ -710,7 +694,7 @@ mod build {
         let mut p = CertificateParams::default();
         p.distinguished_name = distinguished_name(name, org_code)?;
         let csr = p
-            .serialize_request(&signer(&Dyn(key))?)
+            .serialize_request(&signer(key)?)
             .map_err(|e| CertError::Build(e.to_string()))?;
         Ok(csr.der().to_vec())
     }
@@ -739,8 +723,7 @@ mod build {
             not_after: root.not_after(),
             serial: 1,
         };
-        let root_signer = Dyn(root_key);
-        let issuer = Issuer::new(root_params(&root_req, root.key())?, signer(&root_signer)?);
+        let issuer = Issuer::new(root_params(&root_req, root.key())?, signer(root_key)?);
         let mut p = params(req, department_key)?;
         p.is_ca = IsCa::ExplicitNoCa;
         p.key_usages = vec![KeyUsagePurpose::DigitalSignature];
