@@ -16,7 +16,7 @@ use sha2::{Digest, Sha256};
 use thiserror::Error;
 
 use super::cbor::{self, CborError, FieldError, Key, MapReader};
-use crate::suite::{by_alg, PublicKey, Signer, SuiteError};
+use crate::suite::{by_alg, AnySuite, PublicKey, Signer, SuiteError};
 
 /// CBOR tag of a COSE_Sign1 structure.
 pub const TAG_COSE_SIGN1: u64 = 18;
@@ -377,7 +377,7 @@ impl CoseSign1 {
                 cbor::kind(&protected),
             )));
         };
-        let (alg, kid, content_type) = parse_protected(&protected)?;
+        let (suite, kid, content_type) = parse_protected(&protected)?;
         match unprotected {
             Value::Map(m) if m.is_empty() => {}
             _ => return Err(CoseError::UnprotectedHeaderNotEmpty),
@@ -388,8 +388,7 @@ impl CoseSign1 {
         let Value::Bytes(signature) = signature else {
             return Err(CoseError::SignatureNotBytes);
         };
-        // parse_protected accepted only the algorithm of a known suite.
-        let expected = by_alg(alg).map_or(0, |suite| suite.signature_len());
+        let expected = suite.signature_len();
         if signature.len() != expected {
             return Err(SuiteError::BadSignatureLength {
                 expected,
@@ -399,7 +398,7 @@ impl CoseSign1 {
         }
         Ok(CoseSign1 {
             protected,
-            alg,
+            alg: suite.alg(),
             kid,
             content_type,
             payload,
@@ -462,7 +461,7 @@ impl CoseSign1 {
     }
 }
 
-fn parse_protected(bytes: &[u8]) -> Result<(i64, Kid, ContentType), CoseError> {
+fn parse_protected(bytes: &[u8]) -> Result<(&'static dyn AnySuite, Kid, ContentType), CoseError> {
     if bytes.is_empty() {
         return Err(CoseError::MissingAlgorithm);
     }
@@ -484,7 +483,6 @@ fn parse_protected(bytes: &[u8]) -> Result<(i64, Kid, ContentType), CoseError> {
         Some(Value::Integer(n)) => i64::try_from(n)
             .ok()
             .and_then(by_alg)
-            .map(|suite| suite.alg())
             .ok_or_else(|| CoseError::UnsupportedAlgorithm(n.to_string()))?,
         Some(other) => return Err(CoseError::UnsupportedAlgorithm(describe(&other))),
     };
