@@ -1,4 +1,5 @@
-//! Rendering transport texts as QR codes (ISO/IEC 18004), with the `qrcode` crate.
+//! QR codes (ISO/IEC 18004): rendering transport texts with the `qrcode` crate, and reading
+//! photos and camera frames with `rxing` ([`decode_luma`]).
 //!
 //! Base45 texts consist of QR alphanumeric characters only, so the encoder puts them in
 //! alphanumeric mode (5.5 bits a character); base64url texts and URLs go in byte mode.
@@ -62,6 +63,9 @@ pub enum QrError {
     /// No QR code was found in the image.
     #[error("no QR code found in the image")]
     NotFound,
+    /// The decoding library failed on this image (a fault in it, caught).
+    #[error("the QR decoder failed on this image; try another photo")]
+    DecoderFault,
     /// QR codes were found but none could be decoded.
     #[error(
         "a QR code was found but could not be read ({0}); try a sharper, closer, evenly lit photo"
@@ -70,11 +74,16 @@ pub enum QrError {
 }
 
 /// Find and decode every QR code in an 8-bit grayscale frame (row by row, `width × height`
-/// pixels), with rqrr. Returns the texts of the codes that decode.
+/// pixels). Returns the distinct texts of the codes that decode, in the order found: a license
+/// and its attestation stamp photographed together give both.
 ///
-/// rqrr needs about 4 pixels per QR module. When nothing decodes and the frame is small enough,
-/// it tries again on the frame enlarged 2× (bilinear), which recovers codes photographed at
-/// about 3 pixels per module; below about 2.5 nothing can.
+/// The decoder is rxing, a Rust port of ZXing (hybrid binarizer, finder-pattern search, "try
+/// harder"). When a pass reads nothing, the next one gets the frame prepared otherwise, cheapest
+/// first: as it is; contrast stretched (1st to 99th percentile to black and white: dim, faded,
+/// low-contrast prints); stretched and inverted (light codes on dark, as some screens show
+/// them); a 3 × 3 median filter, then stretched (sensor noise, salt and pepper). The passes and
+/// what each recovers are measured on the photo corpus (`scripts/qr-photos.sh`,
+/// `docs/BENCHMARKS.md`).
 pub fn decode_luma(width: usize, height: usize, pixels: &[u8]) -> Result<Vec<String>, QrError> {
     let bad = || QrError::BadFrame {
         width,
@@ -82,75 +91,118 @@ pub fn decode_luma(width: usize, height: usize, pixels: &[u8]) -> Result<Vec<Str
         len: pixels.len(),
     };
     let area = width.checked_mul(height).ok_or_else(bad)?;
-    let longest_side = width.max(height);
     if area == 0
         || area != pixels.len()
         || area > MAX_DECODE_PIXELS
-        || longest_side > MAX_DECODE_SIDE
+        || width.max(height) > MAX_DECODE_SIDE
     {
         return Err(bad());
     }
-    match decode_once(width, height, pixels) {
-        Ok(texts) => Ok(texts),
-        Err(first) if area * 4 <= MAX_DECODE_PIXELS && 2 * longest_side <= MAX_DECODE_SIDE => {
-            let big = upscale2(width, height, pixels);
-            decode_once(2 * width, 2 * height, &big).map_err(|_| first)
+    // MAX_DECODE_SIDE fits in u32 (checked by a test), so the casts below are exact.
+    let (w, h) = (width as u32, height as u32);
+    let passes: [&dyn Fn() -> Vec<u8>; 4] = [
+        &|| pixels.to_vec(),
+        &|| stretch(pixels),
+        &|| stretch(pixels).into_iter().map(|p| 255 - p).collect(),
+        &|| stretch(&median3(width, height, pixels)),
+    ];
+    let mut failure = QrError::NotFound;
+    for pass in passes {
+        match decode_once(w, h, pass()) {
+            Ok(texts) => return Ok(texts),
+            // A code that was found but not read says more than "not found" about the photo.
+            Err(e @ QrError::Unreadable(_)) => failure = e,
+            Err(QrError::NotFound) => {}
+            Err(e) => return Err(e),
         }
-        Err(first) => Err(first),
+    }
+    Err(failure)
+}
+
+/// One pass of rxing over a prepared frame. A panic inside rxing (a fault in the library, which
+/// the fuzz target `qr_image` hunts for) is caught where panics unwind and reported as
+/// [`QrError::DecoderFault`]; where they abort (the WebAssembly build), the page recovers from
+/// the trap (`docs/WEB.md`).
+fn decode_once(width: u32, height: u32, luma: Vec<u8>) -> Result<Vec<String>, QrError> {
+    use rxing::{BarcodeFormat, DecodeHintValue, DecodeHints, Exceptions};
+    let run = move || {
+        let mut hints = DecodeHints::default()
+            .with(DecodeHintValue::PossibleFormats(
+                [BarcodeFormat::QR_CODE].into(),
+            ))
+            .with(DecodeHintValue::TryHarder(true));
+        rxing::helpers::detect_multiple_in_luma_with_hints(luma, width, height, &mut hints)
+    };
+    #[cfg(panic = "unwind")]
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(run))
+        .map_err(|_| QrError::DecoderFault)?;
+    #[cfg(not(panic = "unwind"))]
+    let result = run();
+    match result {
+        Ok(found) => {
+            let mut texts: Vec<String> = Vec::with_capacity(found.len());
+            for text in found.iter().map(|r| r.getText()) {
+                if !texts.iter().any(|t| t == text) {
+                    texts.push(text.to_owned());
+                }
+            }
+            if texts.is_empty() {
+                Err(QrError::NotFound)
+            } else {
+                Ok(texts)
+            }
+        }
+        Err(Exceptions::NotFoundException(_)) => Err(QrError::NotFound),
+        Err(e) => Err(QrError::Unreadable(e.to_string())),
     }
 }
 
-/// Enlarge a grayscale frame 2× with centre-aligned bilinear interpolation: output pixel `X`
-/// samples the source at `X / 2 - 0.25`, so each source pixel contributes 3/4 and its
-/// neighbour 1/4 (separably in x and y).
-fn upscale2(width: usize, height: usize, pixels: &[u8]) -> Vec<u8> {
-    // Weights times 4: (3, 1) towards the previous or next source pixel.
-    let taps = |o: usize, n: usize| -> (usize, usize) {
-        let i = o / 2;
-        if o.is_multiple_of(2) {
-            (i, i.saturating_sub(1))
-        } else {
-            (i, (i + 1).min(n - 1))
-        }
-    };
-    let (w2, h2) = (2 * width, 2 * height);
-    let mut rows = vec![0u16; w2 * height];
-    for y in 0..height {
-        for x in 0..w2 {
-            let (a, b) = taps(x, width);
-            rows[y * w2 + x] =
-                3 * u16::from(pixels[y * width + a]) + u16::from(pixels[y * width + b]);
-        }
+/// Stretch the 1st–99th percentile of the frame's brightness to 0–255: a code printed dim, or
+/// photographed in poor light, gets the full range. A frame of (almost) one brightness is
+/// returned as it is.
+fn stretch(pixels: &[u8]) -> Vec<u8> {
+    let mut histogram = [0usize; 256];
+    for &p in pixels {
+        histogram[usize::from(p)] += 1;
     }
-    let mut out = vec![0u8; w2 * h2];
-    for y in 0..h2 {
-        let (a, b) = taps(y, height);
-        for x in 0..w2 {
-            out[y * w2 + x] = ((3 * rows[a * w2 + x] + rows[b * w2 + x] + 8) / 16) as u8;
+    let cut = pixels.len() / 100;
+    let percentile = |levels: &mut dyn Iterator<Item = usize>| {
+        let mut seen = 0;
+        for level in levels {
+            seen += histogram[level];
+            if seen > cut {
+                return level;
+            }
+        }
+        0
+    };
+    let low = percentile(&mut (0..256));
+    let high = percentile(&mut (0..256).rev());
+    if high <= low {
+        return pixels.to_vec();
+    }
+    let span = high - low;
+    pixels
+        .iter()
+        .map(|&p| ((usize::from(p).clamp(low, high) - low) * 255 / span) as u8)
+        .collect()
+}
+
+/// A 3 × 3 median filter (the border keeps its pixels): removes isolated dark or light pixels
+/// while keeping the edges of modules.
+fn median3(width: usize, height: usize, pixels: &[u8]) -> Vec<u8> {
+    let mut out = pixels.to_vec();
+    let mut window = [0u8; 9];
+    for y in 1..height.saturating_sub(1) {
+        for x in 1..width.saturating_sub(1) {
+            for (i, cell) in window.iter_mut().enumerate() {
+                *cell = pixels[(y + i / 3 - 1) * width + x + i % 3 - 1];
+            }
+            window.sort_unstable();
+            out[y * width + x] = window[4];
         }
     }
     out
-}
-
-fn decode_once(width: usize, height: usize, pixels: &[u8]) -> Result<Vec<String>, QrError> {
-    let mut img =
-        rqrr::PreparedImage::prepare_from_greyscale(width, height, |x, y| pixels[y * width + x]);
-    let grids = img.detect_grids();
-    if grids.is_empty() {
-        return Err(QrError::NotFound);
-    }
-    let mut texts = Vec::new();
-    let mut last_error = String::new();
-    for grid in grids {
-        match grid.decode() {
-            Ok((_, text)) => texts.push(text),
-            Err(e) => last_error = e.to_string(),
-        }
-    }
-    if texts.is_empty() {
-        return Err(QrError::Unreadable(last_error));
-    }
-    Ok(texts)
 }
 
 /// [`decode_luma`] for an RGBA frame (4 bytes a pixel, as a browser canvas's `ImageData` holds
@@ -439,21 +491,21 @@ mod tests {
 
     #[test]
     fn degenerate_perspective_is_not_a_panic() {
-        // Found by the `qr_image` fuzz target (fuzz/regressions/qr_image/): a version-1 code at
-        // 1 px per module with three pixels inverted made rqrr fit a perspective whose mapped
-        // coordinates left the i32 range, and rqrr 0.11 asserted on it (upstream
-        // WanzenBug/rqrr#54). Patched in vendor/rqrr: the coordinates are clamped instead.
+        // Found by the `qr_image` fuzz target (fuzz/regressions/qr_image/) in rqrr, the decoder
+        // before rxing: a version-1 code at 1 px per module with three pixels inverted made it
+        // fit a perspective whose mapped coordinates left the i32 range (upstream
+        // WanzenBug/rqrr#54). Kept as a regression input for any decoder.
         let (side, pixels) = noisy_rendering("EL1Z:NCF $CG", &[0x9f2f, 0x0e00, 0x007e]);
-        // Not readable at 1 px per module (nor 2 after the enlargement): an error, not a panic.
+        // Not readable at 1 px per module: an error, not a panic.
         assert!(decode_luma(side, side, &pixels).is_err());
     }
 
     #[test]
     fn degenerate_capstone_rotation_is_not_a_panic() {
-        // Found by the `qr_image` fuzz target once the case above was patched: nine pixels
+        // Found by the `qr_image` fuzz target in rqrr, the decoder before rxing: nine pixels
         // inverted in a version-2 code at 1 px per module gave a capstone whose corners, rotated
-        // to the grid, make no perspective, and rqrr 0.11 expected "rotated perspective can't
-        // fail". Patched in vendor/rqrr: the candidate is dropped.
+        // to the grid, make no perspective ("rotated perspective can't fail"). Kept as a
+        // regression input for any decoder.
         let (side, pixels) = noisy_rendering(
             "https://verify.elice",
             &[
@@ -466,8 +518,7 @@ mod tests {
     #[test]
     fn damaged_codes_are_corrected() {
         // Modules flipped in the data area (away from finder, timing and alignment patterns):
-        // Reed–Solomon decoding must repair them, which exercises the GF(256) arithmetic of
-        // rqrr's field crate (patched in vendor/g2gen).
+        // Reed–Solomon decoding must repair them.
         let text = format!("EL1:{}", "ABCDEFGHIJ0123456789".repeat(4));
         let m = QrMatrix::new(&text, ErrorCorrection::Medium).unwrap();
         let w = m.width();
@@ -495,17 +546,27 @@ mod tests {
         );
     }
 
-    #[test]
-    fn codes_at_three_pixels_per_module_decode_after_upscaling() {
-        // A code rendered at 4 pixels per module, then shrunk to 3 with bilinear filtering, as
-        // a small code in a photo: rqrr alone cannot read it, the upscaled retry can. The text is
-        // license-sized (a version-15 code).
+    /// A license-sized text (a version-15 code) rendered at `module_px` pixels per module.
+    fn license_sized(module_px: u32) -> (String, usize, Vec<u8>) {
         let text = format!("EL1:{}", "ABCDEFGHIJ0123456789 $%*+-./:".repeat(20));
-        let text = text.as_str();
-        let m = QrMatrix::new(text, ErrorCorrection::Medium).unwrap();
-        let (side, px) = m.to_luma8(4);
-        let img = image::GrayImage::from_raw(side, side, px).unwrap();
-        let small_side = side * 3 / 4;
+        let m = QrMatrix::new(&text, ErrorCorrection::Medium).unwrap();
+        let (side, px) = m.to_luma8(module_px);
+        (text, side as usize, px)
+    }
+
+    /// Whether the first pass (the frame as it is) reads `text`.
+    fn first_pass_reads(side: usize, pixels: &[u8], text: &str) -> bool {
+        decode_once(side as u32, side as u32, pixels.to_vec())
+            .is_ok_and(|texts| texts.iter().any(|t| t == text))
+    }
+
+    #[test]
+    fn small_codes_decode() {
+        // A code shrunk from 4 to 3 pixels per module with bilinear filtering, as a small code
+        // in a photo.
+        let (text, side, px) = license_sized(4);
+        let img = image::GrayImage::from_raw(side as u32, side as u32, px).unwrap();
+        let small_side = side as u32 * 3 / 4;
         let small = image::imageops::resize(
             &img,
             small_side,
@@ -513,14 +574,80 @@ mod tests {
             image::imageops::FilterType::Triangle,
         );
         let n = small_side as usize;
-        assert!(
-            decode_once(n, n, small.as_raw()).is_err(),
-            "needs no retry: test is vacuous"
-        );
-        assert_eq!(
-            decode_luma(n, n, small.as_raw()).unwrap(),
-            vec![text.to_owned()]
-        );
+        assert_eq!(decode_luma(n, n, small.as_raw()).unwrap(), vec![text]);
+    }
+
+    #[test]
+    fn each_later_pass_reads_what_the_first_cannot() {
+        let (text, side, px) = license_sized(4);
+        // Low contrast: grey on grey, 40 levels apart.
+        let dim: Vec<u8> = px
+            .iter()
+            .map(|&p| if p < 128 { 108 } else { 148 })
+            .collect();
+        // Inverted: a light code on a dark ground.
+        let inverted: Vec<u8> = px.iter().map(|&p| 255 - p).collect();
+        // Salt and pepper: 12 % of the pixels black or white (a fixed pseudo-random pattern).
+        let mut noisy = px.clone();
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        for p in noisy.iter_mut() {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            match state % 100 {
+                0..=5 => *p = 0,
+                6..=11 => *p = 255,
+                _ => {}
+            }
+        }
+        for (what, pixels) in [("dim", &dim), ("inverted", &inverted), ("noisy", &noisy)] {
+            assert!(
+                !first_pass_reads(side, pixels, &text),
+                "{what}: the first pass reads it, so this test proves nothing"
+            );
+            assert_eq!(
+                decode_luma(side, side, pixels).unwrap(),
+                vec![text.clone()],
+                "{what}"
+            );
+        }
+    }
+
+    #[test]
+    fn every_code_in_a_frame_is_read() {
+        // A license and an attestation stamp photographed side by side.
+        let texts = ["EL1:FIRST0123456789ABCDEF", "EL1:SECOND9876543210FEDCBA"];
+        let codes: Vec<(u32, Vec<u8>)> = texts
+            .iter()
+            .map(|t| {
+                QrMatrix::new(t, ErrorCorrection::Medium)
+                    .unwrap()
+                    .to_luma8(4)
+            })
+            .collect();
+        let side = codes[0].0 as usize;
+        assert_eq!(codes[1].0 as usize, side);
+        let width = 2 * side;
+        let mut frame = vec![255u8; width * side];
+        for (i, (_, px)) in codes.iter().enumerate() {
+            for y in 0..side {
+                frame[y * width + i * side..y * width + (i + 1) * side]
+                    .copy_from_slice(&px[y * side..(y + 1) * side]);
+            }
+        }
+        let mut read = decode_luma(width, side, &frame).unwrap();
+        read.sort();
+        assert_eq!(read, texts);
+    }
+
+    #[test]
+    fn stretch_and_median_keep_the_frame_size_and_flat_frames() {
+        assert_eq!(stretch(&[7; 50]), vec![7; 50]);
+        let ramp: Vec<u8> = (0..=255).collect();
+        let stretched = stretch(&ramp);
+        assert_eq!((stretched[0], stretched[255]), (0, 255));
+        assert_eq!(median3(3, 3, &[0, 0, 0, 0, 255, 0, 0, 0, 0])[4], 0);
+        assert_eq!(median3(1, 5, &[1, 2, 3, 4, 5]), vec![1, 2, 3, 4, 5]);
     }
 
     #[test]
