@@ -13,7 +13,7 @@
 # 2. Generate the harness crate in target/bench-ab/harness: its own [workspace] (it is no member
 #    of the elicense workspace), dependencies on the new core (`elicense-core`, library
 #    `elicense`) and on the base's (`elicense-core-base`, imported as `base`), the new revision's
-#    [patch.crates-io] for g2gen/rqrr (vendor/) and the workspace's release profile (thin LTO); it
+#    base's [patch.crates-io] for g2gen/rqrr (its vendor/) and the workspace's release profile (thin LTO); it
 #    starts from the new revision's Cargo.lock, so both cores build against the same versions.
 # 3. Build it (release, `nice -n 5`) and run it on the new revision's committed fixtures: RUNS
 #    processes (each its own address-space layout, see main.rs) of ROUNDS rounds of BURST calls.
@@ -89,9 +89,10 @@ hex = "0.4"
 [profile.release]
 lto = "thin"
 
+# The base core's QR decoder with the patches it shipped with (the new core reads QR with rxing).
 [patch.crates-io]
-g2gen = { path = "$new/vendor/g2gen" }
-rqrr = { path = "$new/vendor/rqrr" }
+g2gen = { path = "$base/vendor/g2gen" }
+rqrr = { path = "$base/vendor/rqrr" }
 EOF
 update "$root/scripts/bench-ab/main.rs" "$harness/src/main.rs"
 # Start from the new revision's lock file (cargo drops what the harness does not use).
