@@ -14,7 +14,9 @@ use std::path::Path;
 use std::time::Instant;
 
 fn main() {
-    let manifest = std::env::args().nth(1).expect("usage: qr_photos DIR/manifest.tsv");
+    let manifest = std::env::args()
+        .nth(1)
+        .expect("usage: qr_photos DIR/manifest.tsv");
     let dir = Path::new(&manifest).parent().unwrap_or(Path::new("."));
     let text = std::fs::read_to_string(&manifest).expect("read the manifest");
     for line in text.lines().skip(1) {
