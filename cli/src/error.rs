@@ -261,7 +261,7 @@ pub enum CliError {
 
     /// The department's certificate would make verifiers refuse what it signs (checked before
     /// signing by core's `IssuingCertificate`, the same checks as verification).
-    #[error("{}: verifiers would refuse what this certificate signs ({source}); nothing was signed", path.display())]
+    #[error("{}: the certificate does not permit signing this, verifiers would refuse it ({source}); nothing was signed", path.display())]
     Issuance {
         /// The certificate file.
         path: PathBuf,
