@@ -498,3 +498,61 @@ fn a_single_license_committed_but_not_written_is_written_by_a_rerun() {
     assert!(out.status.success());
     assert_eq!(committed(&env).len(), 2);
 }
+
+/// A single license whose run was killed after its numbers were reserved but before its text
+/// was committed (the row is `reserved`, no file): the same command again signs it with the
+/// numbers reserved, and the license is the one that would have been written.
+#[test]
+fn a_single_license_reserved_but_not_signed_keeps_its_numbers() {
+    let env = Env::new("single-reserved");
+    env.setup();
+    assert!(env.issue("out").status.success());
+    let conn = rusqlite::Connection::open(env.p("dept/registry.sqlite")).unwrap();
+    let (id, text): (String, String) = conn
+        .query_row("SELECT id, text FROM licenses", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+    // The state a SIGKILL between the reservation and the commit leaves.
+    conn.execute("UPDATE licenses SET state = 'reserved', text = ''", [])
+        .unwrap();
+    drop(conn);
+    std::fs::remove_dir_all(env.p("out")).unwrap();
+    let out = env.issue("out");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(env.registry_rows(), 1, "no second number");
+    assert_eq!(
+        std::fs::read_to_string(env.p(&format!("out/{id}.txt"))).unwrap(),
+        format!("{text}\n"),
+        "signed with the numbers reserved (Ed25519 is deterministic)"
+    );
+}
+
+/// Each row's own issue date is checked against the certificate's validity: a row dated before
+/// the certificate began is rejected with its line number, the others are issued.
+#[test]
+fn a_row_dated_outside_the_certificate_is_rejected() {
+    let env = Env::new("row-date");
+    env.setup();
+    std::fs::write(
+        env.p("rows.csv"),
+        "holder_name,holder_id,company_type,legal_representative,registered_capital,established_on,address,business_scope,issued_on\n\
+         早的公司,91350100MA8T2Q3X18,有限责任公司,张三,壹万元整,2019-05-20,福州市,咨询,2020-01-02\n\
+         今天的公司,91350100MA8T2Q3X18,有限责任公司,李四,壹万元整,2019-05-20,福州市,咨询,\n",
+    )
+    .unwrap();
+    let out = env.run(&[
+        "issue", "--dir", "dept", "--type", "YYZZ", "--batch", "rows.csv", "--out", "out",
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("line 2") && stderr.contains("before the signing certificate"),
+        "{stderr}"
+    );
+    assert_eq!(env.registry_rows(), 1);
+}
