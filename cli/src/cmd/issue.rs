@@ -292,8 +292,8 @@ impl Issuer<'_> {
     }
 
     /// Issue `records` (from `source`, the input's SHA-256 for batches, [`single_source`] for a
-    /// single license). Rows already issued from the same source are not issued again; their files are rewritten where missing or
-    /// different. Rows an earlier, killed run of the same source reserved are issued with the
+    /// single license). Rows already issued from the same source are not issued again; their
+    /// files are rewritten where missing or different. Rows an earlier, killed run of the same source reserved are issued with the
     /// numbers it reserved. Each chunk: numbers reserved and committed, licenses signed, texts
     /// committed, files written from the committed texts (`workdir::registry`).
     pub fn run(
