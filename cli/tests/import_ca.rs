@@ -428,3 +428,121 @@ fn certificates_outside_the_profile_or_for_another_key_are_not_imported() {
     ]);
     assert!(stderr.contains("--root"), "{stderr}");
 }
+
+/// The OpenSSL commands exactly as docs/CLI.md ("Importing an existing CA") prints them, run by
+/// `sh`, make a root and a department that `init` imports and that issue a valid license.
+#[test]
+fn the_documented_openssl_commands_make_an_importable_ca() {
+    let env = Env::new("doc");
+    let doc =
+        std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../docs/CLI.md"))
+            .unwrap();
+    let start = doc
+        .find("    # Root: an Ed25519 key")
+        .expect("docs/CLI.md shows the OpenSSL commands");
+    let script: String = doc[start..]
+        .lines()
+        .take_while(|l| l.is_empty() || l.starts_with("    "))
+        .map(|l| format!("{}\n", l.strip_prefix("    ").unwrap_or(l)))
+        .collect();
+    assert!(script.contains("openssl x509 -req"), "{script}");
+    let out = Command::new("sh")
+        .args(["-e", "-c", &script])
+        .current_dir(&env.dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{script}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    env.ok(&[
+        "init",
+        "root",
+        "--dir",
+        "root",
+        "--cert",
+        "root.pem",
+        "--key",
+        "root.key",
+        "--key-passphrase-file",
+        "ca-pass.txt",
+        "--passphrase-file",
+        "pass.txt",
+    ]);
+    env.ok(&[
+        "init",
+        "department",
+        "--dir",
+        "dept",
+        "--cert",
+        "dept.pem",
+        "--key",
+        "dept.key",
+        "--root",
+        "root.pem",
+        "--passphrase-file",
+        "pass.txt",
+    ]);
+    env.ok(&[
+        "trust",
+        "build",
+        "--root-dir",
+        "root",
+        "--cert",
+        "dept/certificate.pem",
+        "--out",
+        "list.cose",
+        "--passphrase-file",
+        "pass.txt",
+    ]);
+    env.ok(&[
+        "issue",
+        "--dir",
+        "dept",
+        "--type",
+        "YYZZ",
+        "--set",
+        "holder_name=测试公司",
+        "--set",
+        "holder_id=91350100MA8T2Q3X18",
+        "--set",
+        "company_type=有限责任公司",
+        "--set",
+        "legal_representative=张三",
+        "--set",
+        "registered_capital=壹万元整",
+        "--set",
+        "established_on=2020-02-02",
+        "--set",
+        "address=福州市",
+        "--set",
+        "business_scope=咨询",
+        "--out",
+        "issued",
+        "--formats",
+        "txt",
+        "--passphrase-file",
+        "pass.txt",
+    ]);
+    let file = std::fs::read_dir(env.p("issued"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|x| x == "txt"))
+        .unwrap();
+    let out = env.run(&[
+        "verify",
+        "--root",
+        "root.pem",
+        "--trust",
+        "list.cose",
+        "--file",
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
