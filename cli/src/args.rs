@@ -12,6 +12,22 @@ pub struct KeyArgs {
     pub passphrase_file: Option<PathBuf>,
 }
 
+/// A certificate and key made elsewhere (an existing CA's), imported by `init`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ImportArgs {
+    /// Import this certificate (PEM or DER) instead of making one; needs --key.
+    #[arg(long, requires = "import_key")]
+    pub cert: Option<PathBuf>,
+    /// The certificate's private key (PKCS#8 PEM, as `openssl genpkey -algorithm ed25519`
+    /// writes it, encrypted or not); it is stored again under this directory's protection.
+    #[arg(long = "key", id = "import_key", requires = "cert")]
+    pub key: Option<PathBuf>,
+    /// Decrypt an encrypted --key with the first line of this file (its passphrase, such as
+    /// OpenSSL's `-pass`; not the one the key is stored under, which is --passphrase-file).
+    #[arg(long, requires = "import_key")]
+    pub key_passphrase_file: Option<PathBuf>,
+}
+
 /// Where the license comes from.
 #[derive(Debug, Clone, clap::Args)]
 pub struct Source {

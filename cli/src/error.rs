@@ -260,14 +260,22 @@ pub enum CliError {
     },
 
     /// The department's certificate would make verifiers refuse what it signs (checked before
-    /// issuing, by core's `check_issuing_certificate`).
-    #[error("{}: the certificate does not permit signing these licenses ({source}); nothing was signed", path.display())]
+    /// signing by core's `IssuingCertificate`, the same checks as verification).
+    #[error("{}: the certificate does not permit signing this, verifiers would refuse it ({source}); nothing was signed", path.display())]
     Issuance {
         /// The certificate file.
         path: PathBuf,
         /// Why.
         source: elicense::IssuanceError,
     },
+
+    /// A department directory without its certificate: nothing it signs would verify.
+    #[error("{dir} has no department certificate ({cert}); install the one your root authority issued: elicense cert install --dir {dir} --cert CERTIFICATE.pem --root ROOT.pem; nothing was signed", cert = crate::workdir::CERT_FILE, dir = .0.display())]
+    NoCertificate(PathBuf),
+    /// A department directory with a certificate but without the root certificate it must be
+    /// issued by (made before issue 17): a rogue issuer's certificate would pass.
+    #[error("{dir} has no root certificate ({root}), so who issued its certificate cannot be checked; add the root certificate your root authority gave you: elicense cert install --dir {dir} --cert {dir}/{cert} --root ROOT.pem; nothing was signed", root = crate::workdir::ROOT_CERT_FILE, cert = crate::workdir::CERT_FILE, dir = .0.display())]
+    NoRootCertificate(PathBuf),
 
     /// Printing JSON failed.
     #[error("{0}")]

@@ -23,7 +23,10 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::args::{AttestationSource, IssueArgs, KeyArgs, Paper, Source, StatementArg, TrustArgs};
+use crate::args::{
+    AttestationSource, ImportArgs, IssueArgs, KeyArgs, Paper, Source, StatementArg, TrustArgs,
+};
+use crate::error::CliError;
 
 #[derive(Parser)]
 #[command(
@@ -74,7 +77,7 @@ enum Command {
     /// Set up a root authority or a department working directory with a new key.
     #[command(subcommand)]
     Init(InitCommand),
-    /// Root authority: certify departments.
+    /// Root authority: certify departments. Department: install the certificate.
     #[command(subcommand)]
     Cert(CertCommand),
     /// Root authority: publish and inspect trust lists.
@@ -198,41 +201,56 @@ enum Command {
 
 #[derive(Subcommand)]
 enum InitCommand {
-    /// A root authority: key and self-signed root certificate.
+    /// A root authority: key and self-signed root certificate, new or imported (`--cert`,
+    /// `--key`: an existing CA's, docs/CLI.md shows the OpenSSL commands).
     ///
-    /// Example: elicense init root --dir root --name 福建省电子证照根CA --org-code 11350000MB0000001W
+    /// Examples:
+    ///   elicense init root --dir root --name 福建省电子证照根CA --org-code 11350000MB0000001W
+    ///   elicense init root --dir root --cert root.pem --key root.key --key-passphrase-file old.txt
     Root {
         /// Working directory to create.
         #[arg(long)]
         dir: PathBuf,
         /// Authority name.
-        #[arg(long)]
-        name: String,
+        #[arg(long, required_unless_present = "cert", conflicts_with = "cert")]
+        name: Option<String>,
         /// Its organisation code (统一社会信用代码).
-        #[arg(long)]
-        org_code: String,
+        #[arg(long, required_unless_present = "cert", conflicts_with = "cert")]
+        org_code: Option<String>,
         /// Years of validity of the root certificate.
-        #[arg(long, default_value_t = 20)]
+        #[arg(long, default_value_t = 20, conflicts_with = "cert")]
         years: u16,
+        #[command(flatten)]
+        import: ImportArgs,
         #[command(flatten)]
         key: KeyArgs,
         /// Store the key UNENCRYPTED (tests and demos only).
         #[arg(long)]
         plain_for_tests: bool,
     },
-    /// A department: key and certification request (`request.csr.pem`) for its root.
+    /// A department: key and certification request (`request.csr.pem`) for its root; or an
+    /// existing department certificate and key imported (`--cert`, `--key`, with `--root`).
     ///
-    /// Example: elicense init department --dir dept --name 福州市市场监督管理局 --org-code 11350100MB0312345H
+    /// Examples:
+    ///   elicense init department --dir dept --name 福州市市场监督管理局 --org-code 11350100MB0312345H --root fujian-root.cert.pem
+    ///   elicense init department --dir dept --cert dept.pem --key dept.key --root fujian-root.cert.pem
     Department {
         /// Working directory to create.
         #[arg(long)]
         dir: PathBuf,
         /// Department name.
-        #[arg(long)]
-        name: String,
+        #[arg(long, required_unless_present = "cert", conflicts_with = "cert")]
+        name: Option<String>,
         /// Its organisation code (统一社会信用代码).
+        #[arg(long, required_unless_present = "cert", conflicts_with = "cert")]
+        org_code: Option<String>,
+        /// The root certificate of the authority that certifies it (kept as `root.cert.pem`:
+        /// `issue` refuses a certificate that this root did not issue). Else give it to `cert
+        /// install`. Required with `--cert`.
         #[arg(long)]
-        org_code: String,
+        root: Option<PathBuf>,
+        #[command(flatten)]
+        import: ImportArgs,
         #[command(flatten)]
         key: KeyArgs,
         /// Store the key UNENCRYPTED (tests and demos only).
@@ -264,6 +282,23 @@ enum CertCommand {
         out: PathBuf,
         #[command(flatten)]
         key: KeyArgs,
+    },
+    /// Department: install the certificate the root authority issued, with the root
+    /// certificate it must be issued by. Both are checked as verifiers check them (a department
+    /// certificate for this directory's key and organisation code, issued by that root) before
+    /// anything is written.
+    ///
+    /// Example: elicense cert install --dir dept --cert certificate.pem --root fujian-root.cert.pem
+    Install {
+        /// Department directory.
+        #[arg(long)]
+        dir: PathBuf,
+        /// The department certificate (PEM or DER).
+        #[arg(long)]
+        cert: PathBuf,
+        /// The root certificate (PEM or DER); default: the one already in the directory.
+        #[arg(long)]
+        root: Option<PathBuf>,
     },
 }
 
@@ -317,6 +352,18 @@ enum StatusCommand {
     },
 }
 
+/// What `init` imports (`--cert` with `--key`), if anything.
+fn imported(a: &ImportArgs) -> Option<cmd::init::Import<'_>> {
+    match (&a.cert, &a.key) {
+        (Some(cert), Some(key)) => Some(cmd::init::Import {
+            cert,
+            key,
+            key_passphrase_file: a.key_passphrase_file.as_deref(),
+        }),
+        _ => None,
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let json = cli.json;
@@ -332,29 +379,59 @@ fn main() -> ExitCode {
             name,
             org_code,
             years,
+            import,
             key,
             plain_for_tests,
-        }) => cmd::init::root(
-            &dir,
-            &name,
-            &org_code,
-            years,
-            key.passphrase_file.as_deref(),
-            plain_for_tests,
-        ),
+        }) => match (imported(&import), name, org_code) {
+            (Some(import), _, _) => cmd::init::import_root(
+                &dir,
+                &import,
+                key.passphrase_file.as_deref(),
+                plain_for_tests,
+            ),
+            (None, Some(name), Some(org_code)) => cmd::init::root(
+                &dir,
+                &name,
+                &org_code,
+                years,
+                key.passphrase_file.as_deref(),
+                plain_for_tests,
+            ),
+            _ => Err(CliError::Usage(
+                "give --name and --org-code, or --cert and --key".into(),
+            )),
+        },
         Command::Init(InitCommand::Department {
             dir,
             name,
             org_code,
+            root,
+            import,
             key,
             plain_for_tests,
-        }) => cmd::init::department(
-            &dir,
-            &name,
-            &org_code,
-            key.passphrase_file.as_deref(),
-            plain_for_tests,
-        ),
+        }) => match (imported(&import), name, org_code, root) {
+            (Some(import), _, _, Some(root)) => cmd::init::import_department(
+                &dir,
+                &import,
+                &root,
+                key.passphrase_file.as_deref(),
+                plain_for_tests,
+            ),
+            (Some(_), _, _, None) => Err(CliError::Usage(
+                "--cert needs --root: the root certificate that issued it".into(),
+            )),
+            (None, Some(name), Some(org_code), root) => cmd::init::department(
+                &dir,
+                &name,
+                &org_code,
+                root.as_deref(),
+                key.passphrase_file.as_deref(),
+                plain_for_tests,
+            ),
+            _ => Err(CliError::Usage(
+                "give --name and --org-code, or --cert and --key".into(),
+            )),
+        },
         Command::Cert(CertCommand::Issue {
             root_dir,
             csr,
@@ -370,6 +447,9 @@ fn main() -> ExitCode {
             &out,
             key.passphrase_file.as_deref(),
         ),
+        Command::Cert(CertCommand::Install { dir, cert, root }) => {
+            cmd::cert::install(&dir, &cert, root.as_deref())
+        }
         Command::Trust(TrustCommand::Build {
             root_dir,
             certs,

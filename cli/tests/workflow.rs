@@ -87,6 +87,8 @@ impl Env {
             "福州市市场监督管理局",
             "--org-code",
             "11350100MB0312345H",
+            "--root",
+            "root/root.cert.pem",
             "--passphrase-file",
             "pass.txt",
         ]);
@@ -863,6 +865,8 @@ fn the_longest_validity_is_no_expiry_not_a_crash() {
         "福州市市场监督管理局",
         "--org-code",
         "11350100MB0312345H",
+        "--root",
+        "root/root.cert.pem",
     ]));
     env.ok(&with_pass(&[
         "cert",
@@ -1272,6 +1276,17 @@ fn run_umask0(env: &Env, args: &[&str]) -> Output {
 fn registry_and_issued_files_are_owner_only_whatever_the_umask() {
     use std::os::unix::fs::PermissionsExt;
     let env = Env::new("modes");
+    env.ok(&[
+        "init",
+        "root",
+        "--dir",
+        "root",
+        "--name",
+        "测试根CA",
+        "--org-code",
+        "11990000MB0000001M",
+        "--plain-for-tests",
+    ]);
     let out = run_umask0(
         &env,
         &[
@@ -1283,6 +1298,8 @@ fn registry_and_issued_files_are_owner_only_whatever_the_umask() {
             "福州市市场监督管理局",
             "--org-code",
             "11350100MB0312345H",
+            "--root",
+            "root/root.cert.pem",
             "--plain-for-tests",
         ],
     );
@@ -1291,6 +1308,18 @@ fn registry_and_issued_files_are_owner_only_whatever_the_umask() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    env.ok(&[
+        "cert",
+        "issue",
+        "--root-dir",
+        "root",
+        "--csr",
+        "dept/request.csr.pem",
+        "--types",
+        "YYZZ",
+        "--out",
+        "dept/certificate.pem",
+    ]);
     std::fs::write(env.p("b.csv"), csv(3, 0)).unwrap();
     let out = run_umask0(
         &env,

@@ -120,7 +120,9 @@ pub use verify::envelope::{
 pub use verify::files::{
     check_attachments, find_attachment, verify_attachment, AttachmentCheck, AttachmentVerdict,
 };
-pub use verify::issuance::{check_issuing_certificate, IssuanceError};
+pub use verify::issuance::{
+    check_issuing_certificate, check_root_certificate, IssuanceError, IssuingCertificate,
+};
 pub use verify::license::{
     inspect, verify, verify_many, Inspection, Rejected, Revocation, Verdict, Verified,
 };
@@ -174,7 +176,7 @@ pub mod cert {
 #[cfg(feature = "issuance")]
 pub mod keys {
     pub use crate::suite::keys::{
-        generate_key, public_key_from_pem, public_key_to_pem, signer_from_pem,
+        generate_key, import_key, public_key_from_pem, public_key_to_pem, signer_from_pem,
         signing_key_from_pem, signing_key_to_pem, MIN_PASSPHRASE_LEN,
     };
 }

@@ -54,6 +54,11 @@ pub struct LicenseView {
     pub type_name: String,
     /// Type name in English, when a template knows it.
     pub type_name_en: Option<String>,
+    /// Where the type name comes from: `template` when a built-in template has the type code
+    /// (verification refuses a license whose name differs, `type_mismatch`), `issuer` when no
+    /// built-in template has it (show the name as stated by the issuer, 发证机关自述, with the
+    /// code; `docs/FORMAT.md` §3.3).
+    pub type_name_source: &'static str,
     /// Issuing department.
     pub issuer_name: String,
     /// Issuing department's organisation code.
@@ -179,6 +184,10 @@ impl LicenseView {
             type_code: license.type_code().to_string(),
             type_name: license.type_name.clone(),
             type_name_en: template.map(|t| t.type_name_en.clone()),
+            type_name_source: match LicenseTemplate::builtin_ref(license.type_code().as_str()) {
+                Some(_) => "template",
+                None => "issuer",
+            },
             issuer_name: license.issuer_name.clone(),
             issuer_code: license.issuer_code().to_string(),
             fields,

@@ -96,3 +96,39 @@ fn public_key_pem_has_one_der_form() {
         Some(elicense::KeyError::NonCanonicalPublicKey)
     );
 }
+
+/// Importing a key made elsewhere (`elicense init --key`): plain or encrypted PKCS#8, each only
+/// as it is; a wrong passphrase is `Decrypt`. The key comes back stored under the importer's
+/// own protection.
+#[test]
+fn imported_keys_are_read_plain_or_encrypted_and_stored_again() {
+    let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(4);
+    let key = SigningKey::from_bytes(&[12; 32]);
+    let public: elicense::PublicKey = key.verifying_key().into();
+    let plain = signing_key_to_pem(&key, KeyProtection::PlainForTestsOnly, &mut rng).unwrap();
+    let encrypted =
+        signing_key_to_pem(&key, KeyProtection::Passphrase("the CA's own"), &mut rng).unwrap();
+    let ours = KeyProtection::Passphrase("our own passphrase");
+    for (pem, passphrase) in [(&plain, None), (&encrypted, Some("the CA's own"))] {
+        let (stored, signer) = import_key(pem, passphrase, ours, &mut rng).unwrap();
+        assert_eq!(signer.public_key(), public);
+        assert!(stored.starts_with("-----BEGIN ENCRYPTED PRIVATE KEY-----"));
+        let back = signer_from_pem(&stored, ours).unwrap();
+        assert_eq!(back.public_key(), public);
+    }
+    let err = |pem: &str, passphrase| {
+        import_key(
+            pem,
+            passphrase,
+            ours,
+            &mut rand_chacha::ChaCha20Rng::seed_from_u64(5),
+        )
+        .err()
+    };
+    assert_eq!(err(&encrypted, Some("wrong one")), Some(KeyError::Decrypt));
+    assert_eq!(err(&encrypted, None), Some(KeyError::PassphraseNeeded));
+    assert_eq!(
+        err(&plain, Some("the CA's own")),
+        Some(KeyError::PlainNotAllowed)
+    );
+}

@@ -290,3 +290,24 @@ fn field_values_display_plainly() {
     assert_eq!(FieldValue::Integer(-7).to_string(), "-7");
     assert_eq!(FieldValue::Text("张三".into()).to_string(), "张三");
 }
+
+/// A built-in type code under another type's name is invalid even from a directly trusted key
+/// (no certificate): the name shown is always the type code's (`docs/FORMAT.md` §3.3).
+#[test]
+fn a_builtin_type_under_another_name_is_invalid() {
+    let (key, trust) = signer();
+    let at = time::macros::datetime!(2024-06-01 12:00 +8);
+    let mut l = sample();
+    assert!(verify(Input::Bytes(&l.sign(&key).unwrap()), &trust, at).is_valid());
+    l.type_name = "机动车驾驶证".into();
+    let verdict = verify(Input::Bytes(&l.sign(&key).unwrap()), &trust, at);
+    assert_eq!(verdict.reason().map(Reason::code), Some("type_mismatch"));
+    assert_eq!(
+        verdict.reason(),
+        Some(&Reason::TypeMismatch {
+            type_code: "YYZZ".parse().unwrap(),
+            stated: "机动车驾驶证".into(),
+            expected: "营业执照".into(),
+        })
+    );
+}

@@ -87,9 +87,9 @@ export interface FieldView { key: string; label_zh: string; label_en: string; ty
 /** A file a license lists. */
 export interface AttachmentView { file_name: string; media_type: string; size: number; sha256: string; }
 /** A license for display. */
-export interface LicenseView { id: string; type_code: string; type_name: string; type_name_en: string | null; issuer_name: string; issuer_code: string; fields: FieldView[]; attachments: AttachmentView[]; status_index: number | null; }
+export interface LicenseView { id: string; type_code: string; type_name: string; type_name_en: string | null; type_name_source: "template" | "issuer"; issuer_name: string; issuer_code: string; fields: FieldView[]; attachments: AttachmentView[]; status_index: number | null; }
 /** Every reason code, in the order of the verification steps (core's REASON_CODES; a test keeps them equal). */
-export type ReasonCode = "empty" | "text_too_long" | "bad_prefix" | "unsupported_version" | "unknown_form" | "bad_url" | "insecure_url" | "bad_base45" | "bad_base64" | "bad_compression" | "too_large" | "bad_cose" | "bad_header" | "unsupported_algorithm" | "wrong_document_type" | "unknown_signer" | "certificate_revoked" | "bad_signature" | "bad_cbor" | "bad_license" | "issuer_not_signer" | "type_not_permitted" | "issued_before_certificate" | "certificate_expired" | "issued_in_future" | "revoked" | "not_yet_valid" | "expired";
+export type ReasonCode = "empty" | "text_too_long" | "bad_prefix" | "unsupported_version" | "unknown_form" | "bad_url" | "insecure_url" | "bad_base45" | "bad_base64" | "bad_compression" | "too_large" | "bad_cose" | "bad_header" | "unsupported_algorithm" | "wrong_document_type" | "unknown_signer" | "certificate_revoked" | "bad_signature" | "bad_cbor" | "bad_license" | "issuer_not_signer" | "type_not_permitted" | "issued_before_certificate" | "certificate_expired" | "type_mismatch" | "issued_in_future" | "revoked" | "not_yet_valid" | "expired";
 /** Where the trust in a signer comes from; "test" is a TEST-ONLY root: never show it as plainly valid. */
 export type TrustOrigin = "given" | "bundled" | "added_on_device" | "test";
 /** A license verdict (docs/FORMAT.md §7 lists the codes). */

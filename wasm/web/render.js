@@ -21,9 +21,17 @@ function fieldList(rows) {
   return dl;
 }
 
+// The type with its code (what the certificate permits); a name that no built-in template
+// vouches for is marked as the issuer's own (docs/FORMAT.md §3.3).
+function typeText(license) {
+  const name = state.lang === 'en' && license.type_name_en ? license.type_name_en : license.type_name;
+  const stated = license.type_name_source === 'issuer' ? ` (${t('statedByIssuer')})` : '';
+  return `${name} [${license.type_code}]${stated}`;
+}
+
 function licenseRows(license) {
   const rows = [
-    [t('type'), state.lang === 'en' && license.type_name_en ? license.type_name_en : license.type_name],
+    [t('type'), typeText(license)],
     [t('id'), license.id],
   ];
   for (const f of license.fields) rows.push([state.lang === 'zh' ? f.label_zh : f.label_en, f.value]);

@@ -88,6 +88,14 @@ pub fn run(a: &Request<'_>) -> Result<(), CliError> {
         license,
     };
     let key = workdir::signing_key(a.dir, &config, a.passphrase_file)?;
+    // Verifiers check that the signer's certificate covers the attestation day: so does core
+    // here, with the certificate checked against the department's root, before signing.
+    workdir::issuing_certificate(a.dir, &config, &key.public_key())?
+        .covers(att.attested_at)
+        .map_err(|source| CliError::Issuance {
+            path: a.dir.join(workdir::CERT_FILE),
+            source,
+        })?;
     let detached = att.sign(&key)?;
     let stamp = encode_transport(
         &att.stamp().sign(&key)?,

@@ -1,11 +1,12 @@
-//! `elicense cert issue`: the root authority certifies a department.
+//! `elicense cert issue`: the root authority certifies a department. `elicense cert install`: the
+//! department installs its certificate and the root certificate it must be issued by.
 
 use std::path::Path;
 
 use elicense::cert::{
     certificate_to_pem, issue_department_certificate, parse_certification_request,
 };
-use elicense::{CertRequest, LicenseTypeCode};
+use elicense::{CertRequest, Certificate, IssuingCertificate, LicenseTypeCode};
 
 use crate::clock::{days_after, now_whole_seconds};
 use crate::error::CliError;
@@ -59,4 +60,56 @@ pub fn issue(
         out.display()
     );
     Ok(())
+}
+
+/// Install a department certificate in the department directory `dir`, with the root
+/// certificate it must be issued by (`root`, or the one already in `dir`): core checks both as
+/// issuance does (a department certificate for this directory's key and organisation code,
+/// issued by that root) before either file is written.
+pub fn install(dir: &Path, cert_path: &Path, root_path: Option<&Path>) -> Result<(), CliError> {
+    let config = workdir::load(dir, Role::Department)?;
+    let kept_root = dir.join(workdir::ROOT_CERT_FILE);
+    let root_path = match root_path {
+        Some(p) => p.to_path_buf(),
+        None if kept_root.exists() => kept_root.clone(),
+        None => return Err(CliError::NoRootCertificate(dir.to_path_buf())),
+    };
+    let root = workdir::read_root_certificate(&root_path)?;
+    let cert =
+        Certificate::parse(&files::read(cert_path)?).map_err(|e| CliError::file(cert_path, e))?;
+    IssuingCertificate::check(
+        &cert,
+        Some(&root),
+        &workdir::public_key(dir)?,
+        &config.org()?,
+    )
+    .map_err(|source| CliError::Issuance {
+        path: cert_path.to_path_buf(),
+        source,
+    })?;
+    files::write_atomic(&kept_root, certificate_to_pem(root.der()).as_bytes())?;
+    files::write_atomic(
+        &dir.join(workdir::CERT_FILE),
+        certificate_to_pem(cert.der()).as_bytes(),
+    )?;
+    files::sync_dir(dir)?;
+    say!(
+        "installed the certificate of {} ({}) for {}, valid {} to {}, issued by {} (root certificate SHA-256 {})",
+        cert.name(),
+        config.org_code,
+        cert.license_types()
+            .iter()
+            .map(|t| t.to_string())
+            .collect::<Vec<_>>()
+            .join(", "),
+        cert.not_before(),
+        cert.not_after(),
+        root.name(),
+        hex_of(&root.fingerprint()),
+    );
+    Ok(())
+}
+
+fn hex_of(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

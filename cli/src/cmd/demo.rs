@@ -58,7 +58,8 @@ pub fn run(no_qr: bool) -> Result<(), CliError> {
         ("fuzhou", "福州市市场监督管理局", "11350100MB0312345"),
         ("xiamen", "厦门市公安局交通警察支队", "11350200MB0398765"),
     ] {
-        init::department(&p(dir), name, &org(code)?, None, true)?;
+        let root = p("root/root.cert.pem");
+        init::department(&p(dir), name, &org(code)?, Some(&root), None, true)?;
     }
     step("3. 证书  The root certifies each department for its license types");
     cert::issue(

@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 
 use elicense::transport::encode as encode_transport;
 use elicense::{
-    check_issuing_certificate, parse_date, Certificate, Compression, Encoding, IssueContext,
-    License, LicenseId, LicenseTemplate, LicenseTypeCode, Signer, TemplateError,
+    parse_date, Compression, Encoding, IssueContext, IssuingCertificate, License, LicenseId,
+    LicenseTemplate, LicenseTypeCode, Signer, TemplateError,
 };
 use rayon::prelude::*;
 use serde::Serialize;
@@ -52,7 +52,11 @@ pub fn run(args: &IssueArgs, json: bool) -> Result<(), CliError> {
                     path.display()
                 )));
             }
-            (records, errors, None)
+            let source = records
+                .first()
+                .map(|(_, rec)| single_source(&template.type_code, today, rec))
+                .transpose()?;
+            (records, errors, source)
         }
         (None, None) => {
             let mut rec = BTreeMap::new();
@@ -67,14 +71,19 @@ pub fn run(args: &IssueArgs, json: bool) -> Result<(), CliError> {
                     "give --batch FILE, --record FILE or --set column=value ...".into(),
                 ));
             }
-            (vec![(1, rec)], vec![], None)
+            let source = single_source(&template.type_code, today, &rec)?;
+            (vec![(1, rec)], vec![], Some(source))
         }
     };
     let key = workdir::signing_key(&args.dir, &config, args.key.passphrase_file.as_deref())?;
+    // Before anything is reserved or signed: the certificate and its root, as verifiers check
+    // them (core), for this type today; each row's own issue date is checked in `run`.
+    let certificate = workdir::issuing_certificate(&args.dir, &config, &key.public_key())?;
     let issuer = Issuer {
         dir: &args.dir,
         config: &config,
         key: &key,
+        certificate: &certificate,
         template: &template,
         today,
         out: &args.out,
@@ -99,7 +108,7 @@ pub fn run(args: &IssueArgs, json: bool) -> Result<(), CliError> {
     progress.finish_and_clear();
     report.errors.append(&mut errors);
     report.errors.sort_by_key(|e| e.line);
-    if let Some(source) = &source {
+    if let (Some(source), Some(_)) = (&source, &args.batch) {
         write_manifest(&registry, &args.out, source, formats, &report.errors)?;
     }
     if json {
@@ -246,6 +255,8 @@ pub struct Issuer<'a> {
     pub config: &'a Config,
     /// Its signing key.
     pub key: &'a (dyn Signer + Send + Sync),
+    /// Its certificate, checked against its root ([`workdir::issuing_certificate`]).
+    pub certificate: &'a IssuingCertificate,
     /// The license-type template.
     pub template: &'a LicenseTemplate,
     /// Today (UTC+8), the default issue date.
@@ -257,25 +268,17 @@ pub struct Issuer<'a> {
 }
 
 impl Issuer<'_> {
-    /// Refuse before anything is signed when the department's certificate (if installed) would
-    /// make verifiers reject the licenses: core runs the same checks as verification.
+    /// Refuse before anything is signed when verifiers would reject this license type, or any
+    /// license issued today, under the department's certificate (core runs the same checks as
+    /// verification).
     pub fn check_certificate(&self) -> Result<(), CliError> {
-        let path = self.dir.join(workdir::CERT_FILE);
-        if !path.exists() {
-            return Ok(());
-        }
-        let cert =
-            Certificate::parse(&files::read(&path)?).map_err(|e| CliError::file(&path, e))?;
         let type_code: LicenseTypeCode = self.template.type_code.parse()?;
-        check_issuing_certificate(
-            &cert,
-            None,
-            &self.key.public_key(),
-            &self.config.org()?,
-            &type_code,
-            self.today,
-        )
-        .map_err(|source| CliError::Issuance { path, source })
+        self.certificate
+            .permits(&type_code, self.today)
+            .map_err(|source| CliError::Issuance {
+                path: self.dir.join(workdir::CERT_FILE),
+                source,
+            })
     }
 
     fn context(&self) -> Result<IssueContext, CliError> {
@@ -288,9 +291,9 @@ impl Issuer<'_> {
         })
     }
 
-    /// Issue `records` (from `source`, the input's SHA-256, for batches). Rows already issued
-    /// from the same source are not issued again; their files are rewritten where missing or
-    /// different. Rows an earlier, killed run of the same source reserved are issued with the
+    /// Issue `records` (from `source`, the input's SHA-256 for batches, [`single_source`] for a
+    /// single license). Rows already issued from the same source are not issued again; their
+    /// files are rewritten where missing or different. Rows an earlier, killed run of the same source reserved are issued with the
     /// numbers it reserved. Each chunk: numbers reserved and committed, licenses signed, texts
     /// committed, files written from the committed texts (`workdir::registry`).
     pub fn run(
@@ -334,12 +337,16 @@ impl Issuer<'_> {
                 .collect();
             let mut valid = vec![];
             for (line, result) in built {
+                // A row dated outside the certificate's validity would be refused by verifiers.
+                let result = result.map_err(|e| e.to_string()).and_then(|l| {
+                    match self.certificate.permits(&type_code, l.issued_on) {
+                        Ok(()) => Ok(l),
+                        Err(e) => Err(e.to_string()),
+                    }
+                });
                 match result {
                     Ok(l) => valid.push((line, l)),
-                    Err(e) => report.errors.push(RowError {
-                        line,
-                        error: e.to_string(),
-                    }),
+                    Err(error) => report.errors.push(RowError { line, error }),
                 }
             }
             if valid.is_empty() {
@@ -454,6 +461,22 @@ impl<'a> FileWriter<'a> {
     fn finish(self) -> Result<(), CliError> {
         files::remove_stale_temps(self.out, &self.written)
     }
+}
+
+/// The source of a single license (`--set`, `--record`): SHA-256 of its type, the day and its
+/// record. Like a batch file's, it identifies the license across runs, so that a run killed
+/// after the registry committed the license (or after it reserved its numbers) and run again
+/// the same day writes the same license's files (or signs it with the numbers reserved), never
+/// a second number. On another day the same record is a new license.
+pub fn single_source(
+    type_code: &str,
+    today: elicense::Date,
+    record: &BTreeMap<String, String>,
+) -> Result<String, CliError> {
+    let record = serde_json::to_string(record).map_err(CliError::Json)?;
+    Ok(source_id(
+        format!("elicense single license\n{type_code}\n{today}\n{record}").as_bytes(),
+    ))
 }
 
 /// SHA-256 of a batch input, identifying it across runs.

@@ -36,10 +36,17 @@ pub fn run(src: &Source, trust: &TrustArgs, json: bool) -> Result<(), CliError> 
 
 /// Print a license's fields for people.
 pub fn print_fields(view: &LicenseView) {
+    // The code always; a name no built-in template vouches for is marked as the issuer's own.
     say!(
-        "  {} {}",
+        "  {} {} [{}]{}",
         view.type_name,
-        view.type_name_en.as_deref().unwrap_or("")
+        view.type_name_en.as_deref().unwrap_or(""),
+        view.type_code,
+        if view.type_name_source == "issuer" {
+            " (发证机关自述 as stated by the issuer)"
+        } else {
+            ""
+        }
     );
     say!("  证照编号 License No.: {}", view.id);
     say!(

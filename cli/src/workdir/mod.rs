@@ -7,9 +7,12 @@ pub mod secrets;
 
 use std::path::Path;
 
-use elicense::keys::{generate_key, public_key_to_pem, signer_from_pem};
+use elicense::keys::{
+    generate_key, import_key, public_key_from_pem, public_key_to_pem, signer_from_pem,
+};
 use elicense::suites::default_suite;
-use elicense::{Certificate, KeyProtection, OrgCode, Signer};
+use elicense::{Certificate, IssuingCertificate, KeyProtection, OrgCode, PublicKey, Signer};
+use zeroize::Zeroizing;
 
 /// A private key of any suite, ready to sign.
 pub type SigningKey = Box<dyn Signer + Send + Sync>;
@@ -26,7 +29,9 @@ pub const KEY_FILE: &str = "key.pem";
 pub const PUBLIC_KEY_FILE: &str = "key.pub.pem";
 /// A department's certificate, once its root has issued it.
 pub const CERT_FILE: &str = "certificate.pem";
-/// A root authority's self-signed certificate, in its directory.
+/// A root authority's self-signed certificate, in its directory; in a department's directory,
+/// the root certificate its own certificate must be issued by (installed by `init department
+/// --root` or `cert install`, never taken from the certificate file itself).
 pub const ROOT_CERT_FILE: &str = "root.cert.pem";
 
 /// What the directory belongs to.
@@ -98,11 +103,22 @@ impl Config {
     }
 }
 
-/// Create a working directory with a new key. The directory must not exist or be empty.
+/// A key for a new working directory: its PKCS#8 PEM under the directory's protection, and the
+/// key, ready to sign.
+pub struct NewKey {
+    /// The private key file's contents.
+    pub pem: Zeroizing<String>,
+    /// The key.
+    pub key: SigningKey,
+}
+
+/// Create a working directory with the key `make_key` gives (a new one, [`new_key`], or one
+/// made elsewhere, [`import_key_file`]). The directory must not exist or be empty; it is
+/// checked before `make_key` runs (which may ask for a passphrase) and created only after.
 pub fn init(
     dir: &Path,
     config: &Config,
-    passphrase_file: Option<&Path>,
+    make_key: impl FnOnce() -> Result<NewKey, CliError>,
 ) -> Result<SigningKey, CliError> {
     if dir.exists()
         && std::fs::read_dir(dir)
@@ -112,35 +128,96 @@ pub fn init(
     {
         return Err(CliError::NotEmpty(dir.to_path_buf()));
     }
+    let NewKey { pem, key } = make_key()?;
     std::fs::create_dir_all(dir).map_err(|e| CliError::io("create", dir, e))?;
     // Owner-only: the key, and a department's registry of personal data.
     files::protect_dir(dir)?;
-    let key = create_key(
-        &dir.join(KEY_FILE),
-        &dir.join(PUBLIC_KEY_FILE),
-        config.plain_key_for_tests,
-        passphrase_file,
-    )?;
+    secrets::write_secret_file(&dir.join(KEY_FILE), pem.as_bytes())?;
+    let public = public_key_to_pem(&key.public_key())?;
+    write(&dir.join(PUBLIC_KEY_FILE), public.as_bytes())?;
     save(dir, config)?;
     Ok(key)
 }
 
-/// Generate a key pair from the operating system's randomness and write it: the private key as
-/// PKCS#8 PEM (encrypted unless `plain`) to a new owner-only file, the public key next to it.
+/// How a new key is stored: unencrypted when `plain` (tests only), else under the passphrase
+/// from `passphrase_file`, the environment or a prompt (asked twice).
+fn protection_for_new(
+    plain: bool,
+    passphrase_file: Option<&Path>,
+) -> Result<Option<Zeroizing<String>>, CliError> {
+    if plain {
+        Ok(None)
+    } else {
+        secrets::passphrase(passphrase_file, true).map(Some)
+    }
+}
+
+fn protection(passphrase: &Option<Zeroizing<String>>) -> KeyProtection<'_> {
+    match passphrase {
+        None => KeyProtection::PlainForTestsOnly,
+        Some(p) => KeyProtection::Passphrase(p),
+    }
+}
+
+/// A new key pair from the operating system's randomness, as PKCS#8 PEM encrypted unless
+/// `plain`.
+pub fn new_key(plain: bool, passphrase_file: Option<&Path>) -> Result<NewKey, CliError> {
+    let passphrase = protection_for_new(plain, passphrase_file)?;
+    let (pem, key) = generate_key(
+        default_suite(),
+        protection(&passphrase),
+        &mut rand_core::OsRng,
+    )?;
+    Ok(NewKey { pem, key })
+}
+
+/// A private key made elsewhere (PKCS#8 PEM, as `openssl genpkey -algorithm ed25519` writes
+/// it), decrypted with the first line of `key_passphrase_file` when given, and stored again as a
+/// new key is (encrypted unless `plain`); core reads and re-encrypts it. `check` judges its
+/// public key (against the certificate imported with it) after it is decrypted and before the
+/// directory's own passphrase is asked for.
+pub fn import_key_file(
+    path: &Path,
+    key_passphrase_file: Option<&Path>,
+    plain: bool,
+    passphrase_file: Option<&Path>,
+    check: impl FnOnce(&PublicKey) -> Result<(), CliError>,
+) -> Result<NewKey, CliError> {
+    let pem =
+        Zeroizing::new(std::fs::read_to_string(path).map_err(|e| CliError::io("read", path, e))?);
+    let theirs = key_passphrase_file
+        .map(secrets::read_passphrase_file)
+        .transpose()?;
+    // Decrypted first (kept unencrypted in memory only), so that a wrong passphrase or a key that
+    // does not fit is refused before ours is asked for.
+    let (_, key) = import_key(
+        &pem,
+        theirs.as_ref().map(|p| p.as_str()),
+        KeyProtection::PlainForTestsOnly,
+        &mut rand_core::OsRng,
+    )
+    .map_err(|e| CliError::file(path, e))?;
+    check(&key.public_key())?;
+    let ours = protection_for_new(plain, passphrase_file)?;
+    let (pem, key) = import_key(
+        &pem,
+        theirs.as_ref().map(|p| p.as_str()),
+        protection(&ours),
+        &mut rand_core::OsRng,
+    )
+    .map_err(|e| CliError::file(path, e))?;
+    Ok(NewKey { pem, key })
+}
+
+/// Generate a key pair and write it: the private key as PKCS#8 PEM (encrypted unless `plain`) to
+/// a new owner-only file, the public key next to it.
 pub fn create_key(
     key_path: &Path,
     public_path: &Path,
     plain: bool,
     passphrase_file: Option<&Path>,
 ) -> Result<SigningKey, CliError> {
-    let passphrase;
-    let protection = if plain {
-        KeyProtection::PlainForTestsOnly
-    } else {
-        passphrase = secrets::passphrase(passphrase_file, true)?;
-        KeyProtection::Passphrase(&passphrase)
-    };
-    let (pem, key) = generate_key(default_suite(), protection, &mut rand_core::OsRng)?;
+    let NewKey { pem, key } = new_key(plain, passphrase_file)?;
     secrets::write_secret_file(key_path, pem.as_bytes())?;
     let public = public_key_to_pem(&key.public_key())?;
     write(public_path, public.as_bytes())?;
@@ -204,4 +281,47 @@ pub fn signing_key(
 pub fn root_certificate(dir: &Path) -> Result<Certificate, CliError> {
     let path = dir.join(ROOT_CERT_FILE);
     Certificate::parse(&files::read(&path)?).map_err(|e| CliError::file(path, e))
+}
+
+/// A root certificate file (PEM or DER) checked by core as a root certificate.
+pub fn read_root_certificate(path: &Path) -> Result<Certificate, CliError> {
+    let cert = Certificate::parse(&files::read(path)?).map_err(|e| CliError::file(path, e))?;
+    cert.check_root().map_err(|e| CliError::file(path, e))?;
+    Ok(cert)
+}
+
+/// The directory's public key (`key.pub.pem`), which needs no passphrase.
+pub fn public_key(dir: &Path) -> Result<PublicKey, CliError> {
+    let path = dir.join(PUBLIC_KEY_FILE);
+    let pem = std::fs::read_to_string(&path).map_err(|e| CliError::io("read", &path, e))?;
+    public_key_from_pem(&pem).map_err(|e| CliError::file(path, e))
+}
+
+/// The department's certificate, checked by core against the root certificate kept in the
+/// directory, for `key` and the department's organisation code: everything a verifier checks of
+/// a signer but the license type and the day ([`IssuingCertificate`]). Refuses when either file
+/// is missing: nothing signed without both would be accepted, and a certificate alone cannot
+/// show that the right root issued it.
+pub fn issuing_certificate(
+    dir: &Path,
+    config: &Config,
+    key: &PublicKey,
+) -> Result<IssuingCertificate, CliError> {
+    let cert_path = dir.join(CERT_FILE);
+    if !cert_path.exists() {
+        return Err(CliError::NoCertificate(dir.to_path_buf()));
+    }
+    let root_path = dir.join(ROOT_CERT_FILE);
+    if !root_path.exists() {
+        return Err(CliError::NoRootCertificate(dir.to_path_buf()));
+    }
+    let cert =
+        Certificate::parse(&files::read(&cert_path)?).map_err(|e| CliError::file(&cert_path, e))?;
+    let root = read_root_certificate(&root_path)?;
+    IssuingCertificate::check(&cert, Some(&root), key, &config.org()?).map_err(|source| {
+        CliError::Issuance {
+            path: cert_path,
+            source,
+        }
+    })
 }

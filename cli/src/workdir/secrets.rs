@@ -15,12 +15,7 @@ pub const PASSPHRASE_ENV: &str = "ELICENSE_PASSPHRASE";
 /// Where the passphrase comes from, in order: a file, the environment, a prompt.
 pub fn passphrase(file: Option<&Path>, confirm: bool) -> Result<Zeroizing<String>, CliError> {
     if let Some(path) = file {
-        let text = Zeroizing::new(
-            std::fs::read_to_string(path)
-                .map_err(|e| CliError::io("read passphrase file", path, e))?,
-        );
-        let line = text.lines().next().unwrap_or_default();
-        return Ok(Zeroizing::new(line.to_owned()));
+        return read_passphrase_file(path);
     }
     if let Ok(p) = std::env::var(PASSPHRASE_ENV) {
         return Ok(Zeroizing::new(p));
@@ -47,6 +42,15 @@ pub fn passphrase(file: Option<&Path>, confirm: bool) -> Result<Zeroizing<String
         }
     }
     Ok(first)
+}
+
+/// The first line of a passphrase file.
+pub fn read_passphrase_file(path: &Path) -> Result<Zeroizing<String>, CliError> {
+    let text = Zeroizing::new(
+        std::fs::read_to_string(path).map_err(|e| CliError::io("read passphrase file", path, e))?,
+    );
+    let line = text.lines().next().unwrap_or_default();
+    Ok(Zeroizing::new(line.to_owned()))
 }
 
 /// Write a secret to a new file readable only by its owner (mode 0600 on Unix). Never

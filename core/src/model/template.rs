@@ -61,6 +61,19 @@ pub enum TemplateProblem {
     /// A field key is repeated or is one of the standard columns.
     #[error("field key {0:?} is repeated or reserved")]
     Key(String),
+    /// The type code is a built-in type's, but the type name is not that type's: verifiers
+    /// would refuse every license of it (`type_mismatch`, `docs/FORMAT.md` §7).
+    #[error(
+        "license type {type_code} is {expected} (a built-in type); the template names it {found}"
+    )]
+    TypeName {
+        /// The type code.
+        type_code: String,
+        /// The built-in type's name.
+        expected: String,
+        /// The name the template gives.
+        found: String,
+    },
 }
 
 /// What is wrong with a column of a record.
@@ -232,6 +245,17 @@ const BUILTIN: &[&str] = &[
     include_str!("../../templates/BDCQZ.json"),
 ];
 
+/// The built-in templates, parsed once.
+fn builtin_templates() -> &'static [LicenseTemplate] {
+    static TEMPLATES: std::sync::OnceLock<Vec<LicenseTemplate>> = std::sync::OnceLock::new();
+    TEMPLATES.get_or_init(|| {
+        BUILTIN
+            .iter()
+            .filter_map(|json| LicenseTemplate::parse(json).ok())
+            .collect()
+    })
+}
+
 const STANDARD_COLUMNS: &[&str] = &[
     "holder_name",
     "holder_id",
@@ -261,8 +285,26 @@ pub fn parse_date(text: &str) -> Result<Date, DateError> {
 }
 
 impl LicenseTemplate {
-    /// Parse and check a template from JSON.
+    /// Parse and check a template from JSON. A template for a built-in type code must give the
+    /// built-in type's name: verifiers refuse a license whose type name is not its type's
+    /// (`type_mismatch`).
     pub fn from_json(json: &str) -> Result<Self, TemplateError> {
+        let t = Self::parse(json)?;
+        if let Some(builtin) = Self::builtin_ref(&t.type_code) {
+            if builtin.type_name != t.type_name {
+                return Err(TemplateError::BadTemplate(TemplateProblem::TypeName {
+                    type_code: t.type_code.clone(),
+                    expected: builtin.type_name.clone(),
+                    found: t.type_name.clone(),
+                }));
+            }
+        }
+        Ok(t)
+    }
+
+    /// [`LicenseTemplate::from_json`] without the comparison with the built-in templates (which
+    /// are parsed with it).
+    fn parse(json: &str) -> Result<Self, TemplateError> {
         let t: LicenseTemplate = serde_json::from_str(json)
             .map_err(|e| TemplateError::BadTemplate(TemplateProblem::Json(e.to_string())))?;
         t.type_code
@@ -281,16 +323,19 @@ impl LicenseTemplate {
 
     /// The built-in templates (营业执照 YYZZ, 机动车驾驶证 JSZ, 不动产权证书 BDCQZ).
     pub fn builtin() -> Vec<LicenseTemplate> {
-        BUILTIN
-            .iter()
-            .filter_map(|json| Self::from_json(json).ok())
-            .collect()
+        builtin_templates().to_vec()
     }
 
     /// The built-in template for a license type code.
     pub fn builtin_for(type_code: &str) -> Option<LicenseTemplate> {
-        Self::builtin()
-            .into_iter()
+        Self::builtin_ref(type_code).cloned()
+    }
+
+    /// The built-in template for a license type code, without copying it (verification looks
+    /// up the type name of every license).
+    pub fn builtin_ref(type_code: &str) -> Option<&'static LicenseTemplate> {
+        builtin_templates()
+            .iter()
             .find(|t| t.type_code == type_code)
     }
 
@@ -500,6 +545,28 @@ mod tests {
         let all = LicenseTemplate::builtin();
         assert_eq!(all.len(), BUILTIN.len());
         assert!(LicenseTemplate::builtin_for("JSZ").is_some());
+    }
+
+    /// A template of its own for a built-in type code must keep the built-in name: a license
+    /// named otherwise is `type_mismatch` for every verifier (`docs/FORMAT.md` §3.3).
+    #[test]
+    fn a_template_cannot_rename_a_builtin_type() {
+        let mut t = LicenseTemplate::builtin_for("JSZ").unwrap();
+        t.type_name = "营业执照".into();
+        let json = serde_json::to_string(&t).unwrap();
+        assert_eq!(
+            LicenseTemplate::from_json(&json),
+            Err(TemplateError::BadTemplate(TemplateProblem::TypeName {
+                type_code: "JSZ".into(),
+                expected: "机动车驾驶证".into(),
+                found: "营业执照".into(),
+            }))
+        );
+        // Another type code keeps its own name.
+        t.type_code = "XSZ".into();
+        t.type_name = "机动车行驶证".into();
+        let json = serde_json::to_string(&t).unwrap();
+        assert!(LicenseTemplate::from_json(&json).is_ok());
     }
 
     #[test]

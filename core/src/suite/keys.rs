@@ -195,6 +195,36 @@ pub fn signer_from_pem(
         .map_err(|e| KeyError::Malformed(e.to_string()))
 }
 
+/// Import a private key made elsewhere (such as by `openssl genpkey -algorithm ed25519`, with or
+/// without `-aes-256-cbc`): PKCS#8 PEM of any accepted suite, encrypted (PBES2 with PBKDF2 or
+/// scrypt, AES-CBC) when `passphrase` is given, else unencrypted. Returns it written again as
+/// PKCS#8 PEM under `protection` (the importer's own, as [`generate_key`] writes a new key) and
+/// the key, ready to sign. Unlike [`signer_from_pem`] an unencrypted key is read without the
+/// tests-only option, because it is stored again under the importer's protection; an encrypted
+/// key without a passphrase is [`KeyError::PassphraseNeeded`], a plain key with one is
+/// [`KeyError::PlainNotAllowed`] (the passphrase was meant for something else).
+pub fn import_key(
+    pem: &str,
+    passphrase: Option<&str>,
+    protection: KeyProtection<'_>,
+    rng: &mut impl CryptoRngCore,
+) -> Result<(Zeroizing<String>, Box<dyn Signer + Send + Sync>), KeyError> {
+    let reading = match passphrase {
+        Some(p) => KeyProtection::Passphrase(p),
+        None => KeyProtection::PlainForTestsOnly,
+    };
+    let plain = pem_to_pkcs8(pem, reading)?;
+    let info = PrivateKeyInfo::try_from(plain.as_bytes())
+        .map_err(|e| KeyError::Malformed(e.to_string()))?;
+    let oid = info.algorithm.oid.to_string();
+    let suite = by_oid(&oid).ok_or(KeyError::UnsupportedAlgorithm(oid))?;
+    let signer = suite
+        .signer_from_pkcs8(plain.as_bytes())
+        .map_err(|e| KeyError::Malformed(e.to_string()))?;
+    let pem = pkcs8_to_pem(plain.as_bytes(), protection, rng)?;
+    Ok((pem, signer))
+}
+
 /// Write a public key of any suite as SubjectPublicKeyInfo PEM (`PUBLIC KEY`).
 pub fn public_key_to_pem(key: &PublicKey) -> Result<String, KeyError> {
     der::pem::encode_string("PUBLIC KEY", LineEnding::LF, &spki_der(key))

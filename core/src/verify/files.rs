@@ -102,10 +102,22 @@ pub fn verify_attachment(
         Ok(o) => o,
         Err(f) => return AttachmentVerdict::Invalid(Reason::from_open(f.error, f.revoked_signer)),
     };
-    let (att, signer) = (opened.payload, opened.signer);
-    if let Err(reason) = certificate_covers(signer, license_day(att.attested_at)) {
-        return AttachmentVerdict::Invalid(reason);
-    }
+    let (att, first) = (opened.payload, opened.signer);
+    // A key renewed with several certificates: the first of its entries whose certificate
+    // covers the attestation day (as for licenses, `resolve_certificate`).
+    let day = license_day(att.attested_at);
+    let signer = match certificate_covers(first, day) {
+        Ok(()) => first,
+        Err(reason) => match trust
+            .candidates(opened.kid)
+            .iter()
+            .filter(|k| k.key == first.key)
+            .find(|k| certificate_covers(k, day).is_ok())
+        {
+            Some(k) => k,
+            None => return AttachmentVerdict::Invalid(reason),
+        },
+    };
     if att.attested_at > saturating_add(now, MAX_CLOCK_SKEW) {
         return AttachmentVerdict::Invalid(Reason::AttestedInFuture {
             attested_at: att.attested_at,

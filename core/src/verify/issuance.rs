@@ -2,13 +2,14 @@
 //! by the issuer, so that nothing is signed that verifiers would refuse (`docs/TRUST.md`).
 
 use thiserror::Error;
-use time::Date;
+use time::{Date, OffsetDateTime};
 
-use super::license::check_binding;
+use super::license::{certificate_covers, check_binding};
 use super::reason::Reason;
 use super::trust::{RootRef, TrustOrigin, TrustedKey};
 use crate::documents::cert::{CertError, Certificate, DepartmentProblem};
 use crate::model::identifier::{LicenseTypeCode, OrgCode};
+use crate::model::time::license_day;
 use crate::suite::PublicKey;
 
 /// Why a department must not sign with its certificate.
@@ -19,7 +20,7 @@ pub enum IssuanceError {
     #[error("{0}")]
     Certificate(#[from] CertError),
     /// The certificate is for another key than the signing key.
-    #[error("the certificate is for another key than this department's signing key")]
+    #[error("the certificate is for another key than the signing key")]
     WrongKey,
     /// A verifier would reject what this certificate signs (another department's organisation
     /// code, a license type it does not permit, a day outside its validity).
@@ -27,12 +28,92 @@ pub enum IssuanceError {
     Refused(Reason),
 }
 
+/// A department certificate checked for signing, before anything is signed: a department
+/// certificate (not a CA, digitalSignature key usage, an organisation code, permitted types),
+/// issued by the given root (itself a root certificate), for the signing key, naming the
+/// department's organisation code. [`IssuingCertificate::permits`] then checks each license type
+/// and issue date with the functions [`crate::verify`] uses.
+#[derive(Debug, Clone)]
+pub struct IssuingCertificate {
+    signer: TrustedKey,
+}
+
+impl IssuingCertificate {
+    /// Check `cert` as the certificate that `key` signs with for the department `issuer`, issued
+    /// by `root` when given (a department should always give its root: without it a rogue
+    /// issuer's certificate of the same name passes).
+    pub fn check(
+        cert: &Certificate,
+        root: Option<&Certificate>,
+        key: &PublicKey,
+        issuer: &OrgCode,
+    ) -> Result<Self, IssuanceError> {
+        cert.check_department()?;
+        if let Some(root) = root {
+            root.check_root()?;
+            cert.verify_issued_by(root)?;
+        }
+        if cert.key() != key {
+            return Err(IssuanceError::WrongKey);
+        }
+        let Some(org_code) = cert.org_code().cloned() else {
+            // check_department refuses a certificate without one; stay total all the same.
+            return Err(CertError::NotDepartment(DepartmentProblem::NoOrgCode).into());
+        };
+        if &org_code != issuer {
+            return Err(IssuanceError::Refused(Reason::IssuerNotSigner {
+                license_issuer: issuer.clone(),
+                signer: org_code,
+            }));
+        }
+        Ok(IssuingCertificate {
+            signer: TrustedKey {
+                key: key.clone(),
+                org_code,
+                name: cert.name().to_owned(),
+                certificate: Some((
+                    cert.clone(),
+                    RootRef {
+                        fingerprint: root.map_or([0; 32], |r| r.fingerprint()),
+                        name: root.map_or_else(String::new, |r| r.name().to_owned()),
+                    },
+                )),
+                origin: TrustOrigin::Given,
+            },
+        })
+    }
+
+    /// Whether verifiers accept a license of type `type_code` issued on `issued_on` under this
+    /// certificate: the type permitted, the day within the certificate's validity.
+    pub fn permits(
+        &self,
+        type_code: &LicenseTypeCode,
+        issued_on: Date,
+    ) -> Result<(), IssuanceError> {
+        check_binding(&self.signer.org_code, type_code, issued_on, &self.signer)
+            .map_err(IssuanceError::Refused)
+    }
+
+    /// Whether verifiers accept an attestation made at `at` under this certificate: the day
+    /// (UTC+8) within the certificate's validity, as [`crate::verify_attachment`] checks.
+    pub fn covers(&self, at: OffsetDateTime) -> Result<(), IssuanceError> {
+        certificate_covers(&self.signer, license_day(at)).map_err(IssuanceError::Refused)
+    }
+}
+
+/// Check a root certificate made elsewhere (such as with OpenSSL) for use with `key`: a root
+/// certificate by the profile (`Certificate::check_root`: a self-signed CA) for that key.
+pub fn check_root_certificate(cert: &Certificate, key: &PublicKey) -> Result<(), IssuanceError> {
+    cert.check_root()?;
+    if cert.key() != key {
+        return Err(IssuanceError::WrongKey);
+    }
+    Ok(())
+}
+
 /// Check that licenses of type `type_code` issued by `issuer` on `issued_on` and signed with
 /// `key` under the department certificate `cert` pass every check a verifier makes of the
-/// signer: a department certificate (not a CA, digitalSignature key usage, an organisation code,
-/// permitted types), issued by `root` when given (its signature checked), for `key`, naming
-/// `issuer`, permitting the type and valid on the day. The same functions as [`crate::verify`]
-/// run these checks.
+/// signer: [`IssuingCertificate::check`] then [`IssuingCertificate::permits`].
 pub fn check_issuing_certificate(
     cert: &Certificate,
     root: Option<&Certificate>,
@@ -41,32 +122,7 @@ pub fn check_issuing_certificate(
     type_code: &LicenseTypeCode,
     issued_on: Date,
 ) -> Result<(), IssuanceError> {
-    cert.check_department()?;
-    if let Some(root) = root {
-        root.check_root()?;
-        cert.verify_issued_by(root)?;
-    }
-    if cert.key() != key {
-        return Err(IssuanceError::WrongKey);
-    }
-    let Some(org_code) = cert.org_code().cloned() else {
-        // check_department refuses a certificate without one; stay total all the same.
-        return Err(CertError::NotDepartment(DepartmentProblem::NoOrgCode).into());
-    };
-    let signer = TrustedKey {
-        key: key.clone(),
-        org_code,
-        name: cert.name().to_owned(),
-        certificate: Some((
-            cert.clone(),
-            RootRef {
-                fingerprint: root.map_or([0; 32], |r| r.fingerprint()),
-                name: root.map_or_else(String::new, |r| r.name().to_owned()),
-            },
-        )),
-        origin: TrustOrigin::Given,
-    };
-    check_binding(issuer, type_code, issued_on, &signer).map_err(IssuanceError::Refused)
+    IssuingCertificate::check(cert, root, key, issuer)?.permits(type_code, issued_on)
 }
 
 #[cfg(all(test, feature = "issuance"))]
@@ -174,6 +230,36 @@ mod tests {
         assert!(matches!(
             check(&s, Some(&rogue.root), &org, "YYZZ", day),
             Err(IssuanceError::Certificate(CertError::BadSignature(_)))
+        ));
+    }
+
+    #[test]
+    fn attestations_and_roots_are_checked_too() {
+        let s = setup(1);
+        let org = s.dept.org_code().unwrap().clone();
+        let issuing = IssuingCertificate::check(
+            &s.dept,
+            Some(&s.root),
+            &s.dept_key.verifying_key().into(),
+            &org,
+        )
+        .unwrap();
+        assert_eq!(issuing.covers(datetime!(2025-06-01 10:00 +8)), Ok(()));
+        assert!(matches!(
+            issuing.covers(datetime!(2027-06-01 10:00 +8)),
+            Err(IssuanceError::Refused(Reason::CertificateExpired { .. }))
+        ));
+        assert_eq!(
+            check_root_certificate(&s.root, &s.root_key.verifying_key().into()),
+            Ok(())
+        );
+        assert_eq!(
+            check_root_certificate(&s.root, &s.dept_key.verifying_key().into()),
+            Err(IssuanceError::WrongKey)
+        );
+        assert!(matches!(
+            check_root_certificate(&s.dept, &s.dept_key.verifying_key().into()),
+            Err(IssuanceError::Certificate(CertError::NotRoot(_)))
         ));
     }
 

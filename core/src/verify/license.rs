@@ -10,6 +10,7 @@ use crate::encoding::transport::Form;
 use crate::limits::MAX_SIGNED_LEN;
 use crate::model::identifier::{LicenseTypeCode, OrgCode};
 use crate::model::license::{License, LicenseError};
+use crate::model::template::LicenseTemplate;
 use crate::model::time::{checked_license_day, license_day, saturating_add};
 use crate::suite::{verify_batch as suite_verify_batch, PublicKey};
 
@@ -85,8 +86,9 @@ impl Verdict {
 /// Checks, in order (`docs/FORMAT.md` §7): the transport text, the COSE_Sign1 structure and
 /// headers, that the signer's key is trusted and not revoked, the signature, the license payload
 /// (all through the one envelope path, [`crate::open`]), that the license names the signing
-/// department as its issuer, that the department's certificate (if any) permits the license type
-/// and was valid on the issue date, that the issue date is not after today, the issuing
+/// department as its issuer, that the department's certificate (if any) permits the license type,
+/// that the license's type name is its type code's (built-in templates), that the certificate
+/// was valid on the issue date, that the issue date is not after today, the issuing
 /// department's revocation status list (if loaded), and the validity dates (China Standard Time,
 /// with [`MAX_CLOCK_SKEW`]). Never panics.
 pub fn verify(input: Input<'_>, trust: &TrustStore, now: OffsetDateTime) -> Verdict {
@@ -127,8 +129,12 @@ fn finish(
         Ok(o) => o,
         Err(failure) => return rejected(failure),
     };
-    let (license, signer, kid) = (opened.payload, opened.signer, Some(opened.kid));
-    if let Err(reason) = check_signer(&license, signer) {
+    let (license, kid) = (opened.payload, Some(opened.kid));
+    let signer = match resolve_certificate(&license, opened.signer, trust.candidates(opened.kid)) {
+        Ok(signer) => signer,
+        Err(reason) => return reject(reason, kid, Some(license)),
+    };
+    if let Err(reason) = check_type_name(&license) {
         return reject(reason, kid, Some(license));
     }
     let latest_today = license_day(saturating_add(now, MAX_CLOCK_SKEW));
@@ -302,6 +308,28 @@ pub fn inspect(input: Input<'_>) -> Result<Inspection, Reason> {
     })
 }
 
+/// The entry of the signing key to judge the license by. A key renewed with several
+/// certificates (one key, several department certificates in the trust lists) is in the store
+/// once per certificate, and every entry verifies the signature alike: the first entry of that
+/// key that passes every check of the signer ([`check_signer`]: issuer, permitted type,
+/// validity on the issue date) is taken, not merely the first found. When none passes, the
+/// reason is that of `first`, the entry the signature was verified with.
+fn resolve_certificate<'k>(
+    license: &License,
+    first: &'k TrustedKey,
+    candidates: &'k [TrustedKey],
+) -> Result<&'k TrustedKey, Reason> {
+    let first_failure = match check_signer(license, first) {
+        Ok(()) => return Ok(first),
+        Err(reason) => reason,
+    };
+    candidates
+        .iter()
+        .filter(|k| k.key == first.key)
+        .find(|k| check_signer(license, k).is_ok())
+        .ok_or(first_failure)
+}
+
 /// The checks that bind a license to the key that signed it: the issuer named in the license is
 /// the key's department, and the key's certificate permits the license type and was valid on the
 /// license's issue date.
@@ -312,6 +340,21 @@ fn check_signer(license: &License, signer: &TrustedKey) -> Result<(), Reason> {
         license.issued_on,
         signer,
     )
+}
+
+/// The license's type name is the built-in template's name for its type code, when a built-in
+/// template has that code: the certificate permits type *codes*, and a name that disagrees would
+/// let a department certified for one type present its license as another. A type code without
+/// a built-in template keeps the name its issuer gave (views mark it as stated by the issuer).
+pub(crate) fn check_type_name(license: &License) -> Result<(), Reason> {
+    match LicenseTemplate::builtin_ref(license.type_code().as_str()) {
+        Some(t) if t.type_name != license.type_name => Err(Reason::TypeMismatch {
+            type_code: license.type_code().clone(),
+            stated: license.type_name.clone(),
+            expected: t.type_name.clone(),
+        }),
+        _ => Ok(()),
+    }
 }
 
 /// [`check_signer`] for a license not yet signed (issuance checks its certificate with it).

@@ -124,6 +124,10 @@ pub const REASON_CODES: &[ReasonCode] = &[
         zh: "发证日期晚于签发机关证书的到期日期",
     },
     ReasonCode {
+        code: "type_mismatch",
+        zh: "证照类型名称与类型代码不符，证照可能冒充其他类型",
+    },
+    ReasonCode {
         code: "issued_in_future",
         zh: "签发日期晚于今天，证照无效",
     },
@@ -188,6 +192,18 @@ pub enum Reason {
         type_code: LicenseTypeCode,
         /// Department name.
         department: String,
+    },
+    /// The license's type name is not the name of its type code's built-in template: a
+    /// department certified for one type must not present its license as another
+    /// (`docs/FORMAT.md` §7).
+    #[error("the license says it is a {stated:?} but its type code {type_code} is {expected:?}")]
+    TypeMismatch {
+        /// The license's type code.
+        type_code: LicenseTypeCode,
+        /// The type name the license gives.
+        stated: String,
+        /// The name of the type code's built-in template.
+        expected: String,
     },
     /// The license's issue date is before its signing certificate became valid.
     #[error(
@@ -297,6 +313,7 @@ impl Reason {
             Reason::IssuerNotSigner { .. } => "issuer_not_signer",
             Reason::CertificateRevoked { .. } => "certificate_revoked",
             Reason::TypeNotPermitted { .. } => "type_not_permitted",
+            Reason::TypeMismatch { .. } => "type_mismatch",
             Reason::IssuedBeforeCertificate { .. } => "issued_before_certificate",
             Reason::CertificateExpired { .. } => "certificate_expired",
             Reason::IssuedInFuture { .. } | Reason::AttestedInFuture { .. } => "issued_in_future",
@@ -391,6 +408,11 @@ mod tests {
             Reason::TypeNotPermitted {
                 type_code: "YYZZ".parse().unwrap(),
                 department: String::new(),
+            },
+            Reason::TypeMismatch {
+                type_code: "JSZ".parse().unwrap(),
+                stated: "营业执照".into(),
+                expected: "机动车驾驶证".into(),
             },
             Reason::IssuedBeforeCertificate {
                 issued_on: date!(2020 - 01 - 01),

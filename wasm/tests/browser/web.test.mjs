@@ -82,6 +82,8 @@ test('a license in the URL fragment is verified on load, with Chinese labels', a
   const body = await page.textContent('#result');
   assert.match(body, /厦门市公安局交通警察支队/);
   assert.match(body, /签发机关/);
+  // The type with its code (FORMAT.md §3.3).
+  assert.match(body, /机动车驾驶证 \[JSZ\]/);
   // The test trust banner is shown: the bundled lists are the TEST-ONLY fixtures.
   assert.equal(await page.isVisible('#test-trust'), true);
   // Fits a 360 px screen: nothing wider than the viewport.

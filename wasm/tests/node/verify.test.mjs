@@ -58,6 +58,9 @@ test('every trust fixture license gets its expected verdict', () => {
       assert.ok(verdict.signer && verdict.kid && verdict.license?.id, file);
       assert.ok(['checked', 'not_applicable', 'unknown'].includes(verdict.revocation), file);
       assert.ok(Array.isArray(verdict.license.fields) && verdict.license.fields.length > 0, file);
+      // Every fixture type has a built-in template: its name is the template's (FORMAT.md §3.3).
+      assert.equal(verdict.license.type_name_source, 'template', file);
+      assert.ok(verdict.license.type_code, file);
     } else {
       assert.equal(typeof verdict.reason_zh, 'string', file);
       assert.equal(typeof verdict.reason_en, 'string', file);
