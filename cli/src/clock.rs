@@ -55,3 +55,9 @@ mod tests {
         assert_eq!(days_after(now, i64::MAX), NO_EXPIRY);
     }
 }
+
+/// `t` in RFC 3339 (as `--at` takes it).
+pub fn rfc3339(t: OffsetDateTime) -> String {
+    t.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_else(|_| t.to_string())
+}
