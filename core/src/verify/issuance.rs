@@ -30,7 +30,8 @@ pub enum IssuanceError {
 /// Check that licenses of type `type_code` issued by `issuer` on `issued_on` and signed with
 /// `key` under the department certificate `cert` pass every check a verifier makes of the
 /// signer: a department certificate (not a CA, digitalSignature key usage, an organisation code,
-/// permitted types), issued by `root` when given (its signature checked), for `key`, naming
+/// permitted types), issued by `root` when given (its signature checked, within its
+/// administrative division), for `key`, naming
 /// `issuer`, permitting the type and valid on the day. The same functions as [`crate::verify`]
 /// run these checks.
 pub fn check_issuing_certificate(
@@ -45,6 +46,7 @@ pub fn check_issuing_certificate(
     if let Some(root) = root {
         root.check_root()?;
         cert.verify_issued_by(root)?;
+        cert.check_within_division_of(root)?;
     }
     if cert.key() != key {
         return Err(IssuanceError::WrongKey);
