@@ -13,12 +13,16 @@
 //! - `verifier.trustState()`: the highest trust-list sequence seen per root, as JSON text to
 //!   keep (the page's `localStorage`); `verifier.remember(json)` before loading lists makes an
 //!   older list `stale` after a restart (throws with code `bad_state` on a damaged record).
-//! - `verifier.verify(text, nowUnixSeconds)`: a plain object, the core's `VerdictView`
-//!   (`valid`, `code`, `reason_zh`, `reason_en`, `kid`, `signer`, `root`, `root_fingerprint`,
-//!   `trust_origin`, `revocation`, `license`), absent values as `null`, exactly as the CLI's
-//!   `--json` output.
-//! - `verifier.verifyBytes(bytes, nowUnixSeconds)`: the same for a dropped file (COSE_Sign1
-//!   bytes or a text file).
+//! - `verifier.verify(text, nowUnixSeconds, requireStatus?)`: a plain object, the core's
+//!   `VerdictView` (`valid`, `code`, `reason_zh`, `reason_en`, `kid`, `signer`, `root`,
+//!   `root_fingerprint`, `trust_origin`, `revocation` (`checked`, `stale`, `unknown`,
+//!   `not_applicable`), `revocation_zh`, `revocation_en`, `status_list`, `trust_list` (each a
+//!   `ListView` with the list's dates and age), `license`), absent values as `null`, exactly as
+//!   the CLI's `--json` output. With `requireStatus` true, a stale or unknown revocation state
+//!   is invalid (`revocation_stale`, `revocation_unknown`; the core's `Verdict::require_status`,
+//!   the CLI's `--require-status`).
+//! - `verifier.verifyBytes(bytes, nowUnixSeconds, requireStatus?)`: the same for a dropped file
+//!   (COSE_Sign1 bytes or a text file).
 //! - `documentKind(bytes)`: `"license"`, `"attestation"`, `"trust_list"`, `"status_list"` or
 //!   `undefined`, from the unverified header, to route a scanned code or dropped file.
 //! - `new FileHasher()`, `update(chunk)` any number of times, `finish()`: a `FileDigest`
@@ -237,15 +241,26 @@ impl Verifier {
     /// Verify a license text (`EL1...` or a URL carrying one) at `now_unix_seconds`. Returns the
     /// verdict as a plain object (the core's `VerdictView`); an invalid license is a verdict,
     /// not an exception.
+    /// With `require_status` true, a stale or unknown revocation state makes it invalid.
     #[wasm_bindgen(unchecked_return_type = "VerdictView")]
-    pub fn verify(&self, text: &str, now_unix_seconds: f64) -> Result<JsValue, JsValue> {
-        self.verdict(Input::Text(text), now_unix_seconds)
+    pub fn verify(
+        &self,
+        text: &str,
+        now_unix_seconds: f64,
+        require_status: Option<bool>,
+    ) -> Result<JsValue, JsValue> {
+        self.verdict(Input::Text(text), now_unix_seconds, require_status)
     }
 
     /// Verify a license file's contents (COSE_Sign1 bytes, or a text file holding `EL1...`).
     #[wasm_bindgen(js_name = verifyBytes, unchecked_return_type = "VerdictView")]
-    pub fn verify_bytes(&self, bytes: &[u8], now_unix_seconds: f64) -> Result<JsValue, JsValue> {
-        self.verdict(Input::sniff(bytes), now_unix_seconds)
+    pub fn verify_bytes(
+        &self,
+        bytes: &[u8],
+        now_unix_seconds: f64,
+        require_status: Option<bool>,
+    ) -> Result<JsValue, JsValue> {
+        self.verdict(Input::sniff(bytes), now_unix_seconds, require_status)
     }
 
     /// Check a file (its digest) against an attestation: the detached file's bytes or a stamp's
@@ -279,13 +294,18 @@ impl Verifier {
 
 impl Verifier {
     /// The verdict on `input` at `now_unix_seconds`, as a plain `VerdictView` object.
-    fn verdict(&self, input: Input<'_>, now_unix_seconds: f64) -> Result<JsValue, JsValue> {
+    fn verdict(
+        &self,
+        input: Input<'_>,
+        now_unix_seconds: f64,
+        require_status: Option<bool>,
+    ) -> Result<JsValue, JsValue> {
         let now = instant(now_unix_seconds)?;
-        to_js(&VerdictView::new(&elicense::verify(
-            input,
-            &self.trust,
-            now,
-        )))
+        let mut verdict = elicense::verify(input, &self.trust, now);
+        if require_status == Some(true) {
+            verdict = verdict.require_status();
+        }
+        to_js(&VerdictView::new(&verdict))
     }
 }
 

@@ -89,17 +89,13 @@ pub enum CertError {
     #[error("certificate name: {0}")]
     BadName(TextError),
     /// The department's administrative division (from its organisation code) lies outside the
-    /// divisions its root may certify: those of the root's own organisation code
+    /// division its root may certify: that of the root's own organisation code
     /// (`docs/TRUST.md` §2, "Name constraints").
-    #[error("the department's organisation code {department} (division {department_division}) lies outside the division {root_division} of its root {root:?}, which may certify only departments within its own division")]
+    #[error("the department {department} lies outside the administrative division of its root {root}, which may certify only departments within its own division")]
     DivisionNotPermitted {
-        /// The department's organisation code.
+        /// The department's organisation code and division, as text.
         department: String,
-        /// Its division, or `none` when the code carries no 6-digit division.
-        department_division: String,
-        /// The root's division, or `none`.
-        root_division: String,
-        /// The root's name.
+        /// The root's name and division, as text.
         root: String,
     },
     /// A critical extension this library does not understand.
@@ -461,10 +457,12 @@ fn check_division(
         _ => {
             let text = |d: Option<Division>| d.map_or("none".to_owned(), |d| d.to_string());
             Err(CertError::DivisionNotPermitted {
-                department: department.map_or("none".to_owned(), |o| o.to_string()),
-                department_division: text(department_division),
-                root_division: text(root_division),
-                root: root_name.to_owned(),
+                department: format!(
+                    "{} (division {})",
+                    department.map_or("none".to_owned(), |o| o.to_string()),
+                    text(department_division)
+                ),
+                root: format!("{root_name:?} (division {})", text(root_division)),
             })
         }
     }

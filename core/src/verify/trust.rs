@@ -25,6 +25,7 @@
 //! highest trust-list sequence seen per root can be exported and imported ([`TrustState`]) so
 //! that an older list stays refused after a restart (`docs/TRUST.md`, "Rollback").
 
+use std::collections::btree_map::Entry;
 use std::collections::BTreeMap;
 
 use ed25519_dalek::VerifyingKey;
@@ -759,8 +760,13 @@ impl TrustStore {
                 return Err(TrustError::Conflict(held.sequence));
             }
         }
-        let list = self.status.entry(slot).insert_entry(list).into_mut();
-        Ok(list)
+        Ok(match self.status.entry(slot) {
+            Entry::Occupied(mut held) => {
+                held.insert(list);
+                held.into_mut()
+            }
+            Entry::Vacant(free) => free.insert(list),
+        })
     }
 
     /// The error for a list that could not be opened: the signer is named when its signature

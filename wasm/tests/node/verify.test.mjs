@@ -26,7 +26,9 @@ function loadedVerifier() {
   for (const l of ['fujian-v2', 'shanghai-v1']) {
     v.loadTrustList(fixture(`trust/lists/${l}.cose`), VERIFY_AT);
   }
-  v.loadStatusList(fixture('trust/status/fuzhou-amr.cose'), VERIFY_AT);
+  for (const s of ['fuzhou-amr', 'xiamen-traffic-stale']) {
+    v.loadStatusList(fixture(`trust/status/${s}.cose`), VERIFY_AT);
+  }
   return v;
 }
 
@@ -47,16 +49,22 @@ test('every trust fixture license gets its expected verdict', () => {
   assert.deepEqual(listed, present, 'EXPECTED.tsv lists exactly the *.qr.txt files');
   assert.ok(rows.length >= 10);
   const mismatches = [];
-  for (const [file, want] of rows) {
+  for (const [file, want, strict] of rows) {
     const text = fixture(`trust/licenses/${file}`).toString('utf8').trim();
     const verdict = v.verify(text, VERIFY_AT);
     assert.equal(Object.getPrototypeOf(verdict), Object.prototype, 'a plain object');
     const got = verdict.valid ? 'valid' : verdict.code;
     if (got !== want) mismatches.push(`${file}: expected ${want}, got ${got} (${verdict.reason_en})`);
+    // The third column: the verdict when a current revocation check is required.
+    const required = v.verify(text, VERIFY_AT, true);
+    const gotStrict = required.valid ? 'valid' : required.code;
+    if (gotStrict !== strict) mismatches.push(`${file} (requireStatus): expected ${strict}, got ${gotStrict}`);
     if (verdict.valid) {
       assert.equal(verdict.code, null, file);
       assert.ok(verdict.signer && verdict.kid && verdict.license?.id, file);
-      assert.ok(['checked', 'not_applicable', 'unknown'].includes(verdict.revocation), file);
+      assert.ok(['checked', 'stale', 'unknown', 'not_applicable'].includes(verdict.revocation), file);
+      assert.equal(typeof verdict.revocation_zh, 'string', file);
+      if (verdict.revocation !== 'unknown') assert.ok(verdict.trust_list && verdict.trust_list.age_seconds >= 0, file);
       assert.ok(Array.isArray(verdict.license.fields) && verdict.license.fields.length > 0, file);
     } else {
       assert.equal(typeof verdict.reason_zh, 'string', file);
