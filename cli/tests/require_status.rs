@@ -111,3 +111,27 @@ fn unknown_is_valid_but_flagged_and_invalid_when_status_is_required() {
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stdout).contains("[revoked]"));
 }
+
+#[test]
+fn lists_show_their_next_update_and_the_interval_is_bounded() {
+    let out = Command::new(env!("CARGO_BIN_EXE_elicense"))
+        .args(["--json", "trust", "show", &fixture("lists/fujian-v2.cose")])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let json: serde_json::Value = serde_json::from_str(&text(&out.stdout)).unwrap();
+    // Issued 2025-05-01 09:00 (UTC+8), due 61 days later.
+    assert_eq!(json["next_update"], "2025-07-01T01:00:00Z");
+    // `--next-update-days` is 1 to 366 (a list cannot declare itself current for longer).
+    for days in ["0", "367"] {
+        let out = Command::new(env!("CARGO_BIN_EXE_elicense"))
+            .args(["status", "build", "--dir", "nowhere", "--out", "x.cose"])
+            .args(["--next-update-days", days])
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{days}");
+        assert!(text(&out.stderr).contains("--next-update-days"), "{days}");
+    }
+}

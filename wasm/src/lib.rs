@@ -29,8 +29,9 @@
 //!   (`sha256` hex, `size`) of a file read slice by slice (never whole).
 //! - `verifier.verifyAttachment(digest, attestation, nowUnixSeconds)`: the file against a
 //!   detached attestation or stamp text (bytes): the core's `AttachmentVerdictView`.
-//! - `verifier.checkLicenseFile(license, digest, nowUnixSeconds)`: the file against the
-//!   attachments a license lists: the core's `LicenseFileView`.
+//! - `verifier.checkLicenseFile(license, digest, nowUnixSeconds, requireStatus?)`: the file
+//!   against the attachments a license lists: the core's `LicenseFileView` (with
+//!   `requireStatus`, a license with a stale or unknown revocation state is invalid).
 //! - `decodeQr(rgba, width, height)`: the texts of the QR codes in an RGBA frame (as a canvas's
 //!   `ImageData` gives it); throws when none decodes. `decodeQrLuma(gray, width, height)` for
 //!   8-bit grayscale frames.
@@ -278,16 +279,21 @@ impl Verifier {
     }
 
     /// Check a file (its digest) against the attachments a license lists (the license as text
-    /// or COSE bytes).
+    /// or COSE bytes). With `require_status` true, a license whose revocation state is stale or
+    /// unknown counts as invalid, as in [`Verifier::verify`].
     #[wasm_bindgen(js_name = checkLicenseFile, unchecked_return_type = "LicenseFileView")]
     pub fn check_license_file(
         &self,
         license: &[u8],
         file: &FileDigest,
         now_unix_seconds: f64,
+        require_status: Option<bool>,
     ) -> Result<JsValue, JsValue> {
         let now = instant(now_unix_seconds)?;
-        let verdict = elicense::verify(Input::sniff(license), &self.trust, now);
+        let mut verdict = elicense::verify(Input::sniff(license), &self.trust, now);
+        if require_status == Some(true) {
+            verdict = verdict.require_status();
+        }
         to_js(&LicenseFileView::new(&verdict, &file.inner))
     }
 }

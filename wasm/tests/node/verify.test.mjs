@@ -215,4 +215,11 @@ test('checkLicenseFile finds a file among a license\'s attachments by content', 
   const untrusted = new wasm.Verifier().checkLicenseFile(license, digestOf(fixture('attachments/floor-plan.pdf')), VERIFY_AT);
   assert.equal(untrusted.outcome, 'license_invalid');
   assert.equal(untrusted.code, 'unknown_signer');
+  // Two months later the 上海 trust list has expired: the license's revocation is unknown, which
+  // a check requiring a current revocation status refuses.
+  const later = VERIFY_AT + 60 * 86400;
+  assert.equal(v.checkLicenseFile(license, digestOf(fixture('attachments/floor-plan.pdf')), later).outcome, 'match');
+  const strict = v.checkLicenseFile(license, digestOf(fixture('attachments/floor-plan.pdf')), later, true);
+  assert.equal(strict.outcome, 'license_invalid');
+  assert.equal(strict.code, 'revocation_unknown');
 });
