@@ -264,21 +264,18 @@ fn finish(
     let revocation = match (license.status_index, trust.status_list_for(signer)) {
         (None, _) => Revocation::NotApplicable,
         (Some(_), None) => Revocation::Unknown { list: None },
-        (Some(index), Some(list)) => {
-            let dates = trust.status_list_dates(signer);
-            match (list.is_revoked(index), dates) {
-                (Some(true), _) => {
-                    let reason = Reason::Revoked {
-                        index,
-                        list_sequence: list.sequence,
-                    };
-                    return reject(reason, kid, Some(license));
-                }
-                (Some(false), Some(dates)) => Revocation::by(dates, now),
-                // The list is older than the license: it says nothing about it.
-                (None, _) | (Some(false), None) => Revocation::Unknown { list: None },
+        (Some(index), Some(list)) => match list.is_revoked(index) {
+            Some(true) => {
+                let reason = Reason::Revoked {
+                    index,
+                    list_sequence: list.sequence,
+                };
+                return reject(reason, kid, Some(license));
             }
-        }
+            Some(false) => Revocation::by(ListDates::from(list), now),
+            // The list is older than the license: it says nothing about it.
+            None => Revocation::Unknown { list: None },
+        },
     };
     let certificate_status = match trust.trust_list_dates(signer) {
         Some(dates) => Revocation::by(dates, now),

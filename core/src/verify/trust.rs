@@ -312,16 +312,20 @@ impl ListDates {
             Freshness::Expired
         }
     }
+}
 
-    fn of_trust_list(list: &TrustList) -> Self {
+impl From<&TrustList> for ListDates {
+    fn from(list: &TrustList) -> Self {
         ListDates {
             sequence: list.sequence,
             issued_at: list.issued_at,
             next_update: list.next_update,
         }
     }
+}
 
-    fn of_status_list(list: &StatusList) -> Self {
+impl From<&StatusList> for ListDates {
+    fn from(list: &StatusList) -> Self {
         ListDates {
             sequence: list.sequence,
             issued_at: list.issued_at,
@@ -700,7 +704,7 @@ impl TrustStore {
             .and_then(|slot| slot.iter_mut().find(|r| r.fingerprint == fingerprint))
         {
             root.list = Some(mark);
-            root.dates = Some(ListDates::of_trust_list(&list));
+            root.dates = Some(ListDates::from(&list));
         }
         self.seen.note(fingerprint, mark);
         for map in [&mut self.keys, &mut self.revoked] {
@@ -809,11 +813,6 @@ impl TrustStore {
     /// department, signed by a key of the same root, if any.
     pub fn status_list_for(&self, signer: &TrustedKey) -> Option<&StatusList> {
         self.status.get(&(root_of(signer), signer.org_code.clone()))
-    }
-
-    /// The dates of the status list that applies to licenses signed by `signer`.
-    pub fn status_list_dates(&self, signer: &TrustedKey) -> Option<ListDates> {
-        self.status_list_for(signer).map(ListDates::of_status_list)
     }
 
     /// The dates of the trust list `signer` came from; `None` for a directly trusted key.
