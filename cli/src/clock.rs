@@ -39,6 +39,12 @@ pub fn days_after(t: OffsetDateTime, days: i64) -> OffsetDateTime {
         .map_or(NO_EXPIRY, |end| end.min(NO_EXPIRY))
 }
 
+/// `t` in RFC 3339 (as `--at` takes it).
+pub fn rfc3339(t: OffsetDateTime) -> String {
+    t.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_else(|_| t.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

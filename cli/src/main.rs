@@ -132,6 +132,11 @@ enum Command {
         source: Source,
         #[command(flatten)]
         trust: TrustArgs,
+        /// Require revocation checked against current lists: a license whose status or trust
+        /// list is past its next update (`revocation_stale`), or that no list covers
+        /// (`revocation_unknown`), is invalid (exit code 1).
+        #[arg(long)]
+        require_status: bool,
     },
     /// Show a license's structure WITHOUT verifying it (for support staff).
     ///
@@ -320,6 +325,10 @@ enum TrustCommand {
         /// Trust list file to write.
         #[arg(long)]
         out: PathBuf,
+        /// Days until the next trust list is due (its next-update time); verifiers show the list
+        /// as stale after it (1 to 366).
+        #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u16).range(1..=366))]
+        next_update_days: u16,
         #[command(flatten)]
         key: KeyArgs,
     },
@@ -347,6 +356,10 @@ enum StatusCommand {
         /// Status list file to write.
         #[arg(long)]
         out: PathBuf,
+        /// Days until the next status list is due (its next-update time); verifiers show the
+        /// list as stale after it (1 to 366).
+        #[arg(long, default_value_t = 7, value_parser = clap::value_parser!(u16).range(1..=366))]
+        next_update_days: u16,
         #[command(flatten)]
         key: KeyArgs,
     },
@@ -455,12 +468,14 @@ fn main() -> ExitCode {
             certs,
             revoked,
             out,
+            next_update_days,
             key,
         }) => cmd::trust::build(
             &root_dir,
             &certs,
             &revoked,
             &out,
+            next_update_days,
             key.passphrase_file.as_deref(),
         ),
         Command::Trust(TrustCommand::Show { list, root }) => {
@@ -479,12 +494,25 @@ fn main() -> ExitCode {
             out,
             template,
         } => cmd::card::run(&source, &format, paper, &out, template.as_deref()),
-        Command::Verify { source, trust } => cmd::verify::run(&source, &trust, json),
+        Command::Verify {
+            source,
+            trust,
+            require_status,
+        } => cmd::verify::run(&source, &trust, require_status, json),
         Command::Inspect { source } => cmd::inspect::run(&source, json),
         Command::Revoke { dir, id } => cmd::revoke::run(&dir, &id, json),
-        Command::Status(StatusCommand::Build { dir, out, key }) => {
-            cmd::status::build(&dir, &out, key.passphrase_file.as_deref(), json)
-        }
+        Command::Status(StatusCommand::Build {
+            dir,
+            out,
+            next_update_days,
+            key,
+        }) => cmd::status::build(
+            &dir,
+            &out,
+            next_update_days,
+            key.passphrase_file.as_deref(),
+            json,
+        ),
         Command::Attest {
             dir,
             file,

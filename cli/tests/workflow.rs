@@ -74,7 +74,7 @@ impl Env {
             "--name",
             "测试根CA",
             "--org-code",
-            "11990000MB0000001M",
+            "11350000MB0000001W",
             "--passphrase-file",
             "pass.txt",
         ]);
@@ -730,7 +730,7 @@ fn invalid_verdicts_exit_1_quietly_and_errors_exit_2_naming_the_file() {
         ("department", "dept", "福州市市场监督管理局"),
     ] {
         let code = if kind == "root" {
-            "11990000MB0000001M"
+            "11350000MB0000001W"
         } else {
             "11350100MB0312345H"
         };
@@ -852,7 +852,7 @@ fn the_longest_validity_is_no_expiry_not_a_crash() {
         "--name",
         "测试根CA",
         "--org-code",
-        "11990000MB0000001M",
+        "11350000MB0000001W",
         "--years",
         "65535",
     ]));

@@ -89,7 +89,9 @@ pub use suite::{AnySuite, Ed25519, PublicKey, Signer, Suite, SuiteError};
 
 // Model: text rules, identifiers, time, digests, the license and its templates.
 pub use model::digest::{hash_reader, FileDigest, FileHasher};
-pub use model::identifier::{IdentifierError, LicenseId, LicenseTypeCode, OrgCode, ResidentId};
+pub use model::identifier::{
+    Division, IdentifierError, LicenseId, LicenseTypeCode, OrgCode, ResidentId,
+};
 pub use model::license::{
     AttachmentError, AttachmentRef, Field, FieldValue, Holder, HolderId, HolderProblem, License,
     LicenseError, Validity, FORMAT_VERSION, TAG_DAYS_SINCE_EPOCH,
@@ -124,12 +126,13 @@ pub use verify::issuance::{
     check_issuing_certificate, check_root_certificate, IssuanceError, IssuingCertificate,
 };
 pub use verify::license::{
-    inspect, verify, verify_many, Inspection, Rejected, Revocation, Verdict, Verified,
+    inspect, verify, verify_many, Inspection, Rejected, Revocation, RevocationState, Verdict,
+    Verified,
 };
-pub use verify::reason::{reason_code, Reason, ReasonCode, REASON_CODES};
+pub use verify::reason::{reason_code, ListKind, Reason, ReasonCode, REASON_CODES};
 pub use verify::trust::{
-    ListMark, RootRef, TrustError, TrustListSummary, TrustOrigin, TrustState, TrustStateError,
-    TrustStore, TrustedKey, MAX_CLOCK_SKEW,
+    Freshness, ListDates, ListMark, RootRef, TrustError, TrustListSummary, TrustOrigin, TrustState,
+    TrustStateError, TrustStore, TrustedKey, MAX_CLOCK_SKEW,
 };
 
 // View: labelled, bilingual views for user interfaces.

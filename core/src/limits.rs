@@ -88,3 +88,11 @@ pub const MAX_TRUST_STATE_LEN: usize = 64 * 1024;
 
 /// Most roots one remembered trust state may name.
 pub const MAX_TRUST_STATE_ROOTS: usize = 256;
+
+/// Longest time from a trust or status list's issue time to its next update, in seconds (366
+/// days): a list cannot declare itself current for longer (`docs/TRUST.md` §4, "Freshness").
+pub const MAX_LIST_INTERVAL_SECONDS: i64 = 366 * 86_400;
+
+/// How long after its next update a trust or status list still counts as *stale* (amber, the
+/// age shown) rather than as no list at all, in seconds (7 days; `docs/TRUST.md` §4).
+pub const STALE_LIST_GRACE_SECONDS: i64 = 7 * 86_400;

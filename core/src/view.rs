@@ -12,8 +12,10 @@ use crate::model::license::{AttachmentRef, FieldValue, HolderId, License};
 use crate::model::template::LicenseTemplate;
 use crate::model::time::cst;
 use crate::verify::files::{find_attachment, AttachmentVerdict};
-use crate::verify::license::{Revocation, Verdict};
+use crate::verify::license::{Revocation, RevocationState, Verdict, Verified};
+use crate::verify::reason::ListKind;
 use crate::verify::reason::Reason;
+use crate::verify::trust::ListDates;
 
 /// A display language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
@@ -263,8 +265,20 @@ pub struct VerdictView {
     /// `added_on_device` or `test` ([`crate::TrustOrigin`]). A `test` verdict comes from a
     /// TEST-ONLY root and must never be shown as plainly valid.
     pub trust_origin: Option<&'static str>,
-    /// Revocation: `checked`, `not_applicable` or `unknown` (when valid).
+    /// Revocation, when valid (`docs/TRUST.md` §4, "Freshness"): `checked` (current lists),
+    /// `stale` (a list past its next update, within the grace period: show amber, with the
+    /// age), `unknown` (no list covers it, or the only one expired: amber) or `not_applicable`
+    /// (no status index and no trust list). The worse of the license's status list and its
+    /// signer's trust list.
     pub revocation: Option<&'static str>,
+    /// The revocation state in plain Chinese, with the list's date and age.
+    pub revocation_zh: Option<String>,
+    /// The revocation state in English, with the list's date and age.
+    pub revocation_en: Option<String>,
+    /// The status list consulted for the license, when one applies.
+    pub status_list: Option<ListView>,
+    /// The trust list the signer's certificate came from, when it came from one.
+    pub trust_list: Option<ListView>,
     /// The license; when invalid this is unverified content, if it could be decoded.
     pub license: Option<LicenseView>,
 }
@@ -287,11 +301,11 @@ impl VerdictView {
                     .as_ref()
                     .map(|(_, r)| hex(&r.fingerprint)),
                 trust_origin: Some(ok.trust.code()),
-                revocation: Some(match ok.revocation {
-                    Revocation::Checked { .. } => "checked",
-                    Revocation::NotApplicable => "not_applicable",
-                    Revocation::Unknown => "unknown",
-                }),
+                revocation: Some(ok.revocation_state().code()),
+                revocation_zh: Some(revocation_text(ok, Lang::Zh)),
+                revocation_en: Some(revocation_text(ok, Lang::En)),
+                status_list: ListView::of(&ok.revocation, ok),
+                trust_list: ListView::of(&ok.certificate_status, ok),
                 license: Some(LicenseView::new(&ok.license, None)),
             },
             Verdict::Invalid(bad) => VerdictView {
@@ -305,9 +319,124 @@ impl VerdictView {
                 root_fingerprint: None,
                 trust_origin: None,
                 revocation: None,
+                revocation_zh: None,
+                revocation_en: None,
+                status_list: None,
+                trust_list: None,
                 license: bad.unverified.as_ref().map(|l| LicenseView::new(l, None)),
             },
         }
+    }
+}
+
+/// A trust or status list a verdict was judged by, for display.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ListView {
+    /// `checked` (current), `stale` or `unknown` (expired) for this list alone.
+    pub state: &'static str,
+    /// Sequence number.
+    pub sequence: u64,
+    /// Issue time (RFC 3339, UTC+8).
+    pub issued_at: String,
+    /// Next update (RFC 3339, UTC+8).
+    pub next_update: String,
+    /// Age at the verdict's time, in whole seconds (0 for a list issued within the clock skew
+    /// in the future).
+    pub age_seconds: i64,
+}
+
+impl ListView {
+    fn of(part: &Revocation, ok: &Verified) -> Option<Self> {
+        let list = part.list()?;
+        Some(ListView {
+            state: part.state().code(),
+            sequence: list.sequence,
+            issued_at: rfc3339_cst(list.issued_at),
+            next_update: rfc3339_cst(list.next_update),
+            age_seconds: age_seconds(&list, ok),
+        })
+    }
+}
+
+fn rfc3339_cst(t: time::OffsetDateTime) -> String {
+    t.checked_to_offset(cst())
+        .unwrap_or(t)
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
+fn day_cst(t: time::OffsetDateTime) -> String {
+    t.checked_to_offset(cst()).unwrap_or(t).date().to_string()
+}
+
+fn age_seconds(list: &ListDates, ok: &Verified) -> i64 {
+    (ok.checked_at - list.issued_at).whole_seconds().max(0)
+}
+
+/// An age in words: hours below two days, days above.
+fn age_text(seconds: i64, lang: Lang) -> String {
+    let hours = seconds / 3600;
+    match (hours < 48, lang) {
+        (true, Lang::Zh) => format!("{hours} 小时"),
+        (true, Lang::En) => format!("{hours} hours"),
+        (false, Lang::Zh) => format!("{} 天", hours / 24),
+        (false, Lang::En) => format!("{} days", hours / 24),
+    }
+}
+
+/// The sentence describing a valid verdict's revocation state: the part that decides it (the
+/// license's status list, or else the signer's trust list), with the list's date and age.
+fn revocation_text(ok: &Verified, lang: Lang) -> String {
+    let state = ok.revocation_state();
+    let (part, kind) = if ok.revocation.state() == state {
+        (&ok.revocation, ListKind::Status)
+    } else {
+        (&ok.certificate_status, ListKind::Trust)
+    };
+    let (zh_list, en_list) = match kind {
+        ListKind::Status => ("注销列表", "status list"),
+        _ => ("信任列表", "trust list (certificate revocation)"),
+    };
+    let dated = |list: &ListDates| {
+        let age = age_text(age_seconds(list, ok), lang);
+        match lang {
+            Lang::Zh => format!(
+                "{zh_list}第 {} 版，{} 发布（{age}前），应于 {} 更新",
+                list.sequence,
+                day_cst(list.issued_at),
+                day_cst(list.next_update)
+            ),
+            Lang::En => format!(
+                "the {en_list} no. {} of {} ({age} old), next update due {}",
+                list.sequence,
+                day_cst(list.issued_at),
+                day_cst(list.next_update)
+            ),
+        }
+    };
+    match (state, part.list(), lang) {
+        (RevocationState::NotApplicable, _, Lang::Zh) => "此证照不设单独注销状态".into(),
+        (RevocationState::NotApplicable, _, Lang::En) => {
+            "not applicable: the license has no status index".into()
+        }
+        (RevocationState::Checked, Some(l), Lang::Zh) => format!("注销状态已核对：{}", dated(&l)),
+        (RevocationState::Checked, Some(l), Lang::En) => {
+            format!("revocation checked against {}", dated(&l))
+        }
+        (RevocationState::Stale, Some(l), Lang::Zh) => {
+            format!("注销状态可能已过时：{}，已过更新时间", dated(&l))
+        }
+        (RevocationState::Stale, Some(l), Lang::En) => format!(
+            "revocation status may be out of date: {}, is past its next update",
+            dated(&l)
+        ),
+        (_, Some(l), Lang::Zh) => format!("未能核对注销状态：{}，已过期", dated(&l)),
+        (_, Some(l), Lang::En) => format!(
+            "revocation unknown: {}, expired more than the grace period ago",
+            dated(&l)
+        ),
+        (_, None, Lang::Zh) => format!("未能核对注销状态：没有覆盖此证照的{zh_list}"),
+        (_, None, Lang::En) => format!("revocation unknown: no {en_list} covers this license"),
     }
 }
 

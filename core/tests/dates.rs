@@ -63,6 +63,7 @@ fn world(from: OffsetDateTime) -> World {
         "测试根CA",
         1,
         datetime!(2025-01-01 0:00 UTC),
+        datetime!(2025-03-01 0:00 UTC),
         &[dept],
         &[],
     )

@@ -26,8 +26,14 @@ fn indexes(count: usize, below: u64) -> Vec<u64> {
 fn a_million_licenses_with_few_revoked_fit_in_16_kb() {
     let key = SigningKey::from_bytes(&[5; 32]);
     for revoked in [0usize, 100, 1_000] {
-        let mut list =
-            StatusList::new(org(), 1, datetime!(2025-05-01 0:00 UTC), 1_000_000).unwrap();
+        let mut list = StatusList::new(
+            org(),
+            1,
+            datetime!(2025-05-01 0:00 UTC),
+            datetime!(2025-05-01 0:00 UTC) + time::Duration::days(30),
+            1_000_000,
+        )
+        .unwrap();
         for i in indexes(revoked, 1_000_000) {
             list.revoke(i).unwrap();
         }
@@ -53,7 +59,14 @@ fn a_million_licenses_with_few_revoked_fit_in_16_kb() {
 
 #[test]
 fn status_bits_are_most_significant_first() {
-    let mut list = StatusList::new(org(), 1, datetime!(2025-05-01 0:00 UTC), 10).unwrap();
+    let mut list = StatusList::new(
+        org(),
+        1,
+        datetime!(2025-05-01 0:00 UTC),
+        datetime!(2025-05-01 0:00 UTC) + time::Duration::days(30),
+        10,
+    )
+    .unwrap();
     list.revoke(0).unwrap();
     list.revoke(9).unwrap();
     assert_eq!(list.is_revoked(0), Some(true));
@@ -73,15 +86,36 @@ fn status_bits_are_most_significant_first() {
 #[test]
 fn status_list_limits() {
     let at = datetime!(2025-05-01 0:00 UTC);
-    assert!(StatusList::new(org(), 1, at, 0).is_err());
-    assert!(StatusList::new(org(), 1, at, MAX_STATUS_ENTRIES + 1).is_err());
-    assert!(StatusList::new(org(), 1, at, MAX_STATUS_ENTRIES).is_ok());
+    assert!(StatusList::new(org(), 1, at, at + time::Duration::days(30), 0).is_err());
+    assert!(StatusList::new(
+        org(),
+        1,
+        at,
+        at + time::Duration::days(30),
+        MAX_STATUS_ENTRIES + 1
+    )
+    .is_err());
+    assert!(StatusList::new(
+        org(),
+        1,
+        at,
+        at + time::Duration::days(30),
+        MAX_STATUS_ENTRIES
+    )
+    .is_ok());
 }
 
 #[test]
 fn status_list_bitstring_bomb_is_stopped() {
     // A list claiming 8 entries (1 byte) whose bitstring inflates to far more.
-    let list = StatusList::new(org(), 1, datetime!(2025-05-01 0:00 UTC), 8).unwrap();
+    let list = StatusList::new(
+        org(),
+        1,
+        datetime!(2025-05-01 0:00 UTC),
+        datetime!(2025-05-01 0:00 UTC) + time::Duration::days(30),
+        8,
+    )
+    .unwrap();
     let mut cbor = list.to_cbor();
     let z = miniz_oxide_compress(&vec![0u8; 1 << 20]);
     // Replace the bitstring (the last item) with the bomb.
@@ -116,6 +150,7 @@ fn trust_list_round_trips_and_rejects_unknown_keys() {
         root_name: "根".into(),
         sequence: 7,
         issued_at: datetime!(2025-05-01 0:00 UTC),
+        next_update: datetime!(2025-05-01 0:00 UTC) + time::Duration::days(30),
         certificates: vec![vec![1, 2, 3]],
         revoked: vec![[9; 32]],
     };
@@ -140,6 +175,7 @@ fn a_trust_list_from_an_untrusted_root_is_refused() {
         root_name: "根".into(),
         sequence: 1,
         issued_at: datetime!(2025-05-01 0:00 UTC),
+        next_update: datetime!(2025-05-01 0:00 UTC) + time::Duration::days(30),
         certificates: vec![vec![1, 2, 3]],
         revoked: vec![],
     };
@@ -164,7 +200,14 @@ fn a_trust_list_from_an_untrusted_root_is_refused() {
 #[test]
 fn status_bitstring_padding_must_be_zero() {
     use serde_cbor::Value;
-    let list = StatusList::new(org(), 1, datetime!(2025-05-01 0:00 UTC), 10).unwrap();
+    let list = StatusList::new(
+        org(),
+        1,
+        datetime!(2025-05-01 0:00 UTC),
+        datetime!(2025-05-01 0:00 UTC) + time::Duration::days(30),
+        10,
+    )
+    .unwrap();
     let Value::Map(good) = serde_cbor::from_slice(&list.to_cbor()).unwrap() else {
         panic!("a status list is a map");
     };

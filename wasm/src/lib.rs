@@ -13,20 +13,25 @@
 //! - `verifier.trustState()`: the highest trust-list sequence seen per root, as JSON text to
 //!   keep (the page's `localStorage`); `verifier.remember(json)` before loading lists makes an
 //!   older list `stale` after a restart (throws with code `bad_state` on a damaged record).
-//! - `verifier.verify(text, nowUnixSeconds)`: a plain object, the core's `VerdictView`
-//!   (`valid`, `code`, `reason_zh`, `reason_en`, `kid`, `signer`, `root`, `root_fingerprint`,
-//!   `trust_origin`, `revocation`, `license`), absent values as `null`, exactly as the CLI's
-//!   `--json` output.
-//! - `verifier.verifyBytes(bytes, nowUnixSeconds)`: the same for a dropped file (COSE_Sign1
-//!   bytes or a text file).
+//! - `verifier.verify(text, nowUnixSeconds, requireStatus?)`: a plain object, the core's
+//!   `VerdictView` (`valid`, `code`, `reason_zh`, `reason_en`, `kid`, `signer`, `root`,
+//!   `root_fingerprint`, `trust_origin`, `revocation` (`checked`, `stale`, `unknown`,
+//!   `not_applicable`), `revocation_zh`, `revocation_en`, `status_list`, `trust_list` (each a
+//!   `ListView` with the list's dates and age), `license`), absent values as `null`, exactly as
+//!   the CLI's `--json` output. With `requireStatus` true, a stale or unknown revocation state
+//!   is invalid (`revocation_stale`, `revocation_unknown`; the core's `Verdict::require_status`,
+//!   the CLI's `--require-status`).
+//! - `verifier.verifyBytes(bytes, nowUnixSeconds, requireStatus?)`: the same for a dropped file
+//!   (COSE_Sign1 bytes or a text file).
 //! - `documentKind(bytes)`: `"license"`, `"attestation"`, `"trust_list"`, `"status_list"` or
 //!   `undefined`, from the unverified header, to route a scanned code or dropped file.
 //! - `new FileHasher()`, `update(chunk)` any number of times, `finish()`: a `FileDigest`
 //!   (`sha256` hex, `size`) of a file read slice by slice (never whole).
 //! - `verifier.verifyAttachment(digest, attestation, nowUnixSeconds)`: the file against a
 //!   detached attestation or stamp text (bytes): the core's `AttachmentVerdictView`.
-//! - `verifier.checkLicenseFile(license, digest, nowUnixSeconds)`: the file against the
-//!   attachments a license lists: the core's `LicenseFileView`.
+//! - `verifier.checkLicenseFile(license, digest, nowUnixSeconds, requireStatus?)`: the file
+//!   against the attachments a license lists: the core's `LicenseFileView` (with
+//!   `requireStatus`, a license with a stale or unknown revocation state is invalid).
 //! - `decodeQr(rgba, width, height)`: the texts of the QR codes in an RGBA frame (as a canvas's
 //!   `ImageData` gives it); throws when none decodes. `decodeQrLuma(gray, width, height)` for
 //!   8-bit grayscale frames.
@@ -89,11 +94,12 @@ export interface AttachmentView { file_name: string; media_type: string; size: n
 /** A license for display. */
 export interface LicenseView { id: string; type_code: string; type_name: string; type_name_en: string | null; type_name_source: "template" | "issuer"; issuer_name: string; issuer_code: string; fields: FieldView[]; attachments: AttachmentView[]; status_index: number | null; }
 /** Every reason code, in the order of the verification steps (core's REASON_CODES; a test keeps them equal). */
-export type ReasonCode = "empty" | "text_too_long" | "bad_prefix" | "unsupported_version" | "unknown_form" | "bad_url" | "insecure_url" | "bad_base45" | "bad_base64" | "bad_compression" | "too_large" | "bad_cose" | "bad_header" | "unsupported_algorithm" | "wrong_document_type" | "unknown_signer" | "certificate_revoked" | "bad_signature" | "bad_cbor" | "bad_license" | "issuer_not_signer" | "type_not_permitted" | "issued_before_certificate" | "certificate_expired" | "type_mismatch" | "issued_in_future" | "revoked" | "not_yet_valid" | "expired";
+export type ReasonCode = "empty" | "text_too_long" | "bad_prefix" | "unsupported_version" | "unknown_form" | "bad_url" | "insecure_url" | "bad_base45" | "bad_base64" | "bad_compression" | "too_large" | "bad_cose" | "bad_header" | "unsupported_algorithm" | "wrong_document_type" | "unknown_signer" | "certificate_revoked" | "bad_signature" | "bad_cbor" | "bad_license" | "issuer_not_signer" | "type_not_permitted" | "issued_before_certificate" | "certificate_expired" | "type_mismatch" | "issued_in_future" | "revoked" | "not_yet_valid" | "expired" | "revocation_stale" | "revocation_unknown";
 /** Where the trust in a signer comes from; "test" is a TEST-ONLY root: never show it as plainly valid. */
 export type TrustOrigin = "given" | "bundled" | "added_on_device" | "test";
 /** A license verdict (docs/FORMAT.md §7 lists the codes). */
-export interface VerdictView { valid: boolean; code: ReasonCode | null; reason_zh: string | null; reason_en: string | null; kid: string | null; signer: string | null; root: string | null; root_fingerprint: string | null; trust_origin: TrustOrigin | null; revocation: "checked" | "not_applicable" | "unknown" | null; license: LicenseView | null; }
+export interface VerdictView { valid: boolean; code: ReasonCode | null; reason_zh: string | null; reason_en: string | null; kid: string | null; signer: string | null; root: string | null; root_fingerprint: string | null; trust_origin: TrustOrigin | null; revocation: "checked" | "stale" | "unknown" | "not_applicable" | null; revocation_zh: string | null; revocation_en: string | null; status_list: ListView | null; trust_list: ListView | null; license: LicenseView | null; }
+export interface ListView { state: "checked" | "stale" | "unknown"; sequence: number; issued_at: string; next_update: string; age_seconds: number; }
 /** A file checked against an attestation. */
 export interface AttachmentVerdictView { outcome: "match" | "mismatch" | "invalid"; code: ReasonCode | null; reason_zh: string | null; reason_en: string | null; attested_sha256: string | null; attested_size: number | null; actual_sha256: string; actual_size: number; signer: string | null; trust_origin: TrustOrigin | null; statement: string | null; officer_id: string | null; officer_name: string | null; file_name: string | null; media_type: string | null; attested_at: string | null; license: string | null; }
 /** A file checked against the attachments a license lists. */
@@ -236,15 +242,26 @@ impl Verifier {
     /// Verify a license text (`EL1...` or a URL carrying one) at `now_unix_seconds`. Returns the
     /// verdict as a plain object (the core's `VerdictView`); an invalid license is a verdict,
     /// not an exception.
+    /// With `require_status` true, a stale or unknown revocation state makes it invalid.
     #[wasm_bindgen(unchecked_return_type = "VerdictView")]
-    pub fn verify(&self, text: &str, now_unix_seconds: f64) -> Result<JsValue, JsValue> {
-        self.verdict(Input::Text(text), now_unix_seconds)
+    pub fn verify(
+        &self,
+        text: &str,
+        now_unix_seconds: f64,
+        require_status: Option<bool>,
+    ) -> Result<JsValue, JsValue> {
+        self.verdict(Input::Text(text), now_unix_seconds, require_status)
     }
 
     /// Verify a license file's contents (COSE_Sign1 bytes, or a text file holding `EL1...`).
     #[wasm_bindgen(js_name = verifyBytes, unchecked_return_type = "VerdictView")]
-    pub fn verify_bytes(&self, bytes: &[u8], now_unix_seconds: f64) -> Result<JsValue, JsValue> {
-        self.verdict(Input::sniff(bytes), now_unix_seconds)
+    pub fn verify_bytes(
+        &self,
+        bytes: &[u8],
+        now_unix_seconds: f64,
+        require_status: Option<bool>,
+    ) -> Result<JsValue, JsValue> {
+        self.verdict(Input::sniff(bytes), now_unix_seconds, require_status)
     }
 
     /// Check a file (its digest) against an attestation: the detached file's bytes or a stamp's
@@ -262,29 +279,39 @@ impl Verifier {
     }
 
     /// Check a file (its digest) against the attachments a license lists (the license as text
-    /// or COSE bytes).
+    /// or COSE bytes). With `require_status` true, a license whose revocation state is stale or
+    /// unknown counts as invalid, as in [`Verifier::verify`].
     #[wasm_bindgen(js_name = checkLicenseFile, unchecked_return_type = "LicenseFileView")]
     pub fn check_license_file(
         &self,
         license: &[u8],
         file: &FileDigest,
         now_unix_seconds: f64,
+        require_status: Option<bool>,
     ) -> Result<JsValue, JsValue> {
         let now = instant(now_unix_seconds)?;
-        let verdict = elicense::verify(Input::sniff(license), &self.trust, now);
+        let mut verdict = elicense::verify(Input::sniff(license), &self.trust, now);
+        if require_status == Some(true) {
+            verdict = verdict.require_status();
+        }
         to_js(&LicenseFileView::new(&verdict, &file.inner))
     }
 }
 
 impl Verifier {
     /// The verdict on `input` at `now_unix_seconds`, as a plain `VerdictView` object.
-    fn verdict(&self, input: Input<'_>, now_unix_seconds: f64) -> Result<JsValue, JsValue> {
+    fn verdict(
+        &self,
+        input: Input<'_>,
+        now_unix_seconds: f64,
+        require_status: Option<bool>,
+    ) -> Result<JsValue, JsValue> {
         let now = instant(now_unix_seconds)?;
-        to_js(&VerdictView::new(&elicense::verify(
-            input,
-            &self.trust,
-            now,
-        )))
+        let mut verdict = elicense::verify(input, &self.trust, now);
+        if require_status == Some(true) {
+            verdict = verdict.require_status();
+        }
+        to_js(&VerdictView::new(&verdict))
     }
 }
 

@@ -77,7 +77,7 @@ async function checkScan(file) {
     if (state.currentRecord) {
       showAttachment({ kind: 'attestation', r: callCore(() => state.verifier.verifyAttachment(digest, state.currentRecord, now())) });
     } else if (state.currentLicense) {
-      showAttachment({ kind: 'license', r: callCore(() => state.verifier.checkLicenseFile(state.currentLicense, digest, now())) });
+      showAttachment({ kind: 'license', r: callCore(() => state.verifier.checkLicenseFile(state.currentLicense, digest, now(), state.requireStatus)) });
     } else {
       showAttachment({ kind: 'none', size: digest.size, sha256: digest.sha256 });
     }

@@ -21,11 +21,17 @@ function handleBytes(bytes) {
   try {
     if (callCore((c) => c.documentKind(bytes)) === 'attestation') return useRecord(bytes, '');
     state.currentLicense = bytes;
-    showVerdict(callCore(() => state.verifier.verifyBytes(bytes, now())));
+    showVerdict(callCore(() => state.verifier.verifyBytes(bytes, now(), state.requireStatus)));
   } catch (e) {
     if (!(e instanceof CoreError)) throw e;
     showCoreProblem(e);
   }
+}
+
+// The license shown, verified again (after the "require a current revocation check" setting
+// changed).
+export function reverify() {
+  if (state.currentLicense && state.shown.verdict) handleBytes(state.currentLicense);
 }
 
 // A file dropped, pasted or chosen: an image is searched for a QR code, anything else read as is.

@@ -10,11 +10,11 @@
 import { state } from './state.js';
 import { loadLanguage, switchLanguage, t } from './words.js';
 import { $, showAttachment, showVerdict } from './render.js';
-import { onTrustAdd, onTrustReset, showTrustSummary } from './trust.js';
+import { loadRequireStatus, onTrustAdd, onTrustReset, setRequireStatus, showTrustSummary } from './trust.js';
 import { callCore, loadCore } from './core.js';
 import { startCamera, stopCamera } from './camera.js';
 import { onAttachmentDrop, onRecord, onScanFile } from './attach.js';
-import { handleFile, handleLocation, handleText } from './input.js';
+import { handleFile, handleLocation, handleText, reverify } from './input.js';
 
 // ---------------------------------------------------------------------------------------------
 // The page in the current language (words.js), with what is on screen redrawn.
@@ -48,6 +48,8 @@ async function main() {
   $('att-file').addEventListener('change', onScanFile);
   $('trust-add').addEventListener('change', (e) => onTrustAdd(e, callCore));
   $('trust-reset').addEventListener('click', () => onTrustReset(callCore));
+  loadRequireStatus();
+  $('require-status').addEventListener('change', (e) => { setRequireStatus(e.target.checked); reverify(); });
   document.addEventListener('dragover', (e) => e.preventDefault());
   document.addEventListener('drop', (e) => {
     e.preventDefault();

@@ -46,7 +46,8 @@ function attachmentList(license) {
 }
 
 // `ok`: true (green ✓), false (red ✗) or 'test' (amber ⚠: valid only under a TEST-ONLY root,
-// which must never look like the plain green "valid"). `trust`: the verdict's trust origin.
+// or with a stale or unknown revocation state, which must never look like the plain green
+// "valid"). `trust`: the verdict's trust origin.
 function setVerdict(box, ok, word, trust = '') {
   box.className = `verdict ${ok === 'test' ? 'test' : ok ? 'ok' : 'bad'}`;
   box.querySelector('.mark').textContent = ok === 'test' ? '⚠' : ok ? '✓' : '✗';
@@ -57,20 +58,28 @@ function setVerdict(box, ok, word, trust = '') {
 // The tone of a valid verdict or matching file: amber for a TEST-ONLY root.
 const tone = (trustOrigin) => (trustOrigin === 'test' ? 'test' : true);
 
+// Stale and unknown revocation states are amber, with their own word (docs/TRUST.md §4).
+const UNCHECKED = { stale: 'revStaleWord', unknown: 'revUnknownWord' };
+
 export function showVerdict(v) {
   state.shown.verdict = v;
   $('result').hidden = false;
   const test = v.valid && v.trust_origin === 'test';
-  setVerdict($('verdict'), v.valid && tone(v.trust_origin), test ? t('demo') : v.valid ? t('valid') : t('invalid'), v.trust_origin);
+  const unchecked = v.valid && UNCHECKED[v.revocation];
+  const word = test ? t('demo') : unchecked ? t(unchecked) : v.valid ? t('valid') : t('invalid');
+  setVerdict($('verdict'), v.valid && (unchecked ? 'test' : tone(v.trust_origin)), word, v.trust_origin);
   $('verdict').dataset.code = v.valid ? 'valid' : v.code;
+  $('verdict').dataset.revocation = v.revocation ?? '';
   const details = $('details');
   details.replaceChildren();
   if (v.valid) {
     const origin = t('origin')[v.trust_origin] ?? v.trust_origin;
-    $('reason').textContent = test ? `${t('demoReason')} ${v.signer}`
+    // The revocation state in the core's words, with the list's date and age.
+    const revocation = state.lang === 'zh' ? v.revocation_zh : v.revocation_en;
+    const reason = test ? `${t('demoReason')} ${v.signer}`
       : v.trust_origin === 'added_on_device' ? `${t('validReason')} ${v.signer} · ${t('trustOrigin')}：${origin}`
         : `${t('validReason')} ${v.signer}`;
-    const revocation = { checked: t('revChecked'), not_applicable: t('revNA'), unknown: t('revUnknown') }[v.revocation];
+    $('reason').textContent = unchecked ? `${revocation} · ${reason}` : reason;
     details.append(
       fieldList([...licenseRows(v.license), [t('issuer'), v.signer], [t('root'), v.root], [t('trustOrigin'), origin],
         [t('revocation'), revocation]]),

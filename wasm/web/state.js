@@ -22,6 +22,11 @@ export const state = {
   // How many trust files of each kind `verifier` holds, for the summary line (trust.js).
   trustCounts: { roots: 0, lists: 0, status: 0 },
 
+  // Whether a current revocation check is required (the setting under the trust lists, kept in
+  // localStorage like the trust state; the CLI's --require-status): a stale or unknown
+  // revocation state is then a verdict of "not valid" (trust.js loads and saves it).
+  requireStatus: false,
+
   // Bytes of the last license verified: a scan is checked against its attachment list when no
   // attestation record is chosen.
   currentLicense: null,

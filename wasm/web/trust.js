@@ -11,6 +11,19 @@ import { $ } from './render.js';
 
 const ADDED_KEY = 'elicense.trust.added';
 const STATE_KEY = 'elicense.trust.state';
+const REQUIRE_STATUS_KEY = 'elicense.requireStatus';
+
+// The "require a current revocation check" setting, as this browser keeps it.
+export function loadRequireStatus() {
+  state.requireStatus = localStorage.getItem(REQUIRE_STATUS_KEY) === 'true';
+  $('require-status').checked = state.requireStatus;
+}
+
+// Change the setting and keep it in this browser.
+export function setRequireStatus(on) {
+  state.requireStatus = on;
+  localStorage.setItem(REQUIRE_STATUS_KEY, on ? 'true' : 'false');
+}
 // The time licenses, attestations and trust files are checked at: seconds since the Unix epoch.
 export const now = () => Date.now() / 1000;
 

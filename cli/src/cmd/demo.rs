@@ -48,7 +48,7 @@ pub fn run(no_qr: bool) -> Result<(), CliError> {
     init::root(
         &p("root"),
         "演示省电子证照根CA（演示）",
-        &org("11990000MB0000001")?,
+        &org("11350000MB0000001")?,
         20,
         None,
         true,
@@ -80,7 +80,7 @@ pub fn run(no_qr: bool) -> Result<(), CliError> {
     )?;
     step("4. 信任名单  The root publishes a signed trust list");
     let certs = [p("fuzhou/certificate.pem"), p("xiamen/certificate.pem")];
-    trust::build(&p("root"), &certs, &[], &p("trust-list.cose"), None)?;
+    trust::build(&p("root"), &certs, &[], &p("trust-list.cose"), 30, None)?;
 
     step("5. 签发  The departments issue licenses from CSV and JSON Lines");
     files::write(&p("business.csv"), BUSINESS_CSV.as_bytes())?;
@@ -159,7 +159,7 @@ pub fn run(no_qr: bool) -> Result<(), CliError> {
         .id
         .to_string();
     revoke::run(&p("fuzhou"), &id, false)?;
-    status::build(&p("fuzhou"), &p("fuzhou-status.cose"), None, false)?;
+    status::build(&p("fuzhou"), &p("fuzhou-status.cose"), 7, None, false)?;
     let trust = TrustArgs {
         status: vec![p("fuzhou-status.cose")],
         ..trust

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use elicense::StatusList;
 
-use crate::clock::now_whole_seconds;
+use crate::clock::{days_after, now_whole_seconds, rfc3339};
 use crate::error::CliError;
 use crate::files;
 use crate::workdir::registry::Registry;
@@ -14,6 +14,7 @@ use crate::workdir::{self, Role};
 pub fn build(
     dir: &Path,
     out: &Path,
+    next_update_days: u16,
     passphrase_file: Option<&Path>,
     json: bool,
 ) -> Result<(), CliError> {
@@ -23,7 +24,9 @@ pub fn build(
     let signing = workdir::signing_key(dir, &config, passphrase_file)?;
     let sequence = registry.next_status_sequence()?;
     let entries = allocated.max(1).next_multiple_of(8 * 1024);
-    let mut list = StatusList::new(config.org()?, sequence, now_whole_seconds(), entries)?;
+    let now = now_whole_seconds();
+    let next_update = days_after(now, next_update_days.into());
+    let mut list = StatusList::new(config.org()?, sequence, now, next_update, entries)?;
     for i in &revoked {
         list.revoke(*i)?;
     }
@@ -32,12 +35,13 @@ pub fn build(
     if json {
         say!(
             "{}",
-            serde_json::json!({"sequence": sequence, "entries": entries, "revoked": revoked.len(), "bytes": signed.len()})
+            serde_json::json!({"sequence": sequence, "next_update": rfc3339(next_update), "entries": entries, "revoked": revoked.len(), "bytes": signed.len()})
         );
     } else {
         say!(
-            "status list {sequence}: {entries} entries, {} revoked, {} bytes, written to {}",
+            "status list {sequence}: {entries} entries, {} revoked, next update {}, {} bytes, written to {}",
             revoked.len(),
+            rfc3339(next_update),
             signed.len(),
             out.display()
         );

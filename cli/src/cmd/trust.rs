@@ -7,7 +7,7 @@ use elicense::{
 };
 use time::OffsetDateTime;
 
-use crate::clock::now_whole_seconds;
+use crate::clock::{days_after, now_whole_seconds, rfc3339};
 use crate::error::CliError;
 use crate::files;
 use crate::workdir::{self, Role};
@@ -19,6 +19,7 @@ pub fn build(
     certs: &[PathBuf],
     revoked: &[PathBuf],
     out: &Path,
+    next_update_days: u16,
     passphrase_file: Option<&Path>,
 ) -> Result<(), CliError> {
     let mut config = workdir::load(root_dir, Role::Root)?;
@@ -30,11 +31,13 @@ pub fn build(
     let revoked = revoked.iter().map(read).collect::<Result<Vec<_>, _>>()?;
     let signing = workdir::signing_key(root_dir, &config, passphrase_file)?;
     let sequence = config.trust_list_sequence + 1;
+    let now = now_whole_seconds();
     let list = TrustList::new(
         &root,
         config.name.clone(),
         sequence,
-        now_whole_seconds(),
+        now,
+        days_after(now, next_update_days.into()),
         &listed,
         &revoked,
     )
@@ -49,10 +52,11 @@ pub fn build(
     let signed = list.sign(&signing)?;
     files::write(out, &signed)?;
     say!(
-        "trust list {sequence} of {}: {} certificates, {} revoked, written to {}",
+        "trust list {sequence} of {}: {} certificates, {} revoked, next update {}, written to {}",
         config.name,
         list.certificates.len(),
         list.revoked.len(),
+        rfc3339(list.next_update),
         out.display()
     );
     Ok(())
@@ -94,6 +98,7 @@ pub fn show(path: &Path, root: Option<&Path>, json: bool) -> Result<(), CliError
             "root": list.root_name,
             "sequence": list.sequence,
             "issued_at": list.issued_at.to_string(),
+            "next_update": rfc3339(list.next_update),
             "signer_kid": sealed.cose().kid().to_string(),
             "departments": entries,
         });
@@ -104,7 +109,7 @@ pub fn show(path: &Path, root: Option<&Path>, json: bool) -> Result<(), CliError
         return Ok(());
     }
     say!(
-        "{} trust list of {}, sequence {}, issued {}",
+        "{} trust list of {}, sequence {}, issued {}, next update {}",
         if verified {
             "VERIFIED"
         } else {
@@ -112,7 +117,8 @@ pub fn show(path: &Path, root: Option<&Path>, json: bool) -> Result<(), CliError
         },
         list.root_name,
         list.sequence,
-        list.issued_at
+        list.issued_at,
+        rfc3339(list.next_update)
     );
     for e in entries {
         say!("  {e}");

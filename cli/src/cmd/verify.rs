@@ -7,8 +7,15 @@ use crate::clock::verification_time;
 use crate::error::{CliError, Invalid};
 use crate::input;
 
-/// Verify and print the verdict; an invalid license is [`Invalid::License`] (exit code 1).
-pub fn run(src: &Source, trust: &TrustArgs, json: bool) -> Result<(), CliError> {
+/// Verify and print the verdict; an invalid license is [`Invalid::License`] (exit code 1). With
+/// `require_status`, a stale or unknown revocation state is invalid too
+/// ([`elicense::Verdict::require_status`]).
+pub fn run(
+    src: &Source,
+    trust: &TrustArgs,
+    require_status: bool,
+    json: bool,
+) -> Result<(), CliError> {
     let at = verification_time(trust.at.as_deref())?;
     let store = input::load_trust(trust, at)?;
     if store.is_empty() {
@@ -17,7 +24,10 @@ pub fn run(src: &Source, trust: &TrustArgs, json: bool) -> Result<(), CliError> 
         ));
     }
     let bytes = input::read_source(src)?;
-    let verdict = verify(Input::sniff(&bytes), &store, at);
+    let mut verdict = verify(Input::sniff(&bytes), &store, at);
+    if require_status {
+        verdict = verdict.require_status();
+    }
     let view = VerdictView::new(&verdict);
     if json {
         say!(
@@ -89,13 +99,17 @@ pub fn print_verdict(view: &VerdictView) {
             Some("given") => say!("  信任来源 Trust: --root 指定的根证书 given with --root"),
             _ => {}
         }
-        match view.revocation {
-            Some("checked") => say!("  吊销状态 Revocation: checked, not revoked 未吊销"),
-            Some("unknown") => {
-                say!("  吊销状态 Revocation: NOT CHECKED (no current status list) 未核查")
-            }
-            _ => {}
-        }
+        // Stale and unknown are the amber states: said in capitals, before the fields.
+        let flag = match view.revocation {
+            Some("stale") => "⚠ STALE 可能已过时 — ",
+            Some("unknown") => "⚠ NOT CHECKED 未核对 — ",
+            _ => "",
+        };
+        say!(
+            "  注销状态 Revocation: {flag}{}",
+            view.revocation_zh.as_deref().unwrap_or("")
+        );
+        say!("    {}", view.revocation_en.as_deref().unwrap_or(""));
     } else {
         say!("✗ 无效 INVALID");
         say!("  原因 Reason: {}", view.reason_zh.as_deref().unwrap_or(""));

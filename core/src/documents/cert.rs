@@ -16,7 +16,7 @@ use thiserror::Error;
 use x509_parser::prelude::{ASN1Time, FromDer, ParsedExtension, X509Certificate, X509Name};
 
 use crate::limits::{MAX_CERT_LEN, MAX_LICENSE_TYPES, MAX_TEXT_BYTES};
-use crate::model::identifier::{IdentifierError, LicenseTypeCode, OrgCode};
+use crate::model::identifier::{Division, IdentifierError, LicenseTypeCode, OrgCode};
 use crate::model::text::{check_text, TextError};
 use crate::suite::{by_oid, der_length, spki_der, AnySuite, PublicKey, SuiteError};
 
@@ -88,6 +88,16 @@ pub enum CertError {
     /// control or invisible formatting character that could disguise what is displayed.
     #[error("certificate name: {0}")]
     BadName(TextError),
+    /// The department's administrative division (from its organisation code) lies outside the
+    /// division its root may certify: that of the root's own organisation code
+    /// (`docs/TRUST.md` §2, "Name constraints").
+    #[error("the department {department} lies outside the administrative division of its root {root}, which may certify only departments within its own division")]
+    DivisionNotPermitted {
+        /// The department's organisation code and division, as text.
+        department: String,
+        /// The root's name and division, as text.
+        root: String,
+    },
     /// A critical extension this library does not understand.
     #[error("certificate has a critical extension {0} that this verifier does not understand")]
     UnknownCriticalExtension(String),
@@ -418,6 +428,15 @@ impl Certificate {
             .map_err(|_| CertError::NotRoot("its self-signature does not verify"))
     }
 
+    /// Check that this department certificate lies within the administrative divisions `root`
+    /// may certify: the department's division (characters 3 to 8 of its organisation code) must
+    /// lie within the root's own (`350000` covers all of 福建, `350100` all of 福州;
+    /// [`Division::covers`]). A root or department without a 6-digit division certifies, or is
+    /// certified, nowhere.
+    pub fn check_within_division_of(&self, root: &Certificate) -> Result<(), CertError> {
+        check_division(self.org_code(), root.org_code(), root.name())
+    }
+
     /// Check that this is a usable department certificate: not a CA, allowed to sign documents,
     /// with an organisation code and at least one license type.
     pub fn check_department(&self) -> Result<(), CertError> {
@@ -436,6 +455,31 @@ impl Certificate {
             return Err(CertError::NotDepartment(DepartmentProblem::NoLicenseTypes));
         }
         Ok(())
+    }
+}
+
+/// Whether a department with organisation code `department` may be certified by a root with
+/// organisation code `root` named `root_name` ([`Certificate::check_within_division_of`]).
+fn check_division(
+    department: Option<&OrgCode>,
+    root: Option<&OrgCode>,
+    root_name: &str,
+) -> Result<(), CertError> {
+    let department_division = department.and_then(OrgCode::division);
+    let root_division = root.and_then(OrgCode::division);
+    match (root_division, department_division) {
+        (Some(r), Some(d)) if r.covers(&d) => Ok(()),
+        _ => {
+            let text = |d: Option<Division>| d.map_or("none".to_owned(), |d| d.to_string());
+            Err(CertError::DivisionNotPermitted {
+                department: format!(
+                    "{} (division {})",
+                    department.map_or("none".to_owned(), |o| o.to_string()),
+                    text(department_division)
+                ),
+                root: format!("{root_name:?} (division {})", text(root_division)),
+            })
+        }
     }
 }
 
@@ -716,6 +760,7 @@ mod build {
         let root_org = root.org_code().ok_or_else(|| {
             CertError::Build("the root certificate has no organisation code".into())
         })?;
+        super::check_division(Some(&req.org_code), Some(root_org), root.name())?;
         let root_req = CertRequest {
             name: root.name().to_owned(),
             org_code: root_org.clone(),

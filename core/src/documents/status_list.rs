@@ -9,9 +9,9 @@ use time::OffsetDateTime;
 
 use crate::encoding::cbor::{self, CborError, FieldError, Key, MapReader};
 use crate::encoding::cose::{ContentType, Payload};
-use crate::limits::{MAX_STATUS_ENTRIES, MAX_STATUS_LIST_LEN};
+use crate::limits::{MAX_LIST_INTERVAL_SECONDS, MAX_STATUS_ENTRIES, MAX_STATUS_LIST_LEN};
 use crate::model::identifier::{IdentifierError, OrgCode};
-use crate::model::time::{instant_from, seconds};
+use crate::model::time::{instant_from, next_update_acceptable, seconds};
 
 /// The status list payload's map keys (`docs/TRUST.md` §4), each named once.
 mod keys {
@@ -22,6 +22,7 @@ mod keys {
     pub const ISSUED_AT: Key = Key::new(3, "issue time");
     pub const ENTRIES: Key = Key::new(4, "entries");
     pub const BITSTRING: Key = Key::new(5, "bitstring");
+    pub const NEXT_UPDATE: Key = Key::new(6, "next update");
 }
 
 /// zlib level of the bitstring (miniz_oxide's scale).
@@ -67,6 +68,15 @@ pub enum StatusListError {
     /// Bits set after the last entry.
     #[error("status bitstring has padding bits set after its {0} entries")]
     PaddingBits(u64),
+    /// The next update is not after the issue time, or more than
+    /// [`MAX_LIST_INTERVAL_SECONDS`] after it.
+    #[error("next update {next_update} must be after the issue time {issued_at} and at most {MAX_LIST_INTERVAL_SECONDS} seconds (366 days) after it")]
+    NextUpdate {
+        /// The list's issue time.
+        issued_at: OffsetDateTime,
+        /// Its declared next update.
+        next_update: OffsetDateTime,
+    },
     /// The signed list would exceed [`MAX_STATUS_LIST_LEN`].
     #[error("the signed status list would be {len} bytes, more than the limit of {max}")]
     TooLarge {
@@ -96,25 +106,31 @@ pub struct StatusList {
     pub sequence: u64,
     /// When it was issued (whole seconds).
     pub issued_at: OffsetDateTime,
+    /// When the department will have issued the next list (whole seconds): after it the list
+    /// is stale (`docs/TRUST.md` §4, "Freshness").
+    pub next_update: OffsetDateTime,
     entries: u64,
     bits: Vec<u8>,
 }
 
 impl StatusList {
-    /// A list of `entries` licenses, none revoked.
+    /// A list of `entries` licenses, none revoked, current until `next_update`.
     pub fn new(
         issuer: OrgCode,
         sequence: u64,
         issued_at: OffsetDateTime,
+        next_update: OffsetDateTime,
         entries: u64,
     ) -> Result<Self, StatusListError> {
         if entries == 0 || entries > MAX_STATUS_ENTRIES {
             return Err(StatusListError::EntryCount(entries));
         }
+        check_next_update(issued_at, next_update)?;
         Ok(StatusList {
             issuer,
             sequence,
             issued_at,
+            next_update,
             entries,
             bits: vec![0; entries.div_ceil(8) as usize],
         })
@@ -157,6 +173,7 @@ impl StatusList {
             (keys::ISSUED_AT, seconds(self.issued_at)),
             (keys::ENTRIES, Value::Integer(self.entries.into())),
             (keys::BITSTRING, Value::Bytes(bits)),
+            (keys::NEXT_UPDATE, seconds(self.next_update)),
         ]))
     }
 
@@ -170,8 +187,9 @@ impl StatusList {
         let sequence = cbor::uint(map.required(keys::SEQUENCE)?, keys::SEQUENCE.name)?;
         let issued_at = instant_from(map.required(keys::ISSUED_AT)?, keys::ISSUED_AT)?;
         let entries = cbor::uint(map.required(keys::ENTRIES)?, keys::ENTRIES.name)?;
-        let mut list = StatusList::new(issuer, sequence, issued_at, entries)?;
         let z = cbor::bytes(map.required(keys::BITSTRING)?, keys::BITSTRING.name)?;
+        let next_update = instant_from(map.required(keys::NEXT_UPDATE)?, keys::NEXT_UPDATE)?;
+        let mut list = StatusList::new(issuer, sequence, issued_at, next_update, entries)?;
         map.finish()?;
         let bits = decompress_to_vec_zlib_with_limit(&z, list.bits.len())
             .map_err(|e| StatusListError::Inflate(e.status))?;
@@ -197,6 +215,7 @@ impl StatusList {
         &self,
         key: &(impl crate::suite::Signer + ?Sized),
     ) -> Result<Vec<u8>, StatusListError> {
+        check_next_update(self.issued_at, self.next_update)?;
         let signed = self.sign_payload(key)?;
         if signed.len() > MAX_STATUS_LIST_LEN {
             return Err(StatusListError::TooLarge {
@@ -205,6 +224,20 @@ impl StatusList {
             });
         }
         Ok(signed)
+    }
+}
+
+fn check_next_update(
+    issued_at: OffsetDateTime,
+    next_update: OffsetDateTime,
+) -> Result<(), StatusListError> {
+    if next_update_acceptable(issued_at, next_update) {
+        Ok(())
+    } else {
+        Err(StatusListError::NextUpdate {
+            issued_at,
+            next_update,
+        })
     }
 }
 

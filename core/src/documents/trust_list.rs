@@ -8,9 +8,12 @@ use time::OffsetDateTime;
 use super::cert::{CertError, Certificate};
 use crate::encoding::cbor::{self, CborError, FieldError, Key, MapReader};
 use crate::encoding::cose::{ContentType, Payload};
-use crate::limits::{MAX_REVOKED_CERTS, MAX_TEXT_BYTES, MAX_TRUST_LIST_CERTS, MAX_TRUST_LIST_LEN};
+use crate::limits::{
+    MAX_LIST_INTERVAL_SECONDS, MAX_REVOKED_CERTS, MAX_TEXT_BYTES, MAX_TRUST_LIST_CERTS,
+    MAX_TRUST_LIST_LEN,
+};
 use crate::model::text::{check_text, TextError};
-use crate::model::time::{instant_from, seconds};
+use crate::model::time::{instant_from, next_update_acceptable, seconds};
 
 /// The trust list payload's map keys (`docs/TRUST.md` §3), each named once.
 mod keys {
@@ -21,6 +24,7 @@ mod keys {
     pub const ISSUED_AT: Key = Key::new(3, "issue time");
     pub const CERTIFICATES: Key = Key::new(4, "certificates");
     pub const REVOKED: Key = Key::new(5, "revoked fingerprints");
+    pub const NEXT_UPDATE: Key = Key::new(6, "next update");
 }
 
 /// Why a trust list cannot be encoded or decoded.
@@ -53,6 +57,15 @@ pub enum TrustListError {
     /// The root name is not acceptable text (`docs/FORMAT.md` §1).
     #[error("root name: {0}")]
     RootName(TextError),
+    /// The next update is not after the issue time, or more than
+    /// [`MAX_LIST_INTERVAL_SECONDS`] after it.
+    #[error("next update {next_update} must be after the issue time {issued_at} and at most {MAX_LIST_INTERVAL_SECONDS} seconds (366 days) after it")]
+    NextUpdate {
+        /// The list's issue time.
+        issued_at: OffsetDateTime,
+        /// Its declared next update.
+        next_update: OffsetDateTime,
+    },
     /// The encoded list is too large to be signed and read back.
     #[error("the trust list is {len} bytes, more than the limit of {max}")]
     TooLarge {
@@ -79,6 +92,9 @@ pub struct TrustList {
     pub sequence: u64,
     /// When it was issued (whole seconds).
     pub issued_at: OffsetDateTime,
+    /// When the root will have issued the next list (whole seconds): after it the list is stale
+    /// (`docs/TRUST.md` §4, "Freshness").
+    pub next_update: OffsetDateTime,
     /// Department certificates (DER) the root vouches for.
     pub certificates: Vec<Vec<u8>>,
     /// SHA-256 fingerprints of revoked department certificates.
@@ -86,14 +102,17 @@ pub struct TrustList {
 }
 
 impl TrustList {
-    /// A list of `root`'s department certificates, marking `revoked` revoked. Each listed
-    /// certificate must be a department certificate issued by `root`: the check every verifier
-    /// makes when it loads the list ([`TrustList::checked_certificates`]).
+    /// A list of `root`'s department certificates, marking `revoked` revoked, current until
+    /// `next_update`. Each listed certificate must be a department certificate issued by `root`
+    /// within its administrative division: the check every verifier makes when it loads the list
+    /// ([`TrustList::checked_certificates`]).
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         root: &Certificate,
         root_name: impl Into<String>,
         sequence: u64,
         issued_at: OffsetDateTime,
+        next_update: OffsetDateTime,
         certificates: &[Certificate],
         revoked: &[Certificate],
     ) -> Result<Self, TrustListError> {
@@ -101,15 +120,29 @@ impl TrustList {
             root_name: root_name.into(),
             sequence,
             issued_at,
+            next_update,
             certificates: certificates.iter().map(|c| c.der().to_vec()).collect(),
             revoked: revoked.iter().map(Certificate::fingerprint).collect(),
         };
+        list.check_next_update()?;
         list.checked_certificates(root)?;
         Ok(list)
     }
 
+    fn check_next_update(&self) -> Result<(), TrustListError> {
+        if next_update_acceptable(self.issued_at, self.next_update) {
+            Ok(())
+        } else {
+            Err(TrustListError::NextUpdate {
+                issued_at: self.issued_at,
+                next_update: self.next_update,
+            })
+        }
+    }
+
     /// The listed certificates, each parsed and checked to be a department certificate issued
-    /// by `root`.
+    /// by `root`, within the administrative division `root` may certify
+    /// ([`Certificate::check_within_division_of`]).
     pub fn checked_certificates(
         &self,
         root: &Certificate,
@@ -122,6 +155,7 @@ impl TrustList {
                     .and_then(|c| {
                         c.check_department()?;
                         c.verify_issued_by(root)?;
+                        c.check_within_division_of(root)?;
                         Ok(c)
                     })
                     .map_err(|source| TrustListError::Certificate { index, source })
@@ -144,6 +178,7 @@ impl TrustList {
         }
         check_text("root name", &self.root_name, MAX_TEXT_BYTES)
             .map_err(TrustListError::RootName)?;
+        self.check_next_update()?;
         let mut entries = vec![
             (keys::ROOT_NAME, Value::Text(self.root_name.clone())),
             (keys::SEQUENCE, Value::Integer(self.sequence.into())),
@@ -163,6 +198,7 @@ impl TrustList {
             let revoked = self.revoked.iter().map(|f| Value::Bytes(f.to_vec()));
             entries.push((keys::REVOKED, Value::Array(revoked.collect())));
         }
+        entries.push((keys::NEXT_UPDATE, seconds(self.next_update)));
         let bytes = cbor::encode(&cbor::int_map(entries));
         let max = MAX_TRUST_LIST_LEN - 256;
         if bytes.len() > max {
@@ -206,14 +242,18 @@ impl TrustList {
                     .collect::<Result<Vec<_>, _>>()?
             }
         };
+        let next_update = instant_from(map.required(keys::NEXT_UPDATE)?, keys::NEXT_UPDATE)?;
         map.finish()?;
-        Ok(TrustList {
+        let list = TrustList {
             root_name,
             sequence,
             issued_at,
+            next_update,
             certificates,
             revoked,
-        })
+        };
+        list.check_next_update()?;
+        Ok(list)
     }
 
     /// Encode and sign with the root's key (COSE_Sign1, content type trust list).

@@ -144,6 +144,79 @@ impl fmt::Display for OrgCode {
     }
 }
 
+impl OrgCode {
+    /// The administrative division (行政区划代码, GB/T 2260) of the registering authority: the
+    /// code's characters 3 to 8. `None` when they are not six digits (GB 32100 requires digits,
+    /// but the check character does not).
+    pub fn division(&self) -> Option<Division> {
+        self.0.get(2..8).and_then(|d| d.parse().ok())
+    }
+}
+
+/// A 6-digit administrative division code (行政区划代码, GB/T 2260): two digits of province,
+/// two of prefecture, two of county. A code ending in `0000` stands for the whole province, one
+/// ending in `00` for the whole prefecture ([`Division::covers`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Division([u8; 6]);
+
+impl Division {
+    /// The code as text.
+    pub fn as_str(&self) -> &str {
+        // Six ASCII digits, checked when parsed.
+        std::str::from_utf8(&self.0).unwrap_or("000000")
+    }
+
+    /// The significant prefix: the province (`35`) for `350000`, the prefecture (`3501`) for
+    /// `350100`, the whole code otherwise.
+    fn prefix(&self) -> &[u8] {
+        if self.0[2..] == *b"0000" {
+            &self.0[..2]
+        } else if self.0[4..] == *b"00" {
+            &self.0[..4]
+        } else {
+            &self.0
+        }
+    }
+
+    /// Whether `other` lies within this division: `350000` covers `350000`, `350100` and
+    /// `350102`; `350100` covers `350100` and `350102` but not `350200`; a county covers only
+    /// itself.
+    pub fn covers(&self, other: &Division) -> bool {
+        other.0.starts_with(self.prefix())
+    }
+}
+
+impl FromStr for Division {
+    type Err = IdentifierError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        const WHAT: &str = "administrative division code (行政区划代码)";
+        let n = s.chars().count();
+        if n != 6 {
+            return Err(IdentifierError::WrongLength {
+                what: WHAT,
+                expected: "6",
+                found: n,
+            });
+        }
+        if let Some((i, c)) = s.chars().enumerate().find(|(_, c)| !c.is_ascii_digit()) {
+            return Err(IdentifierError::InvalidChar {
+                what: WHAT,
+                position: i + 1,
+                found: c,
+            });
+        }
+        let mut out = [0u8; 6];
+        out.copy_from_slice(s.as_bytes());
+        Ok(Division(out))
+    }
+}
+
+impl fmt::Display for Division {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // 公民身份号码 (GB 11643-1999)
 
@@ -427,6 +500,24 @@ impl FromStr for LicenseId {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn divisions_cover_their_provinces_prefectures_and_counties() {
+        let d = |s: &str| s.parse::<Division>().unwrap();
+        assert!(d("350000").covers(&d("350000")));
+        assert!(d("350000").covers(&d("350102")));
+        assert!(d("350100").covers(&d("350102")));
+        assert!(!d("350100").covers(&d("350200")));
+        assert!(!d("350000").covers(&d("310000")));
+        assert!(!d("350102").covers(&d("350100")));
+        assert!(!d("350100").covers(&d("350000")));
+        assert!("35010".parse::<Division>().is_err());
+        assert!("35010A".parse::<Division>().is_err());
+        let org: OrgCode = "91350100M000100Y43".parse().unwrap();
+        assert_eq!(org.division(), Some(d("350100")));
+        let letters = OrgCode::with_check("91AB0100M000100Y4").unwrap();
+        assert_eq!(letters.division(), None);
+    }
+
     use super::*;
 
     #[test]

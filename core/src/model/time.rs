@@ -7,7 +7,7 @@ use time::{Date, Duration, OffsetDateTime, UtcOffset};
 use serde_cbor::Value;
 
 use crate::encoding::cbor::{self, FieldError, Key};
-use crate::limits::{MAX_YEAR, MIN_YEAR};
+use crate::limits::{MAX_LIST_INTERVAL_SECONDS, MAX_YEAR, MIN_YEAR};
 
 /// License dates are calendar days in China Standard Time (UTC+8): a license valid until
 /// 2030-12-31 is valid until the end of that day in Beijing, wherever it is checked.
@@ -83,6 +83,16 @@ pub(crate) fn instant_from(value: Value, key: Key) -> Result<OffsetDateTime, Fie
             field: key.name,
             value: n,
         })
+}
+
+/// Whether a list issued at `issued_at` may declare `next_update` as its next update: later
+/// than its issue, and at most [`MAX_LIST_INTERVAL_SECONDS`] after it.
+pub(crate) fn next_update_acceptable(
+    issued_at: OffsetDateTime,
+    next_update: OffsetDateTime,
+) -> bool {
+    let interval = next_update - issued_at;
+    interval > Duration::ZERO && interval <= Duration::seconds(MAX_LIST_INTERVAL_SECONDS)
 }
 
 #[cfg(test)]

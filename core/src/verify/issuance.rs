@@ -52,6 +52,7 @@ impl IssuingCertificate {
         if let Some(root) = root {
             root.check_root()?;
             cert.verify_issued_by(root)?;
+            cert.check_within_division_of(root)?;
         }
         if cert.key() != key {
             return Err(IssuanceError::WrongKey);

@@ -3,8 +3,8 @@
 use time::{Date, OffsetDateTime};
 
 use super::envelope::{read, unseal, Failure, Input, Read, ReadError, Sealed};
-use super::reason::Reason;
-use super::trust::{TrustOrigin, TrustStore, TrustedKey, MAX_CLOCK_SKEW};
+use super::reason::{ListKind, Reason};
+use super::trust::{Freshness, ListDates, TrustOrigin, TrustStore, TrustedKey, MAX_CLOCK_SKEW};
 use crate::encoding::cose::{ContentType, Kid};
 use crate::encoding::transport::Form;
 use crate::limits::MAX_SIGNED_LEN;
@@ -14,19 +14,92 @@ use crate::model::template::LicenseTemplate;
 use crate::model::time::{checked_license_day, license_day, saturating_add};
 use crate::suite::{verify_batch as suite_verify_batch, PublicKey};
 
-/// Whether a valid license's revocation status could be checked.
+/// Whether a valid license's revocation (by its department's status list), or its signer's
+/// certificate's (by its root's trust list), could be checked, and against a list how old
+/// (`docs/TRUST.md` §4, "Freshness"). A revoked license or certificate is invalid whatever the
+/// list's age, so it never appears here.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Revocation {
-    /// The license has no status index: it cannot be revoked individually.
+    /// Nothing to check: the license has no status index (it cannot be revoked individually),
+    /// or the signer is a directly trusted key (no trust list).
     NotApplicable,
-    /// The issuing department's status list (this sequence number) says it is not revoked.
+    /// A current list (not past its next update) says it is not revoked.
     Checked {
-        /// Sequence number of the status list consulted.
-        list_sequence: u64,
+        /// The list consulted.
+        list: ListDates,
     },
-    /// No status list covering this license is loaded: revocation was not checked.
+    /// A list past its next update, but within the grace period
+    /// ([`crate::limits::STALE_LIST_GRACE_SECONDS`]), says it is not revoked: it may have been
+    /// revoked since.
+    Stale {
+        /// The list consulted.
+        list: ListDates,
+    },
+    /// Not checked: no list covers it, or the only one is past its next update by more than the
+    /// grace period (then `list` is that list, so that its age can be shown).
+    Unknown {
+        /// The expired list, if one is loaded.
+        list: Option<ListDates>,
+    },
+}
+
+/// The overall revocation state of a valid verdict: the worse of [`Verified::revocation`] and
+/// [`Verified::certificate_status`], in the order `not_applicable` < `checked` < `stale` <
+/// `unknown`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum RevocationState {
+    /// Nothing to check.
+    NotApplicable,
+    /// Checked against current lists.
+    Checked,
+    /// Checked against a list past its next update (within the grace period): amber.
+    Stale,
+    /// Not checked: amber.
     Unknown,
+}
+
+impl RevocationState {
+    /// A stable code: `not_applicable`, `checked`, `stale` or `unknown`.
+    pub fn code(self) -> &'static str {
+        match self {
+            RevocationState::NotApplicable => "not_applicable",
+            RevocationState::Checked => "checked",
+            RevocationState::Stale => "stale",
+            RevocationState::Unknown => "unknown",
+        }
+    }
+}
+
+impl Revocation {
+    /// Judge a list that says "not revoked" at `now`.
+    fn by(list: ListDates, now: OffsetDateTime) -> Self {
+        match list.freshness(now) {
+            Freshness::Current => Revocation::Checked { list },
+            Freshness::Stale => Revocation::Stale { list },
+            _ => Revocation::Unknown { list: Some(list) },
+        }
+    }
+
+    /// This part's state.
+    pub fn state(&self) -> RevocationState {
+        match self {
+            Revocation::NotApplicable => RevocationState::NotApplicable,
+            Revocation::Checked { .. } => RevocationState::Checked,
+            Revocation::Stale { .. } => RevocationState::Stale,
+            Revocation::Unknown { .. } => RevocationState::Unknown,
+        }
+    }
+
+    /// The list consulted, if any.
+    pub fn list(&self) -> Option<ListDates> {
+        match self {
+            Revocation::Checked { list } | Revocation::Stale { list } => Some(*list),
+            Revocation::Unknown { list } => *list,
+            Revocation::NotApplicable => None,
+        }
+    }
 }
 
 /// A license whose signature, signer, certificate, revocation status and dates all check out.
@@ -40,8 +113,21 @@ pub struct Verified {
     /// TEST-ONLY root): a user interface must show a [`TrustOrigin::Test`] verdict as a
     /// demonstration, never as plainly valid.
     pub trust: TrustOrigin,
-    /// Whether revocation could be checked.
+    /// Whether the license's own revocation could be checked (its department's status list).
     pub revocation: Revocation,
+    /// Whether the signer's certificate's revocation could be checked (its root's trust list);
+    /// [`Revocation::NotApplicable`] for a directly trusted key.
+    pub certificate_status: Revocation,
+    /// The instant the verdict was made for (the `now` of [`verify`]): list ages are counted to
+    /// it.
+    pub checked_at: OffsetDateTime,
+}
+
+impl Verified {
+    /// The overall revocation state: the worse of the license's and its certificate's.
+    pub fn revocation_state(&self) -> RevocationState {
+        self.revocation.state().max(self.certificate_status.state())
+    }
 }
 
 /// A rejected license: why, and what could be read of it.
@@ -78,6 +164,38 @@ impl Verdict {
             Verdict::Valid(_) => None,
             Verdict::Invalid(r) => Some(&r.reason),
         }
+    }
+
+    /// The verdict under a policy that requires revocation to have been checked against current
+    /// lists (the CLI's `--require-status`, the web page's setting): a valid verdict whose
+    /// [`Verified::revocation_state`] is `stale` becomes invalid with `revocation_stale`, one
+    /// that is `unknown` with `revocation_unknown`; the license is kept as the rejected
+    /// content. Every other verdict is unchanged.
+    pub fn require_status(self) -> Verdict {
+        let Verdict::Valid(ok) = self else {
+            return self;
+        };
+        // The part that decides the state: the license's own list when it is the worse (or as
+        // bad), else the certificate's.
+        let (part, list_kind) = if ok.revocation.state() >= ok.certificate_status.state() {
+            (ok.revocation, ListKind::Status)
+        } else {
+            (ok.certificate_status, ListKind::Trust)
+        };
+        let reason = match part {
+            Revocation::Stale { list } => Reason::RevocationStale {
+                list: list_kind,
+                issued_at: list.issued_at,
+                next_update: list.next_update,
+            },
+            Revocation::Unknown { list } => Reason::RevocationUnknown {
+                list: list_kind,
+                expired: list.map(|l| l.next_update),
+            },
+            _ => return Verdict::Valid(ok),
+        };
+        let kid = Some(ok.signer.kid());
+        reject(reason, kid, Some(ok.license))
     }
 }
 
@@ -145,12 +263,11 @@ fn finish(
         };
         return reject(reason, kid, Some(license));
     }
-    let revocation = match (
-        license.status_index,
-        trust.status_list(license.issuer_code()),
-    ) {
+    // The status list that applies: the one for the signer's department from the signer's own
+    // root. A revoked license is invalid whatever the list's age.
+    let revocation = match (license.status_index, trust.status_list_for(signer)) {
         (None, _) => Revocation::NotApplicable,
-        (Some(_), None) => Revocation::Unknown,
+        (Some(_), None) => Revocation::Unknown { list: None },
         (Some(index), Some(list)) => match list.is_revoked(index) {
             Some(true) => {
                 let reason = Reason::Revoked {
@@ -159,11 +276,15 @@ fn finish(
                 };
                 return reject(reason, kid, Some(license));
             }
-            Some(false) => Revocation::Checked {
-                list_sequence: list.sequence,
-            },
-            None => Revocation::Unknown,
+            Some(false) => Revocation::by(ListDates::from(list), now),
+            // The list is older than the license: it says nothing about it.
+            None => Revocation::Unknown { list: None },
         },
+    };
+    let certificate_status = match trust.trust_list_dates(signer) {
+        Some(dates) => Revocation::by(dates, now),
+        None if signer.certificate.is_some() => Revocation::Unknown { list: None },
+        None => Revocation::NotApplicable,
     };
     let validity = license.validity;
     // `None`: past the last representable date, when every license with an end has expired.
@@ -190,6 +311,8 @@ fn finish(
         signer: signer.clone(),
         trust: signer.origin,
         revocation,
+        certificate_status,
+        checked_at: now,
     }))
 }
 

@@ -143,11 +143,45 @@ pub const REASON_CODES: &[ReasonCode] = &[
         code: "expired",
         zh: "证照已过有效期",
     },
+    ReasonCode {
+        code: "revocation_stale",
+        zh: "注销状态无法确认为最新：所用的注销或信任列表已过更新时间（本核验要求最新的注销状态）",
+    },
+    ReasonCode {
+        code: "revocation_unknown",
+        zh: "未能核对注销状态：没有有效的注销或信任列表（本核验要求核对注销状态）",
+    },
 ];
 
 /// The entry of [`REASON_CODES`] for `code`, if it is one.
 pub fn reason_code(code: &str) -> Option<&'static ReasonCode> {
     REASON_CODES.iter().find(|r| r.code == code)
+}
+
+/// Which kind of list a revocation state was judged by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ListKind {
+    /// The issuing department's status list (the license's own revocation).
+    Status,
+    /// The root's trust list (the revocation of the signer's certificate).
+    Trust,
+}
+
+impl ListKind {
+    /// `status list` or `trust list`.
+    pub fn name(self) -> &'static str {
+        match self {
+            ListKind::Status => "status list",
+            ListKind::Trust => "trust list",
+        }
+    }
+}
+
+impl std::fmt::Display for ListKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
 }
 
 /// Why a license is not valid.
@@ -264,6 +298,27 @@ pub enum Reason {
         /// Today (China Standard Time).
         today: Date,
     },
+    /// Only under a policy requiring checked revocation ([`crate::Verdict::require_status`]):
+    /// the list consulted is past its next update (within the grace period).
+    #[error("revocation status required but stale: the {list} issued at {issued_at} was due for update at {next_update}")]
+    RevocationStale {
+        /// Which list.
+        list: ListKind,
+        /// Its issue time.
+        issued_at: OffsetDateTime,
+        /// Its next update, now past.
+        next_update: OffsetDateTime,
+    },
+    /// Only under a policy requiring checked revocation ([`crate::Verdict::require_status`]):
+    /// no list covers the license, or the only one expired (past its next update by more than
+    /// the grace period).
+    #[error("revocation status required but unknown: {}", match expired { Some(t) => format!("the only {list} was due for update at {t}, more than the grace period ago"), None => format!("no {list} covers this license") })]
+    RevocationUnknown {
+        /// Which list is missing or expired.
+        list: ListKind,
+        /// The expired list's next update, when one is loaded.
+        expired: Option<OffsetDateTime>,
+    },
 }
 
 impl Reason {
@@ -320,6 +375,8 @@ impl Reason {
             Reason::Revoked { .. } => "revoked",
             Reason::NotYetValid { .. } => "not_yet_valid",
             Reason::Expired { .. } => "expired",
+            Reason::RevocationStale { .. } => "revocation_stale",
+            Reason::RevocationUnknown { .. } => "revocation_unknown",
         }
     }
 }
@@ -441,6 +498,15 @@ mod tests {
             Reason::Expired {
                 until: date!(2020 - 01 - 01),
                 today: date!(2021 - 01 - 01),
+            },
+            Reason::RevocationStale {
+                list: ListKind::Status,
+                issued_at: time::macros::datetime!(2020-01-01 0:00 UTC),
+                next_update: time::macros::datetime!(2020-01-02 0:00 UTC),
+            },
+            Reason::RevocationUnknown {
+                list: ListKind::Trust,
+                expired: None,
             },
         ];
         let mut seen = std::collections::BTreeSet::new();

@@ -25,6 +25,7 @@
 //! highest trust-list sequence seen per root can be exported and imported ([`TrustState`]) so
 //! that an older list stays refused after a restart (`docs/TRUST.md`, "Rollback").
 
+use std::collections::btree_map::Entry;
 use std::collections::BTreeMap;
 
 use serde::Deserialize;
@@ -38,7 +39,9 @@ use crate::documents::status_list::{StatusList, StatusListError};
 use crate::documents::trust_list::{TrustList, TrustListError};
 use crate::encoding::cose::{CoseError, Kid, Payload};
 use crate::encoding::transport::TransportError;
-use crate::limits::{MAX_TEXT_BYTES, MAX_TRUST_STATE_LEN, MAX_TRUST_STATE_ROOTS};
+use crate::limits::{
+    MAX_TEXT_BYTES, MAX_TRUST_STATE_LEN, MAX_TRUST_STATE_ROOTS, STALE_LIST_GRACE_SECONDS,
+};
 use crate::model::identifier::OrgCode;
 use crate::model::text::{check_text, TextError};
 use crate::model::time::saturating_add;
@@ -155,6 +158,10 @@ impl TrustError {
             TrustError::DuplicateKey(_) => "duplicate_key",
             TrustError::BadName(_) => "bad_name",
             TrustError::Certificate(_) => "bad_certificate",
+            TrustError::ListedCertificate {
+                source: CertError::DivisionNotPermitted { .. },
+                ..
+            } => "division_not_permitted",
             TrustError::ListedCertificate { .. } => "bad_listed_certificate",
             TrustError::Transport(_) => "bad_text",
             TrustError::Cose(_) => "bad_cose",
@@ -254,6 +261,8 @@ struct Root {
     origin: TrustOrigin,
     /// The trust list loaded from this root.
     list: Option<ListMark>,
+    /// Its dates.
+    dates: Option<ListDates>,
 }
 
 /// A trust list as remembered: its sequence number and the SHA-256 of its payload.
@@ -263,6 +272,65 @@ pub struct ListMark {
     pub sequence: u64,
     /// SHA-256 of the signed payload (the trust-list CBOR).
     pub digest: [u8; 32],
+}
+
+/// When a loaded trust or status list was issued and when its next update is due: what a
+/// verdict's revocation state is judged by (`docs/TRUST.md` §4, "Freshness").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListDates {
+    /// Sequence number.
+    pub sequence: u64,
+    /// Issue time.
+    pub issued_at: OffsetDateTime,
+    /// Next update.
+    pub next_update: OffsetDateTime,
+}
+
+/// How current a list is at some instant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum Freshness {
+    /// Not past its next update (with [`MAX_CLOCK_SKEW`]).
+    Current,
+    /// Past its next update, but by no more than [`STALE_LIST_GRACE_SECONDS`]
+    /// (plus [`MAX_CLOCK_SKEW`]): still consulted, shown as stale.
+    Stale,
+    /// Past its next update by more than the grace period: it says nothing about the present.
+    Expired,
+}
+
+impl ListDates {
+    /// How current the list is at `now`.
+    pub fn freshness(&self, now: OffsetDateTime) -> Freshness {
+        let due = saturating_add(self.next_update, MAX_CLOCK_SKEW);
+        if now <= due {
+            Freshness::Current
+        } else if now <= saturating_add(due, Duration::seconds(STALE_LIST_GRACE_SECONDS)) {
+            Freshness::Stale
+        } else {
+            Freshness::Expired
+        }
+    }
+}
+
+impl From<&TrustList> for ListDates {
+    fn from(list: &TrustList) -> Self {
+        ListDates {
+            sequence: list.sequence,
+            issued_at: list.issued_at,
+            next_update: list.next_update,
+        }
+    }
+}
+
+impl From<&StatusList> for ListDates {
+    fn from(list: &StatusList) -> Self {
+        ListDates {
+            sequence: list.sequence,
+            issued_at: list.issued_at,
+            next_update: list.next_update,
+        }
+    }
 }
 
 /// The highest trust-list sequence seen per root (by root certificate fingerprint), to keep
@@ -397,7 +465,10 @@ pub struct TrustStore {
     roots: BTreeMap<Kid, Vec<Root>>,
     /// The highest trust list seen per root fingerprint: loaded here or remembered.
     seen: TrustState,
-    status: BTreeMap<OrgCode, StatusList>,
+    /// Status lists by the root that certified their signer (`None` for directly trusted keys)
+    /// and the department's organisation code: a list applies only to licenses whose signer
+    /// comes from the same root (`docs/TRUST.md` §4).
+    status: BTreeMap<(Option<[u8; 32]>, OrgCode), StatusList>,
 }
 
 impl KeyRing for TrustStore {
@@ -450,6 +521,11 @@ impl KeyRing for Roots<'_> {
 /// Whether `key` came from a trust list of the root with this fingerprint.
 fn from_root(key: &TrustedKey, fingerprint: &[u8; 32]) -> bool {
     matches!(&key.certificate, Some((_, r)) if r.fingerprint == *fingerprint)
+}
+
+/// The fingerprint of the root whose trust list `key` came from; `None` for a direct key.
+fn root_of(key: &TrustedKey) -> Option<[u8; 32]> {
+    key.certificate.as_ref().map(|(_, r)| r.fingerprint)
 }
 
 /// How many keys in `map` came from the trust list of the root with this fingerprint.
@@ -533,6 +609,7 @@ impl TrustStore {
                 fingerprint,
                 origin,
                 list: None,
+                dates: None,
             });
         }
         Ok(kid)
@@ -631,6 +708,7 @@ impl TrustStore {
             .and_then(|slot| slot.iter_mut().find(|r| r.fingerprint == fingerprint))
         {
             root.list = Some(mark);
+            root.dates = Some(ListDates::from(&list));
         }
         self.seen.note(fingerprint, mark);
         for map in [&mut self.keys, &mut self.revoked] {
@@ -658,7 +736,10 @@ impl TrustStore {
 
     /// Load a department's signed revocation status list at time `now`. It must be signed by a
     /// trusted (not revoked) key of the department it names, and not be older than the list
-    /// already loaded for that department.
+    /// already loaded for that department from the same root. It applies only to licenses
+    /// signed by keys that the same root certified (or, for a list signed by a directly trusted
+    /// key, to licenses signed by directly trusted keys): another root cannot replace it, even
+    /// for a department with the same organisation code.
     pub fn load_status_list(
         &mut self,
         signed: &[u8],
@@ -675,7 +756,8 @@ impl TrustStore {
             });
         }
         check_not_future(list.issued_at, now)?;
-        if let Some(held) = self.status.get(&list.issuer) {
+        let slot = (root_of(signer), list.issuer.clone());
+        if let Some(held) = self.status.get(&slot) {
             if list.sequence < held.sequence {
                 return Err(TrustError::Stale {
                     held: held.sequence,
@@ -686,9 +768,13 @@ impl TrustStore {
                 return Err(TrustError::Conflict(held.sequence));
             }
         }
-        let issuer = list.issuer.clone();
-        self.status.insert(issuer.clone(), list);
-        Ok(&self.status[&issuer])
+        Ok(match self.status.entry(slot) {
+            Entry::Occupied(mut held) => {
+                held.insert(list);
+                held.into_mut()
+            }
+            Entry::Vacant(free) => free.insert(list),
+        })
     }
 
     /// The error for a list that could not be opened: the signer is named when its signature
@@ -727,9 +813,20 @@ impl TrustStore {
         self.revoked.get(&kid).map(Vec::as_slice).unwrap_or(&[])
     }
 
-    /// The status list loaded for a department, if any.
-    pub fn status_list(&self, department: &OrgCode) -> Option<&StatusList> {
-        self.status.get(department)
+    /// The status list that applies to licenses signed by `signer`: the one loaded for its
+    /// department, signed by a key of the same root, if any.
+    pub fn status_list_for(&self, signer: &TrustedKey) -> Option<&StatusList> {
+        self.status.get(&(root_of(signer), signer.org_code.clone()))
+    }
+
+    /// The dates of the trust list `signer` came from; `None` for a directly trusted key.
+    pub fn trust_list_dates(&self, signer: &TrustedKey) -> Option<ListDates> {
+        let fingerprint = root_of(signer)?;
+        self.roots
+            .values()
+            .flatten()
+            .find(|r| r.fingerprint == fingerprint)
+            .and_then(|r| r.dates)
     }
 
     /// Number of trusted (not revoked) keys.

@@ -62,7 +62,7 @@ async function verdict(page, selector = '#verdict') {
     code: el.dataset.code,
     word: el.querySelector('.word').textContent,
     ok: el.classList.contains('ok'),
-    // Amber: valid only under a TEST-ONLY root.
+    // Amber: valid only under a TEST-ONLY root, or with a stale or unknown revocation state.
     ...(el.classList.contains('test') ? { test: true } : {}),
   }));
 }
@@ -520,7 +520,10 @@ test('TEST-ONLY roots never show green: amber 测试/演示; bundled and added-o
   await page.click('#trust summary');
   await page.setInputFiles('#trust-add', [fixturePath('trust/roots/rogue-root.cert.pem'), fixturePath('trust/lists/rogue-v1.cose')]);
   await page.waitForFunction(() => /已添加 2 个文件/.test(document.querySelector('#trust-message').textContent));
-  assert.deepEqual(await pasteText(page, text('trust/licenses/wrong-root.qr.txt')), { code: 'valid', word: '有效', ok: true });
+  // Its revocation is not checked: 福州's status list comes from the 福建 root, and a status list
+  // applies only to licenses whose signer the same root certified (docs/TRUST.md §2), so amber.
+  assert.deepEqual(await pasteText(page, text('trust/licenses/wrong-root.qr.txt')),
+    { code: 'valid', word: '有效，注销状态未核对', ok: false, test: true });
   assert.equal(await page.$eval('#verdict', (el) => el.dataset.trust), 'added_on_device');
   assert.match(await page.textContent('#reason'), /本机添加/);
   await shot(page, 'added-on-device');
@@ -583,6 +586,52 @@ test('rollback: a newer list seen on this device outlives an older bundled one, 
   assert.equal((await pasteText(page, revokedCert)).code, 'unknown_signer');
   // The other root's list is untouched.
   assert.deepEqual(await pasteText(page, text('trust/licenses/cross-region.qr.txt')), DEMO);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('revocation freshness: checked is green with the list\'s age, stale and unknown amber; the "require" setting makes them invalid and is kept', async () => {
+  // Non-test roots, and the stale 厦门 status list (due 2025-05-29) besides the current 福州 one.
+  const manifest = withManifest(
+    { test_only: false, status_lists: ['status/fuzhou-amr.cose', 'status/xiamen-traffic-stale.cose'] },
+    { 'status/xiamen-traffic-stale.cose': 'trust/status/xiamen-traffic-stale.cose' },
+  );
+  const { context, page, errors } = await openPage(browser, { before: manifest, serviceWorkers: 'block' });
+  const revocation = () => page.$eval('#verdict', (el) => el.dataset.revocation);
+  const good = text('trust/licenses/good-chain.qr.txt');
+  const stale = text('trust/licenses/driving-permit.qr.txt');
+  const unknown = text('trust/licenses/status-beyond-list.qr.txt');
+
+  assert.deepEqual(await pasteText(page, good), { code: 'valid', word: '有效', ok: true });
+  assert.equal(await revocation(), 'checked');
+  assert.match(await page.textContent('#details'), /注销状态已核对：注销列表第 3 版，2025-05-20 发布（12 天前）/);
+
+  assert.deepEqual(await pasteText(page, stale), { code: 'valid', word: '有效，注销状态可能已过时', ok: false, test: true });
+  assert.equal(await revocation(), 'stale');
+  assert.match(await page.textContent('#reason'), /2025-04-29 发布（33 天前）.*已过更新时间/);
+  await shot(page, 'revocation-stale-amber');
+
+  assert.deepEqual(await pasteText(page, unknown), { code: 'valid', word: '有效，注销状态未核对', ok: false, test: true });
+  assert.equal(await revocation(), 'unknown');
+  await page.click('#lang');
+  assert.deepEqual(await verdict(page), { code: 'valid', word: 'Valid, revocation not checked', ok: false, test: true });
+  await page.click('#lang');
+
+  // The setting: the license shown is verified again, and stale or unknown is not valid.
+  await page.click('#trust summary');
+  await page.check('#require-status');
+  assert.deepEqual(await verdict(page), { code: 'revocation_unknown', word: '无效', ok: false });
+  assert.equal(await page.evaluate(() => localStorage.getItem('elicense.requireStatus')), 'true');
+  assert.equal((await pasteText(page, stale)).code, 'revocation_stale');
+  assert.deepEqual(await pasteText(page, good), { code: 'valid', word: '有效', ok: true });
+  // Kept in this browser across a reload.
+  await page.reload();
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 30000 });
+  assert.equal(await page.isChecked('#require-status'), true);
+  assert.equal((await pasteText(page, stale)).code, 'revocation_stale');
+  await page.click('#trust summary');
+  await page.uncheck('#require-status');
+  assert.equal((await verdict(page)).word, '有效，注销状态可能已过时');
   assert.deepEqual(errors, []);
   await context.close();
 });

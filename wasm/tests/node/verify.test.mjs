@@ -26,7 +26,9 @@ function loadedVerifier() {
   for (const l of ['fujian-v2', 'shanghai-v1']) {
     v.loadTrustList(fixture(`trust/lists/${l}.cose`), VERIFY_AT);
   }
-  v.loadStatusList(fixture('trust/status/fuzhou-amr.cose'), VERIFY_AT);
+  for (const s of ['fuzhou-amr', 'xiamen-traffic-stale']) {
+    v.loadStatusList(fixture(`trust/status/${s}.cose`), VERIFY_AT);
+  }
   return v;
 }
 
@@ -47,16 +49,22 @@ test('every trust fixture license gets its expected verdict', () => {
   assert.deepEqual(listed, present, 'EXPECTED.tsv lists exactly the *.qr.txt files');
   assert.ok(rows.length >= 10);
   const mismatches = [];
-  for (const [file, want] of rows) {
+  for (const [file, want, strict] of rows) {
     const text = fixture(`trust/licenses/${file}`).toString('utf8').trim();
     const verdict = v.verify(text, VERIFY_AT);
     assert.equal(Object.getPrototypeOf(verdict), Object.prototype, 'a plain object');
     const got = verdict.valid ? 'valid' : verdict.code;
     if (got !== want) mismatches.push(`${file}: expected ${want}, got ${got} (${verdict.reason_en})`);
+    // The third column: the verdict when a current revocation check is required.
+    const required = v.verify(text, VERIFY_AT, true);
+    const gotStrict = required.valid ? 'valid' : required.code;
+    if (gotStrict !== strict) mismatches.push(`${file} (requireStatus): expected ${strict}, got ${gotStrict}`);
     if (verdict.valid) {
       assert.equal(verdict.code, null, file);
       assert.ok(verdict.signer && verdict.kid && verdict.license?.id, file);
-      assert.ok(['checked', 'not_applicable', 'unknown'].includes(verdict.revocation), file);
+      assert.ok(['checked', 'stale', 'unknown', 'not_applicable'].includes(verdict.revocation), file);
+      assert.equal(typeof verdict.revocation_zh, 'string', file);
+      if (verdict.revocation !== 'unknown') assert.ok(verdict.trust_list && verdict.trust_list.age_seconds >= 0, file);
       assert.ok(Array.isArray(verdict.license.fields) && verdict.license.fields.length > 0, file);
       // Every fixture type has a built-in template: its name is the template's (FORMAT.md §3.3).
       assert.equal(verdict.license.type_name_source, 'template', file);
@@ -210,4 +218,11 @@ test('checkLicenseFile finds a file among a license\'s attachments by content', 
   const untrusted = new wasm.Verifier().checkLicenseFile(license, digestOf(fixture('attachments/floor-plan.pdf')), VERIFY_AT);
   assert.equal(untrusted.outcome, 'license_invalid');
   assert.equal(untrusted.code, 'unknown_signer');
+  // Two months later the 上海 trust list has expired: the license's revocation is unknown, which
+  // a check requiring a current revocation status refuses.
+  const later = VERIFY_AT + 60 * 86400;
+  assert.equal(v.checkLicenseFile(license, digestOf(fixture('attachments/floor-plan.pdf')), later).outcome, 'match');
+  const strict = v.checkLicenseFile(license, digestOf(fixture('attachments/floor-plan.pdf')), later, true);
+  assert.equal(strict.outcome, 'license_invalid');
+  assert.equal(strict.code, 'revocation_unknown');
 });
