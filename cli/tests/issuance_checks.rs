@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-const ROOT_ORG: &str = "11990000MB0000001M";
+const ROOT_ORG: &str = "11350000MB0000001W";
 const DEPT_ORG: &str = "11350100MB0312345H";
 const DEPT_NAME: &str = "福州市市场监督管理局";
 /// Another department's organisation code (厦门).

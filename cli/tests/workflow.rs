@@ -1284,7 +1284,7 @@ fn registry_and_issued_files_are_owner_only_whatever_the_umask() {
         "--name",
         "测试根CA",
         "--org-code",
-        "11990000MB0000001M",
+        "11350000MB0000001W",
         "--plain-for-tests",
     ]);
     let out = run_umask0(
