@@ -73,6 +73,7 @@
 mod documents;
 mod encoding;
 pub mod limits;
+mod log;
 mod model;
 mod suite;
 mod verify;
@@ -83,6 +84,15 @@ pub use encoding::cbor::{CborError, FieldError};
 pub use encoding::cose::{ContentType, CoseError, CoseSign1, HeaderProblem, Kid, Payload};
 pub use encoding::qr::{ErrorCorrection, QrError, QrMatrix};
 pub use encoding::transport::{Compression, Decoded, Encoding, Form, InflateError, TransportError};
+
+// The issuance log: Merkle trees and proofs, signed notes, checkpoints, tiles, offline proofs
+// (functions and constants in the `tlog` path module).
+pub use log::checkpoint::{Checkpoint, CheckpointError};
+pub use log::merkle::{BuildError, MemoryTree, MissingNode, NodeSource, ProofError};
+pub use log::note::{Note, NoteError, NoteKey, NoteSignature};
+pub use log::proof::{TlogProof, TlogProofError};
+pub use log::tile::{TileError, TileHeights, TileId};
+pub use model::log_entry::{LogEntry, LogEntryError};
 
 // Signature suites.
 pub use suite::{Ed25519, Suite, SuiteError, ACCEPTED_ALGORITHMS};
@@ -124,6 +134,7 @@ pub use verify::issuance::{check_issuing_certificate, IssuanceError};
 pub use verify::license::{
     inspect, verify, verify_many, Inspection, Rejected, Revocation, Verdict, Verified,
 };
+pub use verify::log::{check_log_proof, log_key, log_origin, LogProofError, Logged};
 pub use verify::reason::{reason_code, Reason, ReasonCode, REASON_CODES};
 pub use verify::trust::{
     ListMark, RootRef, TrustError, TrustListSummary, TrustOrigin, TrustState, TrustStateError,
@@ -135,6 +146,18 @@ pub use view::{
     AttachmentVerdictView, AttachmentView, CertificateView, FieldView, Lang, LicenseFileView,
     LicenseView, VerdictView,
 };
+
+/// The issuance log's functions and constants (`docs/LOG.md`): RFC 9162 hashing and proofs, note
+/// key IDs and signing, tiles.
+pub mod tlog {
+    pub use crate::log::merkle::{
+        consistency_proof, inclusion_proof, leaf_hash, node_hash, root, verify_consistency,
+        verify_inclusion, Hash, EMPTY_ROOT,
+    };
+    pub use crate::log::note::{key_id, sign, valid_key_name, SIG_TYPE_ED25519};
+    pub use crate::log::proof::{MAX_PROOF_LEN, PROOF_HEADER};
+    pub use crate::log::tile::{parse_tile, subtree_root, tiles_for_size, TILE_WIDTH};
+}
 
 /// The transport text (`EL1…`, `docs/FORMAT.md` §5): encoding signed bytes as text and back.
 pub mod transport {

@@ -1,0 +1,106 @@
+//! Checking an offline inclusion proof (`docs/LOG.md` §6) against the document it is for: the
+//! proof's entry names the document's kind and signed bytes, the checkpoint is of the signing
+//! department's log and signed by its key, and the entry is in the checkpointed tree.
+
+use thiserror::Error;
+
+use super::envelope::{read, Input, ReadError};
+use super::trust::TrustedKey;
+use crate::log::checkpoint::{Checkpoint, CheckpointError};
+use crate::log::merkle::{leaf_hash, verify_inclusion, ProofError};
+use crate::log::note::NoteKey;
+use crate::log::proof::{TlogProof, TlogProofError};
+use crate::model::identifier::OrgCode;
+use crate::model::log_entry::{LogEntry, LogEntryError};
+
+/// The origin of a department's issuance log: `elicense/log/<organisation code>`, fixed for the
+/// department's whole life, so the origin names the department the log covers.
+pub fn log_origin(department: &OrgCode) -> String {
+    format!("elicense/log/{department}")
+}
+
+/// The key that signs a department's checkpoints: the department's own key under its log's
+/// origin (`docs/LOG.md` §1).
+pub fn log_key(department: &TrustedKey) -> NoteKey {
+    let name = log_origin(&department.org_code);
+    NoteKey {
+        id: crate::log::note::key_id(
+            &name,
+            crate::log::note::SIG_TYPE_ED25519,
+            department.key.as_bytes(),
+        ),
+        name,
+        key: department.key,
+    }
+}
+
+/// Why an inclusion proof does not show that a document was logged.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum LogProofError {
+    /// The proof file is malformed.
+    #[error("proof file: {0}")]
+    Proof(#[from] TlogProofError),
+    /// The entry in the proof is malformed.
+    #[error("proof entry: {0}")]
+    Entry(#[from] LogEntryError),
+    /// The document could not be read.
+    #[error("document: {0}")]
+    Document(#[from] ReadError),
+    /// The entry is for other signed bytes, or another kind of document.
+    #[error("the proof is for another document")]
+    OtherDocument,
+    /// The checkpoint is malformed, of another log, or not signed by the department.
+    #[error("checkpoint: {0}")]
+    Checkpoint(#[from] CheckpointError),
+    /// The entry is not in the checkpointed tree.
+    #[error("inclusion: {0}")]
+    Inclusion(#[from] ProofError),
+}
+
+/// A document shown to be in its department's log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Logged {
+    /// The log's origin.
+    pub origin: String,
+    /// The entry's index.
+    pub index: u64,
+    /// The checkpoint it is proven against.
+    pub checkpoint: Checkpoint,
+    /// The entry.
+    pub entry: LogEntry,
+}
+
+/// Checks `proof` (a `c2sp.org/tlog-proof@v1` file) for `document`, signed by `signer` (whose
+/// signature the caller has verified, for instance by [`crate::verify`]).
+pub fn check_log_proof(
+    proof: &[u8],
+    document: Input<'_>,
+    signer: &TrustedKey,
+) -> Result<Logged, LogProofError> {
+    let proof = TlogProof::parse(proof)?;
+    let entry = LogEntry::decode(&proof.extra)?;
+    let max = crate::limits::MAX_TRUST_LIST_LEN.max(crate::limits::MAX_STATUS_LIST_LEN);
+    let doc = read(document, max)?;
+    let (signed, _) = document
+        .signed_bytes()
+        .map_err(|e| LogProofError::Document(ReadError::from(e)))?;
+    if !entry.covers(&signed) || entry.kind != doc.cose.content_type() {
+        return Err(LogProofError::OtherDocument);
+    }
+    let key = log_key(signer);
+    let (checkpoint, _) = Checkpoint::open(&proof.checkpoint, &key.name, &key)?;
+    verify_inclusion(
+        proof.index,
+        checkpoint.size,
+        &leaf_hash(&proof.extra),
+        &proof.hashes,
+        &checkpoint.root,
+    )?;
+    Ok(Logged {
+        origin: key.name,
+        index: proof.index,
+        checkpoint,
+        entry,
+    })
+}
