@@ -80,6 +80,10 @@ enum Command {
     /// Root authority: publish and inspect trust lists.
     #[command(subcommand)]
     Trust(TrustCommand),
+    /// Department: the issuance log (docs/LOG.md) — publish it as static tiles, prove a
+    /// license is in it.
+    #[command(subcommand)]
+    Log(LogCommand),
     /// Department: issue licenses, one or a batch, writing the signed text, QR PNG and SVG per
     /// license and a manifest.
     ///
@@ -129,6 +133,10 @@ enum Command {
         source: Source,
         #[command(flatten)]
         trust: TrustArgs,
+        /// Also check this inclusion proof (`elicense log prove`): that the license is in its
+        /// department's issuance log. Exit code 1 if it does not show that.
+        #[arg(long)]
+        proof: Option<PathBuf>,
     },
     /// Show a license's structure WITHOUT verifying it (for support staff).
     ///
@@ -268,6 +276,39 @@ enum CertCommand {
 }
 
 #[derive(Subcommand)]
+enum LogCommand {
+    /// Sign a checkpoint and write the log as C2SP tlog-tiles files (checkpoint, tile/…,
+    /// tile/entries/…) for any static web server; only new files are added.
+    ///
+    /// Example: elicense log publish --dir dept --out public/log
+    Publish {
+        /// Department directory.
+        #[arg(long)]
+        dir: PathBuf,
+        /// Folder to write (served as the log's URL prefix).
+        #[arg(long)]
+        out: PathBuf,
+        #[command(flatten)]
+        key: KeyArgs,
+    },
+    /// Write the inclusion proof of one license (c2sp.org/tlog-proof@v1) against the latest
+    /// published checkpoint; check it with `elicense verify --proof`.
+    ///
+    /// Example: elicense log prove --dir dept --id YYZZ-11350100M000100Y4-000001 --out ID.tlog-proof
+    Prove {
+        /// Department directory.
+        #[arg(long)]
+        dir: PathBuf,
+        /// The license identifier.
+        #[arg(long)]
+        id: String,
+        /// Proof file to write.
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
 enum TrustCommand {
     /// Sign a trust list of department certificates (with the next sequence number).
     ///
@@ -386,6 +427,10 @@ fn main() -> ExitCode {
         Command::Trust(TrustCommand::Show { list, root }) => {
             cmd::trust::show(&list, root.as_deref(), json)
         }
+        Command::Log(LogCommand::Publish { dir, out, key }) => {
+            cmd::log::publish(&dir, &out, key.passphrase_file.as_deref(), json)
+        }
+        Command::Log(LogCommand::Prove { dir, id, out }) => cmd::log::prove(&dir, &id, &out, json),
         Command::Issue(args) => cmd::issue::run(&args, json),
         Command::Qr {
             source,
@@ -399,7 +444,11 @@ fn main() -> ExitCode {
             out,
             template,
         } => cmd::card::run(&source, &format, paper, &out, template.as_deref()),
-        Command::Verify { source, trust } => cmd::verify::run(&source, &trust, json),
+        Command::Verify {
+            source,
+            trust,
+            proof,
+        } => cmd::verify::run(&source, &trust, proof.as_deref(), json),
         Command::Inspect { source } => cmd::inspect::run(&source, json),
         Command::Revoke { dir, id } => cmd::revoke::run(&dir, &id, json),
         Command::Status(StatusCommand::Build { dir, out, key }) => {

@@ -1,14 +1,22 @@
 //! `elicense verify`: a verdict for a license, for people or as JSON.
 
-use elicense::{verify, Input, LicenseView, VerdictView};
+use std::path::Path;
+
+use elicense::{verify, Input, LicenseView, Verdict, VerdictView};
 
 use crate::args::{Source, TrustArgs};
 use crate::clock::verification_time;
 use crate::error::{CliError, Invalid};
 use crate::input;
 
-/// Verify and print the verdict; an invalid license is [`Invalid::License`] (exit code 1).
-pub fn run(src: &Source, trust: &TrustArgs, json: bool) -> Result<(), CliError> {
+/// Verify and print the verdict; an invalid license is [`Invalid::License`] (exit code 1). With
+/// `proof`, a valid license's inclusion proof is checked too (`cmd::log::check_proof`).
+pub fn run(
+    src: &Source,
+    trust: &TrustArgs,
+    proof: Option<&Path>,
+    json: bool,
+) -> Result<(), CliError> {
     let at = verification_time(trust.at.as_deref())?;
     let store = input::load_trust(trust, at)?;
     if store.is_empty() {
@@ -19,6 +27,12 @@ pub fn run(src: &Source, trust: &TrustArgs, json: bool) -> Result<(), CliError> 
     let bytes = input::read_source(src)?;
     let verdict = verify(Input::sniff(&bytes), &store, at);
     let view = VerdictView::new(&verdict);
+    if let (Some(proof), Verdict::Valid(ok)) = (proof, &verdict) {
+        if !json {
+            print_verdict(&view);
+        }
+        return super::log::check_proof(proof, &bytes, ok, json);
+    }
     if json {
         say!(
             "{}",

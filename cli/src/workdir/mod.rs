@@ -2,6 +2,7 @@
 //! counters), the private key (`key.pem`, mode 0600), its public key and certificate, and a
 //! department's issuance registry.
 
+pub mod log;
 pub mod registry;
 pub mod secrets;
 

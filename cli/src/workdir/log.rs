@@ -1,0 +1,194 @@
+//! A department's issuance log (`docs/LOG.md`), kept in the registry's SQLite file so that an
+//! entry is committed in the same transaction that marks its license issued: a license is
+//! handed out only from committed rows, so never before its entry is durable, and no committed
+//! row lacks its entry (`Registry::finish`).
+//!
+//! Tables: `log_entries` (index, document identifier, entry CBOR, leaf hash), `log_hashes`
+//! (the hashes of complete subtrees at tile heights 8, 16, …, written when a tile fills up: the
+//! level-`L` tiles of `c2sp.org/tlog-tiles`), `log_checkpoints` (each checkpoint signed, by
+//! size). Entries are never updated or deleted.
+
+use elicense::tlog::{self, Hash};
+use elicense::{
+    Checkpoint, ContentType, LogEntry, NodeSource, Note, OrgCode, SigningKey, TileHeights,
+};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+
+use crate::error::CliError;
+
+/// Tables of the log (schema version 3 of the registry).
+pub const LOG_SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS log_entries (
+    idx    INTEGER PRIMARY KEY,
+    doc_id TEXT NOT NULL UNIQUE,
+    entry  BLOB NOT NULL,
+    leaf   BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS log_hashes (
+    level INTEGER NOT NULL,
+    idx   INTEGER NOT NULL,
+    hash  BLOB NOT NULL,
+    PRIMARY KEY (level, idx)
+);
+CREATE TABLE IF NOT EXISTS log_checkpoints (
+    size INTEGER PRIMARY KEY,
+    root BLOB NOT NULL,
+    note TEXT NOT NULL
+);
+";
+
+fn err(e: rusqlite::Error) -> CliError {
+    CliError::Registry(e)
+}
+
+fn to_hash(v: Vec<u8>) -> Result<Hash, CliError> {
+    v.try_into()
+        .map_err(|_| CliError::Internal("a stored log hash is not 32 bytes".into()))
+}
+
+/// Entries in the log.
+pub fn size(conn: &Connection) -> Result<u64, CliError> {
+    conn.query_row("SELECT COUNT(*) FROM log_entries", [], |r| {
+        r.get::<_, i64>(0)
+    })
+    .map(|n| n as u64)
+    .map_err(err)
+}
+
+/// Appends the entry for signed transport text `text` (a document of `kind` named `id`) inside
+/// the caller's transaction, with the subtree hashes of every tile it completes. Returns its
+/// index.
+pub fn append(
+    tx: &Transaction<'_>,
+    kind: ContentType,
+    id: &str,
+    text: &str,
+    time: u64,
+) -> Result<u64, CliError> {
+    let signed = elicense::transport::decode(text)?.signed;
+    let entry = LogEntry::new(kind, id, &signed, time)?;
+    let bytes = entry.encode();
+    let leaf = tlog::leaf_hash(&bytes);
+    let index = size(tx)?;
+    tx.execute(
+        "INSERT INTO log_entries (idx, doc_id, entry, leaf) VALUES (?1, ?2, ?3, ?4)",
+        params![index as i64, id, bytes, leaf.to_vec()],
+    )
+    .map_err(err)?;
+    // Each tile height whose subtree this entry completes: hash the 256 below it.
+    let mut done = index + 1;
+    let mut level: u8 = 1;
+    while done.is_multiple_of(256) {
+        done /= 256;
+        let first = (done - 1) * 256;
+        let below = stored(tx, level - 1, first, 256)?;
+        tx.execute(
+            "INSERT INTO log_hashes (level, idx, hash) VALUES (?1, ?2, ?3)",
+            params![
+                level,
+                (done - 1) as i64,
+                tlog::subtree_root(&below).to_vec()
+            ],
+        )
+        .map_err(err)?;
+        level += 1;
+    }
+    Ok(index)
+}
+
+/// `count` hashes of tile level `level` from `first` (level 0: leaf hashes).
+pub fn stored(conn: &Connection, level: u8, first: u64, count: u64) -> Result<Vec<Hash>, CliError> {
+    let end = (first + count) as i64;
+    let rows: Vec<Vec<u8>> = if level == 0 {
+        let mut stmt = conn
+            .prepare_cached(
+                "SELECT leaf FROM log_entries WHERE idx >= ?1 AND idx < ?2 ORDER BY idx",
+            )
+            .map_err(err)?;
+        let rows = stmt
+            .query_map(params![first as i64, end], |r| r.get(0))
+            .map_err(err)?
+            .collect::<Result<_, _>>()
+            .map_err(err)?;
+        rows
+    } else {
+        let mut stmt = conn
+            .prepare_cached(
+                "SELECT hash FROM log_hashes WHERE level = ?3 AND idx >= ?1 AND idx < ?2 ORDER BY idx",
+            )
+            .map_err(err)?;
+        let rows = stmt
+            .query_map(params![first as i64, end, level], |r| r.get(0))
+            .map_err(err)?
+            .collect::<Result<_, _>>()
+            .map_err(err)?;
+        rows
+    };
+    if rows.len() as u64 != count {
+        return Err(CliError::Internal(format!(
+            "the log lacks hashes {first}..{} at tile level {level}",
+            first + count
+        )));
+    }
+    rows.into_iter().map(to_hash).collect()
+}
+
+/// The tree stored in `conn`, as a source of subtree hashes for roots and proofs.
+pub fn nodes(conn: &Connection) -> impl NodeSource<Error = CliError> + '_ {
+    TileHeights(move |level: u8, first: u64, count: u64| stored(conn, level, first, count))
+}
+
+/// The entry and index of document `id`.
+pub fn find(conn: &Connection, id: &str) -> Result<Option<(u64, Vec<u8>)>, CliError> {
+    conn.query_row(
+        "SELECT idx, entry FROM log_entries WHERE doc_id = ?1",
+        [id],
+        |r| Ok((r.get::<_, i64>(0)? as u64, r.get::<_, Vec<u8>>(1)?)),
+    )
+    .optional()
+    .map_err(err)
+}
+
+/// The latest signed checkpoint, if any.
+pub fn latest_checkpoint(conn: &Connection) -> Result<Option<(u64, String)>, CliError> {
+    conn.query_row(
+        "SELECT size, note FROM log_checkpoints ORDER BY size DESC LIMIT 1",
+        [],
+        |r| Ok((r.get::<_, i64>(0)? as u64, r.get::<_, String>(1)?)),
+    )
+    .optional()
+    .map_err(err)
+}
+
+/// Signs a checkpoint of the whole log with the department's key (unless the latest one
+/// already has this size) and stores it. Returns its size and note text.
+pub fn checkpoint(
+    conn: &mut Connection,
+    org: &OrgCode,
+    key: &SigningKey,
+) -> Result<(u64, String), CliError> {
+    let tx = conn
+        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+        .map_err(err)?;
+    let n = size(&tx)?;
+    if let Some((size, note)) = latest_checkpoint(&tx)? {
+        if size == n {
+            return Ok((size, note));
+        }
+    }
+    let root = tlog::root(&mut nodes(&tx), n)?;
+    let cp = Checkpoint {
+        origin: elicense::log_origin(org),
+        size: n,
+        root,
+    };
+    let note: Note = cp.sign(key);
+    let text = note.to_text();
+    tx.execute(
+        "INSERT INTO log_checkpoints (size, root, note) VALUES (?1, ?2, ?3)",
+        params![n as i64, root.to_vec(), text],
+    )
+    .map_err(err)?;
+    tx.commit().map_err(err)?;
+    Ok((n, text))
+}

@@ -1,0 +1,416 @@
+//! The issuance log through the real binary (docs/LOG.md): every issued license has its entry,
+//! committed with its registry row; `log publish` writes C2SP tiles incrementally; `log prove`
+//! and `verify --proof` accept the right proof and refuse a tampered byte, another license's
+//! proof, another department's log and a wrong signature.
+
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine as _;
+
+const PASS: &str = "测试口令 correct horse battery";
+
+struct Env {
+    dir: PathBuf,
+}
+
+impl Env {
+    fn new(name: &str) -> Env {
+        let dir = std::env::temp_dir().join(format!("elicense-log-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("pass.txt"), format!("{PASS}\n")).unwrap();
+        Env { dir }
+    }
+
+    fn p(&self, rel: &str) -> PathBuf {
+        self.dir.join(rel)
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_elicense"))
+            .args(args)
+            .current_dir(&self.dir)
+            .env_remove("ELICENSE_PASSPHRASE")
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
+    }
+
+    fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(
+            out.status.success(),
+            "elicense {args:?} failed ({:?}):\n{}\n{}",
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    fn department(&self, dir: &str, org: &str) {
+        self.ok(&[
+            "init",
+            "department",
+            "--dir",
+            dir,
+            "--name",
+            "测试局",
+            "--org-code",
+            org,
+            "--passphrase-file",
+            "pass.txt",
+        ]);
+        self.ok(&[
+            "cert",
+            "issue",
+            "--root-dir",
+            "root",
+            "--csr",
+            &format!("{dir}/request.csr.pem"),
+            "--types",
+            "YYZZ",
+            "--out",
+            &format!("{dir}/certificate.pem"),
+            "--passphrase-file",
+            "pass.txt",
+        ]);
+    }
+
+    fn issue(&self, dir: &str, rows: usize, tag: &str, out: &str) {
+        let mut s = String::from(
+            "holder_name,holder_id,company_type,legal_representative,registered_capital,established_on,address,business_scope\n",
+        );
+        for i in 0..rows {
+            s.push_str(&format!(
+                "测试公司{tag}{i}号,91350100MA8T2Q3X18,有限责任公司,张三,壹佰万元整,2019-05-20,福州市{i}号,软件开发\n"
+            ));
+        }
+        let batch = format!("{out}.csv");
+        std::fs::write(self.p(&batch), s).unwrap();
+        self.ok(&[
+            "issue",
+            "--dir",
+            dir,
+            "--type",
+            "YYZZ",
+            "--batch",
+            &batch,
+            "--out",
+            out,
+            "--formats",
+            "txt",
+            "--passphrase-file",
+            "pass.txt",
+            "--jobs",
+            "1",
+        ]);
+    }
+
+    fn verify_proof(&self, license: &str, proof: &str) -> (Option<i32>, String) {
+        let out = self.run(&[
+            "verify",
+            "--root",
+            "root/root.cert.pem",
+            "--trust",
+            "list.cose",
+            "--file",
+            license,
+            "--proof",
+            proof,
+        ]);
+        (
+            out.status.code(),
+            format!(
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            ),
+        )
+    }
+}
+
+impl Drop for Env {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn db(env: &Env, dir: &str) -> rusqlite::Connection {
+    rusqlite::Connection::open_with_flags(
+        env.p(&format!("{dir}/registry.sqlite")),
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+    )
+    .unwrap()
+}
+
+fn ids(env: &Env, dir: &str) -> Vec<String> {
+    let conn = db(env, dir);
+    let mut stmt = conn
+        .prepare("SELECT doc_id FROM log_entries ORDER BY idx")
+        .unwrap();
+    stmt.query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
+#[test]
+fn issue_publish_prove_verify() {
+    let env = Env::new("all");
+    env.ok(&[
+        "init",
+        "root",
+        "--dir",
+        "root",
+        "--name",
+        "测试根CA",
+        "--org-code",
+        "11990000MB0000001M",
+        "--passphrase-file",
+        "pass.txt",
+    ]);
+    env.department("dept", "11350100MB0312345H");
+    env.department("other", "11350200MB0312346R");
+    env.ok(&[
+        "trust",
+        "build",
+        "--root-dir",
+        "root",
+        "--cert",
+        "dept/certificate.pem",
+        "--cert",
+        "other/certificate.pem",
+        "--out",
+        "list.cose",
+        "--passphrase-file",
+        "pass.txt",
+    ]);
+
+    // 300 licenses: one full level-0 tile and a partial one. Every issued row has its entry,
+    // in issue order, and no entry lacks its row.
+    env.issue("dept", 300, "a", "out1");
+    let logged = ids(&env, "dept");
+    assert_eq!(logged.len(), 300);
+    let conn = db(&env, "dept");
+    let issued: i64 = conn
+        .query_row("SELECT COUNT(*) FROM licenses WHERE state = 'issued' AND id IN (SELECT doc_id FROM log_entries)", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(issued, 300);
+    let level1: i64 = conn
+        .query_row("SELECT COUNT(*) FROM log_hashes WHERE level = 1", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(level1, 1);
+
+    // Publish: tiles, entry bundles, checkpoint.
+    env.ok(&[
+        "log",
+        "publish",
+        "--dir",
+        "dept",
+        "--out",
+        "pub",
+        "--passphrase-file",
+        "pass.txt",
+    ]);
+    let checkpoint = std::fs::read_to_string(env.p("pub/checkpoint")).unwrap();
+    assert!(
+        checkpoint.starts_with("elicense/log/11350100MB0312345H\n300\n"),
+        "{checkpoint}"
+    );
+    let tile0 = std::fs::read(env.p("pub/tile/0/000")).unwrap();
+    assert_eq!(tile0.len(), 256 * 32);
+    assert_eq!(
+        std::fs::read(env.p("pub/tile/0/001.p/44")).unwrap().len(),
+        44 * 32
+    );
+    assert_eq!(
+        std::fs::read(env.p("pub/tile/1/000.p/1")).unwrap(),
+        elicense::tlog::subtree_root(&elicense::tlog::parse_tile(&tile0, 256).unwrap()).to_vec()
+    );
+    // The first entry bundle's entries hash to the first tile's leaves.
+    let bundle = std::fs::read(env.p("pub/tile/entries/000")).unwrap();
+    let (mut at, mut n) = (0, 0);
+    while at < bundle.len() {
+        let len = u16::from_be_bytes([bundle[at], bundle[at + 1]]) as usize;
+        let entry = &bundle[at + 2..at + 2 + len];
+        assert_eq!(
+            elicense::tlog::leaf_hash(entry).as_slice(),
+            &tile0[n * 32..n * 32 + 32]
+        );
+        elicense::LogEntry::decode(entry).unwrap();
+        at += 2 + len;
+        n += 1;
+    }
+    assert_eq!(n, 256);
+    // The checkpoint's root is the root of the published tiles.
+    let mut tree = elicense::MemoryTree::new();
+    for leaf in elicense::tlog::parse_tile(&tile0, 256)
+        .unwrap()
+        .into_iter()
+        .chain(
+            elicense::tlog::parse_tile(&std::fs::read(env.p("pub/tile/0/001.p/44")).unwrap(), 44)
+                .unwrap(),
+        )
+    {
+        tree.push_hash(leaf);
+    }
+    assert!(checkpoint.contains(&format!("\n{}\n", STANDARD.encode(tree.root()))));
+
+    // Prove and verify.
+    let id = &logged[7];
+    let license = format!("out1/{id}.txt");
+    env.ok(&[
+        "log",
+        "prove",
+        "--dir",
+        "dept",
+        "--id",
+        id,
+        "--out",
+        "p.tlog-proof",
+    ]);
+    let (code, out) = env.verify_proof(&license, "p.tlog-proof");
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("entry 7 of 300"), "{out}");
+
+    let proof = std::fs::read_to_string(env.p("p.tlog-proof")).unwrap();
+    let refused = |name: &str, text: &str, license: &str| {
+        std::fs::write(env.p(name), text).unwrap();
+        let (code, out) = env.verify_proof(license, name);
+        assert_eq!(code, Some(1), "{name} was accepted:\n{out}");
+        assert!(out.contains("NOT SHOWN LOGGED"), "{name}: {out}");
+    };
+    // A changed proof hash (one base64 character of the first hash line).
+    let lines: Vec<&str> = proof.lines().collect();
+    let h = lines[3];
+    let flipped = format!("{}{}", if h.starts_with('A') { 'B' } else { 'A' }, &h[1..]);
+    refused("hash.tlog-proof", &proof.replacen(h, &flipped, 1), &license);
+    // Another index.
+    refused(
+        "index.tlog-proof",
+        &proof.replacen("\nindex 7\n", "\nindex 8\n", 1),
+        &license,
+    );
+    // A changed tree size (the signature no longer verifies).
+    refused(
+        "size.tlog-proof",
+        &proof.replacen("\n300\n", "\n301\n", 1),
+        &license,
+    );
+    // A changed signature byte.
+    let sig_line = proof.lines().last().unwrap();
+    let sig = sig_line.rsplit(' ').next().unwrap();
+    let mut raw = STANDARD.decode(sig).unwrap();
+    raw[20] ^= 1;
+    refused(
+        "sig.tlog-proof",
+        &proof.replacen(sig, &STANDARD.encode(&raw), 1),
+        &license,
+    );
+    // The proof of another license.
+    refused(
+        "other-license.tlog-proof",
+        &proof,
+        &format!("out1/{}.txt", logged[8]),
+    );
+    // Every single-byte change to the proof is refused or leaves it equivalent (never panics).
+    // (Bounded: every 97th byte, to keep the test short.)
+    for i in (0..proof.len()).step_by(97) {
+        let mut b = proof.clone().into_bytes();
+        b[i] ^= 0x01;
+        std::fs::write(env.p("x.tlog-proof"), &b).unwrap();
+        let (code, out) = env.verify_proof(&license, "x.tlog-proof");
+        assert!(matches!(code, Some(1) | Some(2)), "byte {i}: {out}");
+    }
+
+    // Another department's log: its own origin; a proof from it does not show a license of
+    // the first department.
+    env.issue("other", 3, "b", "out2");
+    env.ok(&[
+        "log",
+        "publish",
+        "--dir",
+        "other",
+        "--out",
+        "pub2",
+        "--passphrase-file",
+        "pass.txt",
+    ]);
+    let other_ids = ids(&env, "other");
+    env.ok(&[
+        "log",
+        "prove",
+        "--dir",
+        "other",
+        "--id",
+        &other_ids[0],
+        "--out",
+        "o.tlog-proof",
+    ]);
+    let (code, out) = env.verify_proof(&format!("out2/{}.txt", other_ids[0]), "o.tlog-proof");
+    assert_eq!(code, Some(0), "{out}");
+    refused(
+        "o2.tlog-proof",
+        &std::fs::read_to_string(env.p("o.tlog-proof")).unwrap(),
+        &license,
+    );
+
+    // Incremental publishing: more licenses; the full tile is kept, new partial tiles appear.
+    let before = std::fs::metadata(env.p("pub/tile/0/000"))
+        .unwrap()
+        .modified()
+        .unwrap();
+    env.issue("dept", 220, "c", "out3");
+    let out = env.ok(&[
+        "log",
+        "publish",
+        "--dir",
+        "dept",
+        "--out",
+        "pub",
+        "--passphrase-file",
+        "pass.txt",
+        "--json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["size"], 520);
+    assert_eq!(v["tiles_kept"], 1);
+    assert_eq!(
+        std::fs::metadata(env.p("pub/tile/0/000"))
+            .unwrap()
+            .modified()
+            .unwrap(),
+        before
+    );
+    assert_eq!(std::fs::read(env.p("pub/tile/0/001")).unwrap().len(), 8192);
+    assert_eq!(
+        std::fs::read(env.p("pub/tile/0/002.p/8")).unwrap().len(),
+        8 * 32
+    );
+    assert!(std::fs::read_to_string(env.p("pub/checkpoint"))
+        .unwrap()
+        .contains("\n520\n"));
+    // The old proof (size 300) still verifies: its checkpoint is in it.
+    let (code, out) = env.verify_proof(&license, "p.tlog-proof");
+    assert_eq!(code, Some(0), "{out}");
+    // A license not yet in a checkpoint cannot be proven.
+    env.issue("dept", 1, "d", "out4");
+    let last = ids(&env, "dept").pop().unwrap();
+    let out = env.run(&[
+        "log",
+        "prove",
+        "--dir",
+        "dept",
+        "--id",
+        &last,
+        "--out",
+        "l.tlog-proof",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("log publish"));
+}
