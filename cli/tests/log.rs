@@ -414,3 +414,49 @@ fn issue_publish_prove_verify() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("log publish"));
 }
+
+#[test]
+fn a_registry_from_before_the_log_gets_every_issued_row_logged() {
+    let env = Env::new("migrate");
+    env.ok(&[
+        "init",
+        "root",
+        "--dir",
+        "root",
+        "--name",
+        "测试根CA",
+        "--org-code",
+        "11990000MB0000001M",
+        "--passphrase-file",
+        "pass.txt",
+    ]);
+    env.department("dept", "11350100MB0312345H");
+    env.issue("dept", 5, "a", "out1");
+    // Make it a schema-2 registry: no log tables.
+    {
+        let conn = rusqlite::Connection::open(env.p("dept/registry.sqlite")).unwrap();
+        conn.execute_batch(
+            "DROP TABLE log_entries; DROP TABLE log_hashes; DROP TABLE log_checkpoints;
+             PRAGMA user_version = 2;",
+        )
+        .unwrap();
+    }
+    // Opening it (any command that uses the registry) logs the five issued rows, in order.
+    env.issue("dept", 2, "b", "out2");
+    let logged = ids(&env, "dept");
+    assert_eq!(logged.len(), 7);
+    let conn = db(&env, "dept");
+    let mut stmt = conn
+        .prepare("SELECT id FROM licenses WHERE state = 'issued' ORDER BY rowid")
+        .unwrap();
+    let rows: Vec<String> = stmt
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(logged, rows);
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, 3);
+}

@@ -216,7 +216,7 @@ fn tile_paths_and_tiles() {
         assert_eq!(TileId::parse_path(bad), Err(TileError::Path), "{bad}");
     }
     // The C2SP example: 70 000 entries.
-    let tiles = tlog::tiles_for_size(70_000);
+    let tiles: Vec<TileId> = tlog::tiles_for_size(70_000).collect();
     assert_eq!(
         tiles
             .iter()
@@ -245,6 +245,32 @@ fn tile_paths_and_tiles() {
         width: 1
     }));
     assert_eq!(tiles.len(), 273 + 1 + 1 + 1 + 1);
+    // Lazily: the largest tree's tiles are not built at once.
+    let last = tlog::tiles_for_size(u64::MAX).take(3).last().unwrap();
+    assert_eq!(
+        last,
+        TileId {
+            level: 0,
+            index: 2,
+            width: 256
+        }
+    );
+    assert_eq!(tlog::tiles_for_size(0).count(), 0);
+    assert_eq!(
+        tlog::tiles_for_size(256).collect::<Vec<_>>(),
+        [
+            TileId {
+                level: 0,
+                index: 0,
+                width: 256
+            },
+            TileId {
+                level: 1,
+                index: 0,
+                width: 1
+            },
+        ]
+    );
     assert_eq!(tlog::parse_tile(&[0; 64], 2).unwrap().len(), 2);
     assert!(tlog::parse_tile(&[0; 63], 2).is_err());
     assert!(tlog::parse_tile(&[], 0).is_err());

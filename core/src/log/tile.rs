@@ -152,31 +152,23 @@ pub fn parse_tile(bytes: &[u8], width: u16) -> Result<Vec<Hash>, TileError> {
 }
 
 /// The tiles a tree of `size` entries is served as: every full tile and the partial tile of
-/// each level, level by level.
-pub fn tiles_for_size(size: u64) -> Vec<TileId> {
-    let mut out = Vec::new();
-    let mut level: u8 = 0;
-    // Hashes at this tile level's height: size / 256^level.
-    let mut count = size;
-    while count > 0 && level <= MAX_TILE_LEVEL {
-        for index in 0..count / 256 {
-            out.push(TileId {
-                level,
-                index,
-                width: TILE_WIDTH,
-            });
-        }
-        if !count.is_multiple_of(256) {
-            out.push(TileId {
-                level,
-                index: count / 256,
-                width: (count % 256) as u16,
-            });
-        }
-        count /= 256;
-        level += 1;
-    }
-    out
+/// each level, level by level, lazily (a tree of 2^64 entries has 2^56 level-0 tiles).
+pub fn tiles_for_size(size: u64) -> impl Iterator<Item = TileId> {
+    (0..=MAX_TILE_LEVEL).flat_map(move |level| {
+        // Hashes at this tile level's height: size / 256^level.
+        let count = size.checked_shr(8 * u32::from(level)).unwrap_or(0);
+        let full = (0..count / 256).map(move |index| TileId {
+            level,
+            index,
+            width: TILE_WIDTH,
+        });
+        let partial = (!count.is_multiple_of(256)).then_some(TileId {
+            level,
+            index: count / 256,
+            width: (count % 256) as u16,
+        });
+        full.chain(partial)
+    })
 }
 
 /// The root of 256 tile hashes (the hash one level-`L+1` tile holds for a full level-`L` tile),
