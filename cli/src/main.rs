@@ -137,6 +137,14 @@ enum Command {
         /// department's issuance log. Exit code 1 if it does not show that.
         #[arg(long)]
         proof: Option<PathBuf>,
+        /// With --proof: a witness's root certificate; the proof's checkpoint shows which of
+        /// them cosigned it. Repeat for several.
+        #[arg(long = "witness", requires = "proof")]
+        witnesses: Vec<PathBuf>,
+        /// With --proof: how many of the --witness roots must have cosigned (exit code 1 if
+        /// fewer).
+        #[arg(long, default_value_t = 0, requires = "proof")]
+        witness_quorum: usize,
     },
     /// Show a license's structure WITHOUT verifying it (for support staff).
     ///
@@ -306,6 +314,40 @@ enum LogCommand {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Root authority as witness: check a department's published checkpoint (signed by a
+    /// department the trust material vouches for, consistent with the last checkpoint this
+    /// root cosigned, by the published tiles) and write it with this root's cosignature
+    /// (c2sp.org/tlog-cosignature). A split view or rollback prints both checkpoints, exit 1.
+    ///
+    /// Example: elicense log witness --root-dir shanghai-root --log fuzhou-log/ --root fujian-root.pem --trust fujian.cose --out cosigned.checkpoint
+    Witness {
+        /// Root authority directory (its key cosigns; it keeps the last checkpoint cosigned per
+        /// log in witnessed/).
+        #[arg(long)]
+        root_dir: PathBuf,
+        /// The department's published log folder (`log publish --out`).
+        #[arg(long)]
+        log: PathBuf,
+        #[command(flatten)]
+        trust: TrustArgs,
+        /// The cosigned checkpoint to write.
+        #[arg(long)]
+        out: PathBuf,
+        #[command(flatten)]
+        key: KeyArgs,
+    },
+    /// Department: add witnesses' cosignatures (from `log witness`) to the stored checkpoint,
+    /// so that proofs and the published checkpoint carry them.
+    ///
+    /// Example: elicense log cosigned --dir dept --checkpoint cosigned.checkpoint
+    Cosigned {
+        /// Department directory.
+        #[arg(long)]
+        dir: PathBuf,
+        /// A cosigned checkpoint.
+        #[arg(long)]
+        checkpoint: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -431,6 +473,23 @@ fn main() -> ExitCode {
             cmd::log::publish(&dir, &out, key.passphrase_file.as_deref(), json)
         }
         Command::Log(LogCommand::Prove { dir, id, out }) => cmd::log::prove(&dir, &id, &out, json),
+        Command::Log(LogCommand::Witness {
+            root_dir,
+            log,
+            trust,
+            out,
+            key,
+        }) => cmd::log::witness(
+            &root_dir,
+            &log,
+            &trust,
+            &out,
+            key.passphrase_file.as_deref(),
+            json,
+        ),
+        Command::Log(LogCommand::Cosigned { dir, checkpoint }) => {
+            cmd::log::cosigned(&dir, &checkpoint, json)
+        }
         Command::Issue(args) => cmd::issue::run(&args, json),
         Command::Qr {
             source,
@@ -448,7 +507,16 @@ fn main() -> ExitCode {
             source,
             trust,
             proof,
-        } => cmd::verify::run(&source, &trust, proof.as_deref(), json),
+            witnesses,
+            witness_quorum,
+        } => cmd::verify::run(
+            &source,
+            &trust,
+            proof
+                .as_deref()
+                .map(|p| (p, witnesses.as_slice(), witness_quorum)),
+            json,
+        ),
         Command::Inspect { source } => cmd::inspect::run(&source, json),
         Command::Revoke { dir, id } => cmd::revoke::run(&dir, &id, json),
         Command::Status(StatusCommand::Build { dir, out, key }) => {

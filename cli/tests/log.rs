@@ -460,3 +460,254 @@ fn a_registry_from_before_the_log_gets_every_issued_row_logged() {
         .unwrap();
     assert_eq!(version, 3);
 }
+
+#[test]
+fn a_witness_cosigns_consistent_checkpoints_and_catches_split_views() {
+    let env = Env::new("witness");
+    let witness_org = elicense::OrgCode::with_check("11310000MB0000002")
+        .unwrap()
+        .to_string();
+    for (dir, org) in [
+        ("root", "11990000MB0000001M"),
+        ("wroot", witness_org.as_str()),
+    ] {
+        env.ok(&[
+            "init",
+            "root",
+            "--dir",
+            dir,
+            "--name",
+            "根",
+            "--org-code",
+            org,
+            "--passphrase-file",
+            "pass.txt",
+        ]);
+    }
+    // A department whose key is unencrypted (TEST-ONLY), so this test can forge a checkpoint.
+    env.ok(&[
+        "init",
+        "department",
+        "--dir",
+        "dept",
+        "--name",
+        "测试局",
+        "--org-code",
+        "11350100MB0312345H",
+        "--plain-for-tests",
+    ]);
+    env.ok(&[
+        "cert",
+        "issue",
+        "--root-dir",
+        "root",
+        "--csr",
+        "dept/request.csr.pem",
+        "--types",
+        "YYZZ",
+        "--out",
+        "dept/certificate.pem",
+        "--passphrase-file",
+        "pass.txt",
+    ]);
+    env.ok(&[
+        "trust",
+        "build",
+        "--root-dir",
+        "root",
+        "--cert",
+        "dept/certificate.pem",
+        "--out",
+        "list.cose",
+        "--passphrase-file",
+        "pass.txt",
+    ]);
+    let issue = |rows: usize, tag: &str, out: &str| {
+        let mut s = String::from("holder_name,holder_id,company_type,legal_representative,registered_capital,established_on,address,business_scope\n");
+        for i in 0..rows {
+            s.push_str(&format!("公司{tag}{i},91350100MA8T2Q3X18,有限责任公司,张三,壹佰万元整,2019-05-20,福州市{i}号,软件开发\n"));
+        }
+        std::fs::write(env.p(&format!("{out}.csv")), s).unwrap();
+        env.ok(&[
+            "issue",
+            "--dir",
+            "dept",
+            "--type",
+            "YYZZ",
+            "--batch",
+            &format!("{out}.csv"),
+            "--out",
+            out,
+            "--formats",
+            "txt",
+            "--jobs",
+            "1",
+        ]);
+    };
+    let witness = |out: &str| {
+        env.run(&[
+            "log",
+            "witness",
+            "--root-dir",
+            "wroot",
+            "--log",
+            "pub",
+            "--root",
+            "root/root.cert.pem",
+            "--trust",
+            "list.cose",
+            "--out",
+            out,
+            "--passphrase-file",
+            "pass.txt",
+        ])
+    };
+    let verify = |license: &str, extra: &[&str]| {
+        let mut args = vec![
+            "verify",
+            "--root",
+            "root/root.cert.pem",
+            "--trust",
+            "list.cose",
+            "--file",
+            license,
+            "--proof",
+            "p.tlog-proof",
+        ];
+        args.extend(extra);
+        let out = env.run(&args);
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+
+    issue(10, "a", "out1");
+    env.ok(&["log", "publish", "--dir", "dept", "--out", "pub"]);
+    let first = std::fs::read_to_string(env.p("pub/checkpoint")).unwrap();
+    // First sight: the tiles must give the checkpoint's root; cosigned.
+    let out = witness("c1.checkpoint");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    env.ok(&[
+        "log",
+        "cosigned",
+        "--dir",
+        "dept",
+        "--checkpoint",
+        "c1.checkpoint",
+    ]);
+    let id = ids(&env, "dept")[3].clone();
+    env.ok(&[
+        "log",
+        "prove",
+        "--dir",
+        "dept",
+        "--id",
+        &id,
+        "--out",
+        "p.tlog-proof",
+    ]);
+    let license = format!("out1/{id}.txt");
+    let wname = format!("elicense/witness/{witness_org}");
+    let (code, out) = verify(
+        &license,
+        &["--witness", "wroot/root.cert.pem", "--witness-quorum", "1"],
+    );
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains(&format!("witnessed by {wname}")), "{out}");
+    // Quorum 2 of one witness: refused. No witness given: logged, "no witness".
+    let (code, out) = verify(
+        &license,
+        &["--witness", "wroot/root.cert.pem", "--witness-quorum", "2"],
+    );
+    assert_eq!(code, Some(1), "{out}");
+    let (code, out) = verify(&license, &[]);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("no witness"), "{out}");
+    // A changed byte of the cosignature: refused when the witness is known.
+    let proof = std::fs::read_to_string(env.p("p.tlog-proof")).unwrap();
+    let line = proof
+        .lines()
+        .find(|l| l.contains(&wname))
+        .unwrap()
+        .to_owned();
+    let sig = line.rsplit(' ').next().unwrap();
+    let mut raw = STANDARD.decode(sig).unwrap();
+    raw[30] ^= 1;
+    std::fs::write(
+        env.p("p.tlog-proof"),
+        proof.replace(sig, &STANDARD.encode(&raw)),
+    )
+    .unwrap();
+    let (code, out) = verify(&license, &["--witness", "wroot/root.cert.pem"]);
+    assert_eq!(code, Some(1), "{out}");
+
+    // The log grows across a tile boundary: consistent, cosigned again.
+    issue(300, "b", "out2");
+    env.ok(&["log", "publish", "--dir", "dept", "--out", "pub"]);
+    let out = witness("c2.checkpoint");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let c2 = std::fs::read_to_string(env.p("c2.checkpoint")).unwrap();
+    assert!(c2.contains("\n310\n") && c2.contains(&wname), "{c2}");
+
+    // Rollback: the old checkpoint published again.
+    let current = std::fs::read_to_string(env.p("pub/checkpoint")).unwrap();
+    std::fs::write(env.p("pub/checkpoint"), &first).unwrap();
+    let out = witness("c3.checkpoint");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("went back from 310 entries to 10"));
+
+    // Split view: a checkpoint of size 310 with another root, validly signed by the department.
+    let pem = std::fs::read_to_string(env.p("dept/key.pem")).unwrap();
+    let key =
+        elicense::keys::signing_key_from_pem(&pem, elicense::KeyProtection::PlainForTestsOnly)
+            .unwrap();
+    let forged = elicense::Checkpoint {
+        origin: "elicense/log/11350100MB0312345H".into(),
+        size: 310,
+        root: [0x5a; 32],
+    }
+    .sign(&key)
+    .to_text();
+    std::fs::write(env.p("pub/checkpoint"), &forged).unwrap();
+    let out = witness("c4.checkpoint");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("SPLIT VIEW"), "{stdout}");
+    assert!(
+        stdout.contains(&forged) && stdout.contains(current.lines().nth(2).unwrap()),
+        "{stdout}"
+    );
+    // A larger forged checkpoint that does not extend the log: inconsistent with the tiles.
+    let forged = elicense::Checkpoint {
+        size: 311,
+        ..elicense::Checkpoint::parse_text(&format!(
+            "elicense/log/11350100MB0312345H\n311\n{}\n",
+            STANDARD.encode([0x5a; 32])
+        ))
+        .unwrap()
+    }
+    .sign(&key)
+    .to_text();
+    std::fs::write(env.p("pub/checkpoint"), &forged).unwrap();
+    let out = witness("c5.checkpoint");
+    assert_ne!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(
+        !env.p("c3.checkpoint").exists()
+            && !env.p("c4.checkpoint").exists()
+            && !env.p("c5.checkpoint").exists()
+    );
+}

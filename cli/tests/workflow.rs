@@ -449,6 +449,8 @@ fn every_command_has_help_with_an_example() {
         vec!["verify-attachment"],
         vec!["log", "publish"],
         vec!["log", "prove"],
+        vec!["log", "witness"],
+        vec!["log", "cosigned"],
     ] {
         let mut args = cmd.clone();
         args.push("--help");

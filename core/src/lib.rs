@@ -89,7 +89,7 @@ pub use encoding::transport::{Compression, Decoded, Encoding, Form, InflateError
 // (functions and constants in the `tlog` path module).
 pub use log::checkpoint::{Checkpoint, CheckpointError};
 pub use log::merkle::{BuildError, MemoryTree, MissingNode, NodeSource, ProofError};
-pub use log::note::{Note, NoteError, NoteKey, NoteSignature};
+pub use log::note::{Note, NoteError, NoteKey, NoteKeyKind, NoteSignature};
 pub use log::proof::{TlogProof, TlogProofError};
 pub use log::tile::{TileError, TileHeights, TileId};
 pub use model::log_entry::{LogEntry, LogEntryError};
@@ -140,6 +140,7 @@ pub use verify::trust::{
     ListMark, RootRef, TrustError, TrustListSummary, TrustOrigin, TrustState, TrustStateError,
     TrustStore, TrustedKey, MAX_CLOCK_SKEW,
 };
+pub use verify::witness::{witness_checkpoint, witness_key, witness_name, WitnessError};
 
 // View: labelled, bilingual views for user interfaces.
 pub use view::{
@@ -154,7 +155,10 @@ pub mod tlog {
         consistency_proof, inclusion_proof, leaf_hash, node_hash, root, verify_consistency,
         verify_inclusion, Hash, EMPTY_ROOT,
     };
-    pub use crate::log::note::{key_id, sign, valid_key_name, SIG_TYPE_ED25519};
+    pub use crate::log::note::{
+        cosign, cosigned_message, key_id, sign, valid_key_name, SIG_TYPE_COSIGNATURE,
+        SIG_TYPE_ED25519,
+    };
     pub use crate::log::proof::{MAX_PROOF_LEN, PROOF_HEADER};
     pub use crate::log::tile::{parse_tile, subtree_root, tiles_for_size, TILE_WIDTH};
 }

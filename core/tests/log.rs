@@ -498,3 +498,68 @@ fn log_md_worked_example_is_current() {
         "docs/LOG.md §7 differs from the computed example (printed above)"
     );
 }
+
+#[test]
+fn cosignatures_verify_and_refusals() {
+    let (sk, key) = log_key();
+    let cp = Checkpoint {
+        origin: key.name.clone(),
+        size: 5,
+        root: [3; 32],
+    };
+    let mut note = cp.sign(&sk);
+    let wsk = SigningKey::from_bytes(&[9; 32]);
+    let witness = OrgCode::with_check("11310000MB0000002").unwrap();
+    let wkey = witness_key(&witness, wsk.verifying_key());
+    assert_eq!(wkey.name, format!("elicense/witness/{witness}"));
+    // Key ID of type 0x04, not 0x01.
+    assert_eq!(
+        wkey.id,
+        tlog::key_id(
+            &wkey.name,
+            tlog::SIG_TYPE_COSIGNATURE,
+            wsk.verifying_key().as_bytes()
+        )
+    );
+    assert_ne!(
+        wkey.id,
+        NoteKey::new(&wkey.name, wsk.verifying_key()).unwrap().id
+    );
+    note.signatures
+        .push(tlog::cosign(&wkey.name, &wsk, &note.text, 1_700_000_000));
+    let text = note.to_text();
+    let parsed = Note::parse(text.as_bytes()).unwrap();
+    // The log key and the witness key each verify their own line; the cosignature is 8 + 64 bytes.
+    assert_eq!(
+        parsed.verify(std::slice::from_ref(&wkey)).unwrap()[0].name,
+        wkey.name
+    );
+    assert_eq!(parsed.signatures[1].signature.len(), 72);
+    assert_eq!(
+        &parsed.signatures[1].signature[..8],
+        &1_700_000_000u64.to_be_bytes()
+    );
+    Checkpoint::open(text.as_bytes(), &key.name, &key).unwrap();
+    // The signed message is cosignature/v1, the time line, then the checkpoint text.
+    assert_eq!(
+        tlog::cosigned_message(&note.text, 7),
+        format!("cosignature/v1\ntime 7\n{}", note.text)
+    );
+    // A changed time, a time beyond 2^63 - 1, or a witness key used as a plain signer: refused.
+    for change in [0usize, 7] {
+        let mut bad = parsed.clone();
+        bad.signatures[1].signature[change] ^= 1;
+        assert!(matches!(
+            bad.verify(std::slice::from_ref(&wkey)),
+            Err(NoteError::BadSignature(_))
+        ));
+    }
+    let mut late = parsed.clone();
+    late.signatures[1] = tlog::cosign(&wkey.name, &wsk, &note.text, u64::MAX);
+    assert!(late.verify(std::slice::from_ref(&wkey)).is_err());
+    let plain = NoteKey::new(&wkey.name, wsk.verifying_key()).unwrap();
+    assert_eq!(
+        parsed.verify(std::slice::from_ref(&plain)),
+        Err(NoteError::NotSigned)
+    );
+}

@@ -93,7 +93,7 @@ fuzz_target!(|data: &[u8]| {
         }
         _ => {
             let (signed, signer) = fixture();
-            assert!(check_log_proof(input, Input::Bytes(signed), signer).is_err());
+            assert!(check_log_proof(input, Input::Bytes(signed), signer, &[]).is_err());
         }
     }
 });

@@ -5,8 +5,15 @@
 
 use std::path::Path;
 
-use elicense::tlog::{self, TILE_WIDTH};
-use elicense::{check_log_proof, Input, TileId, TlogProof, Verified};
+use elicense::tlog::{self, Hash, TILE_WIDTH};
+use elicense::{
+    check_log_proof, witness_checkpoint, witness_key, Certificate, Checkpoint, Input, Note,
+    NoteKey, TileHeights, TileId, TlogProof, Verified, WitnessError,
+};
+
+use crate::args::TrustArgs;
+use crate::clock::verification_time;
+use crate::input;
 
 use crate::error::{CliError, Invalid};
 use crate::files;
@@ -141,30 +148,72 @@ pub fn prove(dir: &Path, id: &str, out: &Path, json: bool) -> Result<(), CliErro
     Ok(())
 }
 
-/// `verify --proof`: check the proof for a license already found valid, and print the result.
+/// Witness keys from root certificates (`--witness`): each root's key as a cosigner named
+/// `elicense/witness/<its organisation code>`.
+pub fn witness_keys(certs: &[std::path::PathBuf]) -> Result<Vec<NoteKey>, CliError> {
+    certs
+        .iter()
+        .map(|path| {
+            let cert =
+                Certificate::parse(&files::read(path)?).map_err(|e| CliError::file(path, e))?;
+            let org = cert.org_code().cloned().ok_or_else(|| {
+                CliError::Usage(format!(
+                    "{}: a root certificate without an organisation code",
+                    path.display()
+                ))
+            })?;
+            Ok(witness_key(&org, *cert.key()))
+        })
+        .collect()
+}
+
+/// `verify --proof`: check the proof for a license already found valid, and print the result;
+/// fewer than `quorum` of `witnesses` cosigning is a failure too.
 pub fn check_proof(
     proof_path: &Path,
     license: &[u8],
     verified: &Verified,
+    witnesses: &[NoteKey],
+    quorum: usize,
     json: bool,
 ) -> Result<(), CliError> {
     let proof = files::read(proof_path)?;
-    match check_log_proof(&proof, Input::sniff(license), &verified.signer) {
+    match check_log_proof(&proof, Input::sniff(license), &verified.signer, witnesses) {
+        Ok(logged) if logged.witnessed_by.len() >= quorum => {
+            if json {
+                say!(
+                    "{}",
+                    serde_json::json!({"logged": true, "origin": logged.origin, "index": logged.index, "size": logged.checkpoint.size, "witnesses": logged.witnessed_by})
+                );
+            } else {
+                say!(
+                    "  已登记在监察日志 Logged: log {}, entry {} of {}, witnessed by {}",
+                    logged.origin,
+                    logged.index,
+                    logged.checkpoint.size,
+                    if logged.witnessed_by.is_empty() {
+                        "no witness 无见证".to_owned()
+                    } else {
+                        logged.witnessed_by.join(", ")
+                    }
+                );
+            }
+            Ok(())
+        }
         Ok(logged) => {
             if json {
                 say!(
                     "{}",
-                    serde_json::json!({"logged": true, "origin": logged.origin, "index": logged.index, "size": logged.checkpoint.size, "witnesses": []})
+                    serde_json::json!({"logged": false, "reason": "quorum", "witnesses": logged.witnessed_by, "quorum": quorum})
                 );
             } else {
                 say!(
-                    "  已登记在监察日志 Logged: log {}, entry {} of {} (no witness cosignatures)",
-                    logged.origin,
-                    logged.index,
-                    logged.checkpoint.size
+                    "✗ 见证不足 NOT ENOUGH WITNESSES: {} of the {quorum} needed cosigned ({})",
+                    logged.witnessed_by.len(),
+                    logged.witnessed_by.join(", ")
                 );
             }
-            Ok(())
+            Err(Invalid::LogProof.into())
         }
         Err(e) => {
             if json {
@@ -178,4 +227,149 @@ pub fn check_proof(
             Err(Invalid::LogProof.into())
         }
     }
+}
+
+/// The hashes of a published log folder (`log publish`), for a tree of `size` entries: level-`L`
+/// hashes from `first` are read from the full tile holding them, or the partial one of `size`.
+fn published_tiles(dir: &Path, size: u64) -> impl elicense::NodeSource<Error = CliError> + '_ {
+    TileHeights(
+        move |level: u8, first: u64, count: u64| -> Result<Vec<Hash>, CliError> {
+            let at_level = size.checked_shr(8 * u32::from(level)).unwrap_or(0);
+            let index = first / u64::from(TILE_WIDTH);
+            let width = if (index + 1) * u64::from(TILE_WIDTH) <= at_level {
+                TILE_WIDTH
+            } else {
+                (at_level % u64::from(TILE_WIDTH)) as u16
+            };
+            let tile = TileId {
+                level,
+                index,
+                width,
+            };
+            let path = dir.join(tile.path());
+            let hashes = tlog::parse_tile(&files::read(&path)?, width)
+                .map_err(|e| CliError::Internal(format!("{}: {e}", path.display())))?;
+            let from = (first - index * u64::from(TILE_WIDTH)) as usize;
+            hashes
+                .get(from..from + count as usize)
+                .map(<[Hash]>::to_vec)
+                .ok_or_else(|| CliError::Internal(format!("{} is too short", path.display())))
+        },
+    )
+}
+
+/// The file in a witness's directory keeping the last checkpoint it cosigned of a log.
+fn witnessed_file(root_dir: &Path, origin: &str) -> std::path::PathBuf {
+    root_dir
+        .join("witnessed")
+        .join(format!("{}.checkpoint", origin.replace('/', "_")))
+}
+
+/// `log witness`: a root authority checks a department's published checkpoint (signed by a
+/// department it trusts, consistent with the last one it cosigned, by the published tiles) and
+/// writes it cosigned to `out`. A split view or rollback is printed with both checkpoints and
+/// is exit code 1.
+pub fn witness(
+    root_dir: &Path,
+    log_dir: &Path,
+    trust: &TrustArgs,
+    out: &Path,
+    passphrase_file: Option<&Path>,
+    json: bool,
+) -> Result<(), CliError> {
+    let config = workdir::load(root_dir, Role::Root)?;
+    let org = config.org()?;
+    let store = input::load_trust(trust, verification_time(trust.at.as_deref())?)?;
+    let bytes = files::read(&log_dir.join("checkpoint"))?;
+    let claimed = Note::parse(&bytes)
+        .ok()
+        .and_then(|n| Checkpoint::parse_text(&n.text).ok())
+        .ok_or_else(|| {
+            CliError::Usage(format!(
+                "{} holds no checkpoint",
+                log_dir.join("checkpoint").display()
+            ))
+        })?;
+    let state = witnessed_file(root_dir, &claimed.origin);
+    let last_note = match std::fs::read(&state) {
+        Ok(b) => Some(String::from_utf8_lossy(&b).into_owned()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(CliError::io("read", &state, e)),
+    };
+    let last = last_note
+        .as_deref()
+        .map(|t| {
+            Note::parse(t.as_bytes())
+                .map_err(elicense::CheckpointError::from)
+                .and_then(|n| Checkpoint::parse_text(&n.text))
+                .map_err(|e| CliError::file(&state, e))
+        })
+        .transpose()?;
+    let key = workdir::signing_key(root_dir, &config, passphrase_file)?;
+    let time = crate::clock::now_whole_seconds().unix_timestamp().max(0) as u64;
+    let mut tiles = published_tiles(log_dir, claimed.size);
+    match witness_checkpoint(&bytes, &store, last.as_ref(), &mut tiles, &org, &key, time) {
+        Ok((cp, note)) => {
+            let text = note.to_text();
+            std::fs::create_dir_all(root_dir.join("witnessed"))
+                .map_err(|e| CliError::io("create", root_dir.join("witnessed"), e))?;
+            files::write_atomic(&state, text.as_bytes())?;
+            files::write(out, text.as_bytes())?;
+            if json {
+                say!(
+                    "{}",
+                    serde_json::json!({"origin": cp.origin, "size": cp.size, "cosigned": true, "out": out})
+                );
+            } else {
+                say!(
+                    "cosigned {} at size {} (last witnessed: {}); written to {}",
+                    cp.origin,
+                    cp.size,
+                    last.map_or("none".to_owned(), |l| l.size.to_string()),
+                    out.display()
+                );
+            }
+            Ok(())
+        }
+        Err(e @ (WitnessError::SplitView { .. } | WitnessError::Rollback { .. })) => {
+            // The evidence: both signed checkpoints.
+            say!("✗ {e}");
+            say!(
+                "--- last cosigned 上次见证 ---\n{}",
+                last_note.unwrap_or_default()
+            );
+            say!(
+                "--- now published 现在发布 ---\n{}",
+                String::from_utf8_lossy(&bytes)
+            );
+            Err(Invalid::LogProof.into())
+        }
+        Err(WitnessError::Tiles(e)) => Err(e),
+        Err(e) => {
+            say!("✗ not cosigned 未见证: {e}");
+            Err(Invalid::LogProof.into())
+        }
+    }
+}
+
+/// `log cosigned`: add witnesses' cosignatures (a cosigned checkpoint from `log witness`) to
+/// the department's stored checkpoint of the same text, so that `log prove` and `log publish`
+/// carry them.
+pub fn cosigned(dir: &Path, checkpoint: &Path, json: bool) -> Result<(), CliError> {
+    workdir::load(dir, Role::Department)?;
+    let mut registry = Registry::open(dir)?;
+    let bytes = files::read(checkpoint)?;
+    let incoming = Note::parse(&bytes)
+        .map_err(|e| CliError::file(checkpoint, elicense::CheckpointError::from(e)))?;
+    let cp = Checkpoint::parse_text(&incoming.text).map_err(|e| CliError::file(checkpoint, e))?;
+    let added = log::add_signatures(registry.conn(), &cp, &incoming)?;
+    if json {
+        say!("{}", serde_json::json!({"size": cp.size, "added": added}));
+    } else {
+        say!(
+            "checkpoint of size {}: {added} signature lines added",
+            cp.size
+        );
+    }
+    Ok(())
 }

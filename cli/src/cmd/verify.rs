@@ -14,7 +14,7 @@ use crate::input;
 pub fn run(
     src: &Source,
     trust: &TrustArgs,
-    proof: Option<&Path>,
+    proof: Option<(&Path, &[std::path::PathBuf], usize)>,
     json: bool,
 ) -> Result<(), CliError> {
     let at = verification_time(trust.at.as_deref())?;
@@ -27,11 +27,12 @@ pub fn run(
     let bytes = input::read_source(src)?;
     let verdict = verify(Input::sniff(&bytes), &store, at);
     let view = VerdictView::new(&verdict);
-    if let (Some(proof), Verdict::Valid(ok)) = (proof, &verdict) {
+    if let (Some((proof, witnesses, quorum)), Verdict::Valid(ok)) = (proof, &verdict) {
+        let witnesses = super::log::witness_keys(witnesses)?;
         if !json {
             print_verdict(&view);
         }
-        return super::log::check_proof(proof, &bytes, ok, json);
+        return super::log::check_proof(proof, &bytes, ok, &witnesses, quorum, json);
     }
     if json {
         say!(

@@ -192,3 +192,49 @@ pub fn checkpoint(
     tx.commit().map_err(err)?;
     Ok((n, text))
 }
+
+/// Adds the signature lines of `incoming` (a copy of a stored checkpoint with witnesses'
+/// cosignatures) that the stored checkpoint of that size lacks. The note texts must be equal.
+/// Returns how many were added.
+pub fn add_signatures(
+    conn: &mut Connection,
+    cp: &Checkpoint,
+    incoming: &Note,
+) -> Result<usize, CliError> {
+    let tx = conn
+        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+        .map_err(err)?;
+    let stored: Option<String> = tx
+        .query_row(
+            "SELECT note FROM log_checkpoints WHERE size = ?1",
+            [cp.size as i64],
+            |r| r.get(0),
+        )
+        .optional()
+        .map_err(err)?;
+    let stored = stored.ok_or_else(|| {
+        CliError::Usage(format!("this log signed no checkpoint of size {}", cp.size))
+    })?;
+    let mut note = Note::parse(stored.as_bytes())
+        .map_err(|e| CliError::Internal(format!("a stored checkpoint: {e}")))?;
+    if note.text != incoming.text {
+        return Err(CliError::Usage(format!(
+            "the checkpoint of size {} this log signed has another root: not its checkpoint",
+            cp.size
+        )));
+    }
+    let mut added = 0;
+    for sig in &incoming.signatures {
+        if !note.signatures.contains(sig) {
+            note.signatures.push(sig.clone());
+            added += 1;
+        }
+    }
+    tx.execute(
+        "UPDATE log_checkpoints SET note = ?2 WHERE size = ?1",
+        params![cp.size as i64, note.to_text()],
+    )
+    .map_err(err)?;
+    tx.commit().map_err(err)?;
+    Ok(added)
+}

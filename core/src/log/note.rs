@@ -1,7 +1,7 @@
 //! C2SP signed notes (`c2sp.org/signed-note`): a text ending in a newline, a blank line, and
 //! signature lines `— <key name> base64(key ID || signature)`. Parsing is strict and bounded
-//! ([`MAX_NOTE_LEN`], [`MAX_NOTE_SIGNATURES`]); only Ed25519 signatures (type `0x01`) are made and
-//! checked here, and timestamped cosignatures (type `0x04`) by `log::cosignature`.
+//! ([`MAX_NOTE_LEN`], [`MAX_NOTE_SIGNATURES`]); Ed25519 signatures (type `0x01`) and timestamped
+//! Ed25519 witness cosignatures (type `0x04`, `c2sp.org/tlog-cosignature`) are made and checked.
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
@@ -13,6 +13,15 @@ use crate::suite::{Ed25519, Suite};
 
 /// The signature type byte of a plain Ed25519 note signature.
 pub const SIG_TYPE_ED25519: u8 = 0x01;
+
+/// The signature type byte of a timestamped Ed25519 witness cosignature
+/// (`c2sp.org/tlog-cosignature`).
+pub const SIG_TYPE_COSIGNATURE: u8 = 0x04;
+
+/// The message an Ed25519 cosignature signs: `cosignature/v1`, `time <t>`, then the note text.
+pub fn cosigned_message(text: &str, time: u64) -> String {
+    format!("cosignature/v1\ntime {time}\n{text}")
+}
 
 /// The 4-byte key ID: the first four bytes of SHA-256(name || 0x0A || type || public key).
 pub fn key_id(name: &str, sig_type: u8, public_key: &[u8]) -> [u8; 4] {
@@ -167,8 +176,8 @@ impl Note {
         for sig in &self.signatures {
             for key in keys {
                 if key.name == sig.name && key.id == sig.key_id {
-                    Ed25519::verify(&key.key, self.text.as_bytes(), &sig.signature)
-                        .map_err(|_| NoteError::BadSignature(key.name.clone()))?;
+                    key.check(&self.text, &sig.signature)
+                        .ok_or_else(|| NoteError::BadSignature(key.name.clone()))?;
                     if !ok.iter().any(|k: &&NoteKey| std::ptr::eq(*k, key)) {
                         ok.push(key);
                     }
@@ -182,25 +191,79 @@ impl Note {
     }
 }
 
-/// A note verifier key: a name and an Ed25519 public key (signature type `0x01`).
+/// What a note key's signatures are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum NoteKeyKind {
+    /// Ed25519 over the note text (type `0x01`): a log's key.
+    Ed25519,
+    /// Timestamped Ed25519 cosignature (type `0x04`): a witness's key.
+    Cosigner,
+}
+
+/// A note verifier key: a name, an Ed25519 public key and the kind of signature it makes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NoteKey {
     /// The key name (a log's origin, or a witness's name).
     pub name: String,
-    /// The key ID derived from name and key.
+    /// The key ID derived from name, kind and key.
     pub id: [u8; 4],
     /// The public key.
     pub key: VerifyingKey,
+    /// Plain signatures or cosignatures.
+    pub kind: NoteKeyKind,
 }
 
 impl NoteKey {
-    /// A verifier key, or `None` for an invalid name.
+    /// A verifier key for plain Ed25519 note signatures, or `None` for an invalid name.
     pub fn new(name: &str, key: VerifyingKey) -> Option<NoteKey> {
         valid_key_name(name).then(|| NoteKey {
             name: name.to_owned(),
             id: key_id(name, SIG_TYPE_ED25519, key.as_bytes()),
             key,
+            kind: NoteKeyKind::Ed25519,
         })
+    }
+
+    /// A witness's verifier key for Ed25519 cosignatures, or `None` for an invalid name.
+    pub fn cosigner(name: &str, key: VerifyingKey) -> Option<NoteKey> {
+        valid_key_name(name).then(|| NoteKey {
+            name: name.to_owned(),
+            id: key_id(name, SIG_TYPE_COSIGNATURE, key.as_bytes()),
+            key,
+            kind: NoteKeyKind::Cosigner,
+        })
+    }
+
+    /// Checks `signature` over `text`; for a cosignature, gives its time.
+    fn check(&self, text: &str, signature: &[u8]) -> Option<u64> {
+        match self.kind {
+            NoteKeyKind::Ed25519 => Ed25519::verify(&self.key, text.as_bytes(), signature)
+                .ok()
+                .map(|()| 0),
+            NoteKeyKind::Cosigner => {
+                let (time, sig) = signature.split_first_chunk::<8>()?;
+                let time = u64::from_be_bytes(*time);
+                if time > i64::MAX as u64 {
+                    return None;
+                }
+                Ed25519::verify(&self.key, cosigned_message(text, time).as_bytes(), sig)
+                    .ok()
+                    .map(|()| time)
+            }
+        }
+    }
+}
+
+/// Cosigns `text` (a checkpoint's note text) as witness `name` at `time` (seconds since 1970,
+/// at most 2^63 − 1).
+pub fn cosign(name: &str, key: &SigningKey, text: &str, time: u64) -> NoteSignature {
+    let mut signature = time.to_be_bytes().to_vec();
+    signature.extend(Ed25519::sign(key, cosigned_message(text, time).as_bytes()));
+    NoteSignature {
+        name: name.to_owned(),
+        key_id: key_id(name, SIG_TYPE_COSIGNATURE, key.verifying_key().as_bytes()),
+        signature,
     }
 }
 

@@ -8,7 +8,7 @@ use super::envelope::{read, Input, ReadError};
 use super::trust::TrustedKey;
 use crate::log::checkpoint::{Checkpoint, CheckpointError};
 use crate::log::merkle::{leaf_hash, verify_inclusion, ProofError};
-use crate::log::note::NoteKey;
+use crate::log::note::{NoteError, NoteKey};
 use crate::log::proof::{TlogProof, TlogProofError};
 use crate::model::identifier::OrgCode;
 use crate::model::log_entry::{LogEntry, LogEntryError};
@@ -31,6 +31,7 @@ pub fn log_key(department: &TrustedKey) -> NoteKey {
         ),
         name,
         key: department.key,
+        kind: crate::log::note::NoteKeyKind::Ed25519,
     }
 }
 
@@ -69,14 +70,20 @@ pub struct Logged {
     pub checkpoint: Checkpoint,
     /// The entry.
     pub entry: LogEntry,
+    /// The names of the witnesses asked about whose cosignature on the checkpoint verified.
+    pub witnessed_by: Vec<String>,
 }
 
 /// Checks `proof` (a `c2sp.org/tlog-proof@v1` file) for `document`, signed by `signer` (whose
-/// signature the caller has verified, for instance by [`crate::verify`]).
+/// signature the caller has verified, for instance by [`crate::verify`]), and which of
+/// `witnesses` (cosigner keys, [`crate::witness_key`]) cosigned its checkpoint; a cosignature by
+/// one of them that does not verify refuses the proof. Whether enough witnesses cosigned is the
+/// caller's policy.
 pub fn check_log_proof(
     proof: &[u8],
     document: Input<'_>,
     signer: &TrustedKey,
+    witnesses: &[NoteKey],
 ) -> Result<Logged, LogProofError> {
     let proof = TlogProof::parse(proof)?;
     let entry = LogEntry::decode(&proof.extra)?;
@@ -89,7 +96,7 @@ pub fn check_log_proof(
         return Err(LogProofError::OtherDocument);
     }
     let key = log_key(signer);
-    let (checkpoint, _) = Checkpoint::open(&proof.checkpoint, &key.name, &key)?;
+    let (checkpoint, note) = Checkpoint::open(&proof.checkpoint, &key.name, &key)?;
     verify_inclusion(
         proof.index,
         checkpoint.size,
@@ -97,10 +104,16 @@ pub fn check_log_proof(
         &proof.hashes,
         &checkpoint.root,
     )?;
+    let witnessed_by = match note.verify(witnesses) {
+        Ok(keys) => keys.into_iter().map(|k| k.name.clone()).collect(),
+        Err(NoteError::NotSigned) => vec![],
+        Err(e) => return Err(CheckpointError::Note(e).into()),
+    };
     Ok(Logged {
         origin: key.name,
         index: proof.index,
         checkpoint,
         entry,
+        witnessed_by,
     })
 }

@@ -9,3 +9,4 @@ pub(crate) mod license;
 pub(crate) mod log;
 pub(crate) mod reason;
 pub(crate) mod trust;
+pub(crate) mod witness;

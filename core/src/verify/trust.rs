@@ -723,6 +723,17 @@ impl TrustStore {
         self.revoked.get(&kid).map(Vec::as_slice).unwrap_or(&[])
     }
 
+    /// Every trusted (not revoked) key of a department.
+    pub fn department_keys<'a>(
+        &'a self,
+        department: &'a OrgCode,
+    ) -> impl Iterator<Item = &'a TrustedKey> + 'a {
+        self.keys
+            .values()
+            .flatten()
+            .filter(move |k| k.org_code == *department)
+    }
+
     /// The status list loaded for a department, if any.
     pub fn status_list(&self, department: &OrgCode) -> Option<&StatusList> {
         self.status.get(department)
