@@ -336,6 +336,27 @@ enum LogCommand {
         #[command(flatten)]
         key: KeyArgs,
     },
+    /// Department or monitor: check that the registry and the log agree (every issued license
+    /// logged once, with its digest, within --max-delay-days of its issue date), that the stored
+    /// checkpoints match the entries, that the published folder serves the same tree, and that
+    /// an older checkpoint is consistent with the latest. Findings (a split view prints both
+    /// checkpoints) give exit code 1.
+    ///
+    /// Example: elicense log audit --dir dept --published public/log --old kept.checkpoint
+    Audit {
+        /// Department directory.
+        #[arg(long)]
+        dir: PathBuf,
+        /// The published log folder to check.
+        #[arg(long)]
+        published: Option<PathBuf>,
+        /// An older checkpoint (kept by a verifier or witness) to check for consistency.
+        #[arg(long)]
+        old: Option<PathBuf>,
+        /// Days after its issue date within which a license must be logged.
+        #[arg(long, default_value_t = 1)]
+        max_delay_days: u64,
+    },
     /// Department: add witnesses' cosignatures (from `log witness`) to the stored checkpoint,
     /// so that proofs and the published checkpoint carry them.
     ///
@@ -485,6 +506,18 @@ fn main() -> ExitCode {
             &trust,
             &out,
             key.passphrase_file.as_deref(),
+            json,
+        ),
+        Command::Log(LogCommand::Audit {
+            dir,
+            published,
+            old,
+            max_delay_days,
+        }) => cmd::log::audit(
+            &dir,
+            published.as_deref(),
+            old.as_deref(),
+            max_delay_days,
             json,
         ),
         Command::Log(LogCommand::Cosigned { dir, checkpoint }) => {

@@ -711,3 +711,152 @@ fn a_witness_cosigns_consistent_checkpoints_and_catches_split_views() {
             && !env.p("c5.checkpoint").exists()
     );
 }
+
+#[test]
+fn audit_finds_unlogged_rows_late_entries_bad_tiles_and_split_views() {
+    let env = Env::new("audit");
+    env.ok(&[
+        "init",
+        "root",
+        "--dir",
+        "root",
+        "--name",
+        "根",
+        "--org-code",
+        "11990000MB0000001M",
+        "--passphrase-file",
+        "pass.txt",
+    ]);
+    env.ok(&[
+        "init",
+        "department",
+        "--dir",
+        "dept",
+        "--name",
+        "测试局",
+        "--org-code",
+        "11350100MB0312345H",
+        "--plain-for-tests",
+    ]);
+    env.ok(&[
+        "cert",
+        "issue",
+        "--root-dir",
+        "root",
+        "--csr",
+        "dept/request.csr.pem",
+        "--types",
+        "YYZZ",
+        "--out",
+        "dept/certificate.pem",
+        "--passphrase-file",
+        "pass.txt",
+    ]);
+    let issue = |rows: usize, tag: &str, out: &str| {
+        let mut s = String::from("holder_name,holder_id,company_type,legal_representative,registered_capital,established_on,address,business_scope\n");
+        for i in 0..rows {
+            s.push_str(&format!("公司{tag}{i},91350100MA8T2Q3X18,有限责任公司,张三,壹佰万元整,2019-05-20,福州市{i}号,软件开发\n"));
+        }
+        std::fs::write(env.p(&format!("{out}.csv")), s).unwrap();
+        env.ok(&[
+            "issue",
+            "--dir",
+            "dept",
+            "--type",
+            "YYZZ",
+            "--batch",
+            &format!("{out}.csv"),
+            "--out",
+            out,
+            "--formats",
+            "txt",
+            "--jobs",
+            "1",
+        ]);
+    };
+    let audit = |extra: &[&str]| {
+        let mut args = vec!["log", "audit", "--dir", "dept"];
+        args.extend(extra);
+        let out = env.run(&args);
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    issue(5, "a", "out1");
+    env.ok(&["log", "publish", "--dir", "dept", "--out", "pub"]);
+    std::fs::copy(env.p("pub/checkpoint"), env.p("old.checkpoint")).unwrap();
+    issue(3, "b", "out2");
+    env.ok(&["log", "publish", "--dir", "dept", "--out", "pub"]);
+    let (code, out) = audit(&["--published", "pub", "--old", "old.checkpoint"]);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(
+        out.contains("8 entries, 8 issued licenses, 2 checkpoints: all consistent"),
+        "{out}"
+    );
+
+    // A split view: another checkpoint of size 8, validly signed.
+    let pem = std::fs::read_to_string(env.p("dept/key.pem")).unwrap();
+    let key =
+        elicense::keys::signing_key_from_pem(&pem, elicense::KeyProtection::PlainForTestsOnly)
+            .unwrap();
+    let forged = elicense::Checkpoint {
+        origin: "elicense/log/11350100MB0312345H".into(),
+        size: 8,
+        root: [7; 32],
+    }
+    .sign(&key)
+    .to_text();
+    std::fs::write(env.p("forged.checkpoint"), &forged).unwrap();
+    let (code, out) = audit(&["--old", "forged.checkpoint"]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("SPLIT VIEW") && out.contains(&forged), "{out}");
+    // A smaller checkpoint that the log does not extend.
+    let forged = elicense::Checkpoint {
+        origin: "elicense/log/11350100MB0312345H".into(),
+        size: 5,
+        root: [7; 32],
+    }
+    .sign(&key)
+    .to_text();
+    std::fs::write(env.p("forged.checkpoint"), &forged).unwrap();
+    let (code, out) = audit(&["--old", "forged.checkpoint"]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("not consistent"), "{out}");
+
+    // A changed byte of a published tile.
+    let tile = env.p("pub/tile/0/000.p/8");
+    let mut bytes = std::fs::read(&tile).unwrap();
+    bytes[40] ^= 1;
+    std::fs::write(&tile, &bytes).unwrap();
+    let (code, out) = audit(&["--published", "pub"]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("published tiles do not give"), "{out}");
+
+    // A license issued long before it was logged.
+    let id = ids(&env, "dept")[2].clone();
+    let conn = rusqlite::Connection::open(env.p("dept/registry.sqlite")).unwrap();
+    conn.execute(
+        "UPDATE licenses SET issued_on = '2020-01-01' WHERE id = ?1",
+        [&id],
+    )
+    .unwrap();
+    let (code, out) = audit(&[]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains(&format!("({id}) logged late")), "{out}");
+    conn.execute(
+        "UPDATE licenses SET issued_on = '2099-01-01' WHERE id = ?1",
+        [&id],
+    )
+    .unwrap();
+    let (code, out) = audit(&[]);
+    assert_eq!(code, Some(0), "{out}");
+
+    // An issued row whose entry is missing (the log table edited behind the registry's back).
+    conn.execute("DELETE FROM log_entries WHERE idx = 7", [])
+        .unwrap();
+    let (code, out) = audit(&[]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("is issued but not in the log"), "{out}");
+    assert!(out.contains("stored checkpoint of size 8"), "{out}");
+}

@@ -451,6 +451,7 @@ fn every_command_has_help_with_an_example() {
         vec!["log", "prove"],
         vec!["log", "witness"],
         vec!["log", "cosigned"],
+        vec!["log", "audit"],
     ] {
         let mut args = cmd.clone();
         args.push("--help");

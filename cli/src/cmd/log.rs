@@ -373,3 +373,241 @@ pub fn cosigned(dir: &Path, checkpoint: &Path, json: bool) -> Result<(), CliErro
     }
     Ok(())
 }
+
+/// One finding of `log audit`.
+fn finding(findings: &mut Vec<String>, json: bool, text: String) {
+    if !json {
+        say!("✗ {text}");
+    }
+    findings.push(text);
+}
+
+/// `log audit`: the department's registry and log agree (every issued row logged once, with the
+/// digest of its signed text, within `max_delay_days` of its issue date; no entry without its
+/// row); the stored tree and every stored checkpoint agree with the leaves; the published
+/// folder, if given, serves that tree; and an older checkpoint, if given, is consistent with the
+/// latest (the same size with another root is a split view). Findings are printed; any is exit
+/// code 1.
+pub fn audit(
+    dir: &Path,
+    published: Option<&Path>,
+    old: Option<&Path>,
+    max_delay_days: u64,
+    json: bool,
+) -> Result<(), CliError> {
+    let config = workdir::load(dir, Role::Department)?;
+    let org = config.org()?;
+    let public = elicense::keys::public_key_from_pem(&String::from_utf8_lossy(&files::read(
+        &dir.join(workdir::PUBLIC_KEY_FILE),
+    )?))
+    .map_err(|e| CliError::file(dir.join(workdir::PUBLIC_KEY_FILE), e))?;
+    let origin = elicense::log_origin(&org);
+    let log_key = NoteKey::new(&origin, public)
+        .ok_or_else(|| CliError::Internal("the log origin is not a key name".into()))?;
+    let mut registry = Registry::open(dir)?;
+    let conn = registry.conn();
+    let mut findings = Vec::new();
+
+    // Registry rows against entries.
+    let rows: Vec<(String, String, String)> = {
+        let mut stmt = conn
+            .prepare("SELECT id, text, issued_on FROM licenses WHERE state = 'issued'")
+            .map_err(CliError::Registry)?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .map_err(CliError::Registry)?
+            .collect::<Result<_, _>>()
+            .map_err(CliError::Registry)?;
+        rows
+    };
+    let mut logged = std::collections::HashMap::new();
+    {
+        let mut stmt = conn
+            .prepare("SELECT idx, doc_id, entry, leaf FROM log_entries ORDER BY idx")
+            .map_err(CliError::Registry)?;
+        let mut q = stmt.query([]).map_err(CliError::Registry)?;
+        while let Some(r) = q.next().map_err(CliError::Registry)? {
+            let (idx, id, entry, leaf): (i64, String, Vec<u8>, Vec<u8>) = (
+                r.get(0).map_err(CliError::Registry)?,
+                r.get(1).map_err(CliError::Registry)?,
+                r.get(2).map_err(CliError::Registry)?,
+                r.get(3).map_err(CliError::Registry)?,
+            );
+            if tlog::leaf_hash(&entry).as_slice() != leaf.as_slice() {
+                finding(
+                    &mut findings,
+                    json,
+                    format!("entry {idx} ({id}): stored leaf hash is not the entry's"),
+                );
+            }
+            match elicense::LogEntry::decode(&entry) {
+                Ok(e) if e.id == id => {
+                    logged.insert(id, (idx, e));
+                }
+                Ok(_) => finding(
+                    &mut findings,
+                    json,
+                    format!("entry {idx}: names another document than {id}"),
+                ),
+                Err(e) => finding(&mut findings, json, format!("entry {idx} ({id}): {e}")),
+            }
+        }
+    }
+    let mut issued = std::collections::HashSet::new();
+    for (id, text, issued_on) in &rows {
+        issued.insert(id.clone());
+        let Some((idx, entry)) = logged.get(id) else {
+            finding(
+                &mut findings,
+                json,
+                format!("{id} is issued but not in the log"),
+            );
+            continue;
+        };
+        let signed = elicense::transport::decode(text)?.signed;
+        if !entry.covers(&signed) {
+            finding(
+                &mut findings,
+                json,
+                format!("entry {idx} ({id}): digest is not that of the issued license"),
+            );
+        }
+        // Late: logged more than max_delay_days after the issue date (UTC+8 midnight).
+        if let Ok(day) = elicense::parse_date(issued_on) {
+            let start = day
+                .midnight()
+                .assume_offset(time::UtcOffset::from_hms(8, 0, 0).unwrap_or(time::UtcOffset::UTC));
+            let limit = start.unix_timestamp() + (max_delay_days as i64 + 1) * 86_400;
+            if entry.time as i64 > limit {
+                finding(
+                    &mut findings,
+                    json,
+                    format!(
+                        "entry {idx} ({id}) logged late: issued on {issued_on}, logged at {} s",
+                        entry.time
+                    ),
+                );
+            }
+        }
+    }
+    for (id, (idx, _)) in &logged {
+        if !issued.contains(id) {
+            finding(
+                &mut findings,
+                json,
+                format!("entry {idx} ({id}) has no issued registry row"),
+            );
+        }
+    }
+
+    // The stored tree and checkpoints.
+    let size = log::size(conn)?;
+    let mut tree = elicense::MemoryTree::new();
+    for h in log::stored(conn, 0, 0, size)? {
+        tree.push_hash(h);
+    }
+    let checkpoints: Vec<(u64, String)> = {
+        let mut stmt = conn
+            .prepare("SELECT size, note FROM log_checkpoints ORDER BY size")
+            .map_err(CliError::Registry)?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get::<_, i64>(0)? as u64, r.get(1)?)))
+            .map_err(CliError::Registry)?
+            .collect::<Result<_, _>>()
+            .map_err(CliError::Registry)?;
+        rows
+    };
+    for (n, note) in &checkpoints {
+        match Checkpoint::open(note.as_bytes(), &origin, &log_key) {
+            Ok((cp, _)) if Some(cp.root) == tree.root_at(*n) && cp.size == *n => {}
+            Ok(_) => finding(
+                &mut findings,
+                json,
+                format!("stored checkpoint of size {n} does not match the stored entries"),
+            ),
+            Err(e) => finding(
+                &mut findings,
+                json,
+                format!("stored checkpoint of size {n}: {e}"),
+            ),
+        }
+    }
+    let latest = checkpoints
+        .last()
+        .and_then(|(_, n)| Checkpoint::open(n.as_bytes(), &origin, &log_key).ok());
+
+    // The published folder.
+    if let Some(pubdir) = published {
+        let bytes = files::read(&pubdir.join("checkpoint"))?;
+        match Checkpoint::open(&bytes, &origin, &log_key) {
+            Ok((cp, _)) => {
+                if tree.root_at(cp.size) != Some(cp.root) {
+                    finding(&mut findings, json, format!(
+                        "SPLIT VIEW: the published checkpoint of size {} has another root than the log's entries\n{}",
+                        cp.size, String::from_utf8_lossy(&bytes)));
+                } else if tlog::root(&mut published_tiles(pubdir, cp.size), cp.size).ok()
+                    != Some(cp.root)
+                {
+                    finding(&mut findings, json, format!("the published tiles do not give the published checkpoint's root (size {})", cp.size));
+                }
+            }
+            Err(e) => finding(&mut findings, json, format!("published checkpoint: {e}")),
+        }
+    }
+
+    // An older checkpoint (one a verifier or witness kept).
+    if let (Some(path), Some((latest, latest_note))) = (old, latest.as_ref()) {
+        let bytes = files::read(path)?;
+        match Checkpoint::open(&bytes, &origin, &log_key) {
+            Ok((cp, _)) if cp.size == latest.size && cp.root != latest.root => finding(
+                &mut findings,
+                json,
+                format!(
+                    "SPLIT VIEW: two checkpoints of size {} with different roots\n{}\n{}",
+                    cp.size,
+                    String::from_utf8_lossy(&bytes),
+                    latest_note.to_text()
+                ),
+            ),
+            Ok((cp, _)) if cp.size > latest.size => finding(
+                &mut findings,
+                json,
+                format!(
+                    "the older checkpoint has {} entries, more than the latest ({})",
+                    cp.size, latest.size
+                ),
+            ),
+            Ok((cp, _)) if cp.size > 0 => {
+                let proof = tlog::consistency_proof(&mut &tree, cp.size, latest.size)
+                    .map_err(|e| CliError::Internal(e.to_string()))?;
+                if let Err(e) =
+                    tlog::verify_consistency(cp.size, latest.size, &cp.root, &latest.root, &proof)
+                {
+                    finding(&mut findings, json, format!(
+                        "SPLIT VIEW: the checkpoint of size {} is not consistent with the latest ({}): {e}\n{}\n{}",
+                        cp.size, latest.size, String::from_utf8_lossy(&bytes), latest_note.to_text()));
+                }
+            }
+            Ok(_) => {}
+            Err(e) => finding(&mut findings, json, format!("{}: {e}", path.display())),
+        }
+    }
+
+    if json {
+        say!(
+            "{}",
+            serde_json::json!({"origin": origin, "entries": size, "issued": rows.len(), "checkpoints": checkpoints.len(), "findings": findings})
+        );
+    } else if findings.is_empty() {
+        say!(
+            "✓ log {origin}: {size} entries, {} issued licenses, {} checkpoints: all consistent",
+            rows.len(),
+            checkpoints.len()
+        );
+    }
+    if findings.is_empty() {
+        Ok(())
+    } else {
+        Err(Invalid::LogProof.into())
+    }
+}
