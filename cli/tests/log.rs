@@ -795,6 +795,51 @@ fn audit_finds_unlogged_rows_late_entries_bad_tiles_and_split_views() {
         "{out}"
     );
 
+    // Status lists and attestations are logged before they are written, with their kinds.
+    env.ok(&["status", "build", "--dir", "dept", "--out", "status.cose"]);
+    std::fs::write(env.p("scan.pdf"), b"%PDF-1.4 scan").unwrap();
+    env.ok(&[
+        "attest",
+        "--dir",
+        "dept",
+        "--file",
+        "scan.pdf",
+        "--officer-id",
+        "FZ-0042",
+    ]);
+    let logged = ids(&env, "dept");
+    assert_eq!(logged.len(), 11, "{logged:?}");
+    assert_eq!(logged[8], "STATUS-11350100MB0312345H-1");
+    assert!(
+        logged[9].starts_with("ATT-") && logged[10].starts_with("STAMP-"),
+        "{logged:?}"
+    );
+    let conn = db(&env, "dept");
+    let entry: Vec<u8> = conn
+        .query_row("SELECT entry FROM log_entries WHERE idx = 8", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    let entry = elicense::LogEntry::decode(&entry).unwrap();
+    assert_eq!(entry.kind, elicense::ContentType::StatusList);
+    assert!(entry.covers(&std::fs::read(env.p("status.cose")).unwrap()));
+    let entry: Vec<u8> = conn
+        .query_row("SELECT entry FROM log_entries WHERE idx = 9", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    let entry = elicense::LogEntry::decode(&entry).unwrap();
+    assert_eq!(entry.kind, elicense::ContentType::Attestation);
+    assert!(entry.covers(&std::fs::read(env.p("scan.pdf.elatt")).unwrap()));
+    drop(conn);
+    env.ok(&["log", "publish", "--dir", "dept", "--out", "pub"]);
+    let (code, out) = audit(&["--published", "pub", "--old", "old.checkpoint"]);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(
+        out.contains("11 entries, 8 issued licenses, 3 checkpoints"),
+        "{out}"
+    );
+
     // A split view: another checkpoint of size 8, validly signed.
     let pem = std::fs::read_to_string(env.p("dept/key.pem")).unwrap();
     let key =
@@ -802,7 +847,7 @@ fn audit_finds_unlogged_rows_late_entries_bad_tiles_and_split_views() {
             .unwrap();
     let forged = elicense::Checkpoint {
         origin: "elicense/log/11350100MB0312345H".into(),
-        size: 8,
+        size: 11,
         root: [7; 32],
     }
     .sign(&key)
@@ -825,7 +870,7 @@ fn audit_finds_unlogged_rows_late_entries_bad_tiles_and_split_views() {
     assert!(out.contains("not consistent"), "{out}");
 
     // A changed byte of a published tile.
-    let tile = env.p("pub/tile/0/000.p/8");
+    let tile = env.p("pub/tile/0/000.p/11");
     let mut bytes = std::fs::read(&tile).unwrap();
     bytes[40] ^= 1;
     std::fs::write(&tile, &bytes).unwrap();
@@ -853,10 +898,13 @@ fn audit_finds_unlogged_rows_late_entries_bad_tiles_and_split_views() {
     assert_eq!(code, Some(0), "{out}");
 
     // An issued row whose entry is missing (the log table edited behind the registry's back).
-    conn.execute("DELETE FROM log_entries WHERE idx = 7", [])
+    conn.execute("DELETE FROM log_entries WHERE idx >= 7", [])
         .unwrap();
     let (code, out) = audit(&[]);
     assert_eq!(code, Some(1), "{out}");
     assert!(out.contains("is issued but not in the log"), "{out}");
-    assert!(out.contains("stored checkpoint of size 8"), "{out}");
+    assert!(
+        out.contains("stored checkpoint of size 8 does not match"),
+        "{out}"
+    );
 }

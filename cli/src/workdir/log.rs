@@ -66,7 +66,45 @@ pub fn append(
     time: u64,
 ) -> Result<u64, CliError> {
     let signed = elicense::transport::decode(text)?.signed;
-    let entry = LogEntry::new(kind, id, &signed, time)?;
+    append_signed(tx, kind, id, &signed, time)
+}
+
+/// Logs signed documents other than licenses (status lists, attestations) in one committed
+/// transaction, before the caller writes them out. Returns their indexes.
+pub fn record(
+    conn: &mut Connection,
+    docs: &[(ContentType, String, &[u8])],
+) -> Result<Vec<u64>, CliError> {
+    let tx = conn
+        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+        .map_err(err)?;
+    let time = crate::clock::now_whole_seconds().unix_timestamp().max(0) as u64;
+    let mut out = Vec::with_capacity(docs.len());
+    for (kind, id, signed) in docs {
+        out.push(append_signed(&tx, *kind, id, signed, time)?);
+    }
+    tx.commit().map_err(err)?;
+    Ok(out)
+}
+
+/// The identifier of a document without one of its own: a prefix and the first 16 hexadecimal
+/// digits of the SHA-256 of its signed bytes.
+pub fn digest_id(prefix: &str, signed: &[u8]) -> String {
+    use sha2::Digest;
+    let d = sha2::Sha256::digest(signed);
+    let hex: String = d[..8].iter().map(|b| format!("{b:02x}")).collect();
+    format!("{prefix}-{hex}")
+}
+
+/// [`append`] for signed bytes.
+fn append_signed(
+    tx: &Transaction<'_>,
+    kind: ContentType,
+    id: &str,
+    signed: &[u8],
+    time: u64,
+) -> Result<u64, CliError> {
+    let entry = LogEntry::new(kind, id, signed, time)?;
     let bytes = entry.encode();
     let leaf = tlog::leaf_hash(&bytes);
     let index = size(tx)?;
