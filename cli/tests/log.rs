@@ -628,6 +628,14 @@ fn a_witness_cosigns_consistent_checkpoints_and_catches_split_views() {
     let (code, out) = verify(&license, &[]);
     assert_eq!(code, Some(0), "{out}");
     assert!(out.contains("no witness"), "{out}");
+    // JSON: the verdict and, under "log", the proof's result.
+    let (code, out) = verify(&license, &["--json", "--witness", "wroot/root.cert.pem"]);
+    assert_eq!(code, Some(0), "{out}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["valid"], true, "{out}");
+    assert_eq!(v["log"]["logged"], true, "{out}");
+    assert_eq!(v["log"]["index"], 3, "{out}");
+    assert_eq!(v["log"]["witnesses"][0], wname.as_str(), "{out}");
     // A changed byte of the cosignature: refused when the witness is known.
     let proof = std::fs::read_to_string(env.p("p.tlog-proof")).unwrap();
     let line = proof

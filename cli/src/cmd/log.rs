@@ -167,8 +167,9 @@ pub fn witness_keys(certs: &[std::path::PathBuf]) -> Result<Vec<NoteKey>, CliErr
         .collect()
 }
 
-/// `verify --proof`: check the proof for a license already found valid, and print the result;
-/// fewer than `quorum` of `witnesses` cosigning is a failure too.
+/// `verify --proof`: check the proof for a license already found valid. Prints the result for
+/// people (unless `json`) and returns it as JSON (for `verify --json` to print with the verdict)
+/// with the outcome: fewer than `quorum` of `witnesses` cosigning is a failure too.
 pub fn check_proof(
     proof_path: &Path,
     license: &[u8],
@@ -176,16 +177,16 @@ pub fn check_proof(
     witnesses: &[NoteKey],
     quorum: usize,
     json: bool,
-) -> Result<(), CliError> {
+) -> Result<(serde_json::Value, Result<(), CliError>), CliError> {
     let proof = files::read(proof_path)?;
-    match check_log_proof(&proof, Input::sniff(license), &verified.signer, witnesses) {
+    let (value, ok) = match check_log_proof(
+        &proof,
+        Input::sniff(license),
+        &verified.signer,
+        witnesses,
+    ) {
         Ok(logged) if logged.witnessed_by.len() >= quorum => {
-            if json {
-                say!(
-                    "{}",
-                    serde_json::json!({"logged": true, "origin": logged.origin, "index": logged.index, "size": logged.checkpoint.size, "witnesses": logged.witnessed_by})
-                );
-            } else {
+            if !json {
                 say!(
                     "  已登记在监察日志 Logged: log {}, entry {} of {}, witnessed by {}",
                     logged.origin,
@@ -198,35 +199,42 @@ pub fn check_proof(
                     }
                 );
             }
-            Ok(())
+            (
+                serde_json::json!({"logged": true, "origin": logged.origin, "index": logged.index, "size": logged.checkpoint.size, "witnesses": logged.witnessed_by}),
+                true,
+            )
         }
         Ok(logged) => {
-            if json {
-                say!(
-                    "{}",
-                    serde_json::json!({"logged": false, "reason": "quorum", "witnesses": logged.witnessed_by, "quorum": quorum})
-                );
-            } else {
+            if !json {
                 say!(
                     "✗ 见证不足 NOT ENOUGH WITNESSES: {} of the {quorum} needed cosigned ({})",
                     logged.witnessed_by.len(),
                     logged.witnessed_by.join(", ")
                 );
             }
-            Err(Invalid::LogProof.into())
+            (
+                serde_json::json!({"logged": false, "reason": "quorum", "witnesses": logged.witnessed_by, "quorum": quorum}),
+                false,
+            )
         }
         Err(e) => {
-            if json {
-                say!(
-                    "{}",
-                    serde_json::json!({"logged": false, "reason": e.to_string()})
-                );
-            } else {
+            if !json {
                 say!("✗ 未证明已登记 NOT SHOWN LOGGED: {e}");
             }
-            Err(Invalid::LogProof.into())
+            (
+                serde_json::json!({"logged": false, "reason": e.to_string()}),
+                false,
+            )
         }
-    }
+    };
+    Ok((
+        value,
+        if ok {
+            Ok(())
+        } else {
+            Err(Invalid::LogProof.into())
+        },
+    ))
 }
 
 /// The hashes of a published log folder (`log publish`), for a tree of `size` entries: level-`L`

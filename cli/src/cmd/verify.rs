@@ -32,7 +32,19 @@ pub fn run(
         if !json {
             print_verdict(&view);
         }
-        return super::log::check_proof(proof, &bytes, ok, &witnesses, quorum, json);
+        let (log, outcome) = super::log::check_proof(proof, &bytes, ok, &witnesses, quorum, json)?;
+        if json {
+            // The verdict's fields and, under "log", the proof's result.
+            let mut value = serde_json::to_value(&view).map_err(CliError::Json)?;
+            if let Some(map) = value.as_object_mut() {
+                map.insert("log".into(), log);
+            }
+            say!(
+                "{}",
+                serde_json::to_string_pretty(&value).map_err(CliError::Json)?
+            );
+        }
+        return outcome;
     }
     if json {
         say!(
