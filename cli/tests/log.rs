@@ -906,6 +906,11 @@ fn audit_finds_unlogged_rows_late_entries_bad_tiles_and_split_views() {
     assert_eq!(code, Some(0), "{out}");
 
     // An issued row whose entry is missing (the log table edited behind the registry's back).
+    conn.execute("DELETE FROM log_entries WHERE idx = 3", [])
+        .unwrap();
+    let (code, out) = audit(&[]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("entries are missing from the log"), "{out}");
     conn.execute("DELETE FROM log_entries WHERE idx >= 7", [])
         .unwrap();
     let (code, out) = audit(&[]);

@@ -513,8 +513,15 @@ pub fn audit(
     // The stored tree and checkpoints.
     let size = log::size(conn)?;
     let mut tree = elicense::MemoryTree::new();
-    for h in log::stored(conn, 0, 0, size)? {
-        tree.push_hash(h);
+    match log::stored(conn, 0, 0, size) {
+        Ok(leaves) => leaves.into_iter().for_each(|h| {
+            tree.push_hash(h);
+        }),
+        Err(e) => finding(
+            &mut findings,
+            json,
+            format!("entries are missing from the log: {e}"),
+        ),
     }
     let checkpoints: Vec<(u64, String)> = {
         let mut stmt = conn
