@@ -49,7 +49,11 @@ fuzz_target!(|data: &[u8]| {
     match mode {
         0 => {
             if let Ok(note) = Note::parse(input) {
-                assert_eq!(note.to_text().as_bytes(), input, "a note prints back differently");
+                assert_eq!(
+                    note.to_text().as_bytes(),
+                    input,
+                    "a note prints back differently"
+                );
                 if let Ok(cp) = Checkpoint::parse_text(&note.text) {
                     assert_eq!(cp.text(), note.text);
                 }
@@ -57,7 +61,10 @@ fuzz_target!(|data: &[u8]| {
         }
         1 => {
             if let Ok((cp, note)) = Checkpoint::open(input, ORIGIN, &f.note_key) {
-                assert_eq!(note.text, f.signed_text, "a checkpoint not signed here opened");
+                assert_eq!(
+                    note.text, f.signed_text,
+                    "a checkpoint not signed here opened"
+                );
                 assert_eq!(cp.text(), note.text);
             }
         }
@@ -70,7 +77,9 @@ fuzz_target!(|data: &[u8]| {
                 signatures: vec![elicense::tlog::sign(ORIGIN, &f.key, text)],
             };
             let opened = Checkpoint::open(note.to_text().as_bytes(), ORIGIN, &f.note_key);
-            let parsed = Checkpoint::parse_text(text).ok().filter(|cp| cp.origin == ORIGIN);
+            let parsed = Checkpoint::parse_text(text)
+                .ok()
+                .filter(|cp| cp.origin == ORIGIN);
             match (opened, parsed) {
                 (Ok((cp, _)), Some(p)) => assert_eq!(cp, p),
                 (Err(_), None) => {}

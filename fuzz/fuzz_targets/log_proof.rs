@@ -44,7 +44,11 @@ fuzz_target!(|data: &[u8]| {
     match mode {
         0 => {
             if let Ok(proof) = TlogProof::parse(input) {
-                assert_eq!(proof.to_text().as_bytes(), input, "a proof prints back differently");
+                assert_eq!(
+                    proof.to_text().as_bytes(),
+                    input,
+                    "a proof prints back differently"
+                );
             }
         }
         1 => {
@@ -59,7 +63,11 @@ fuzz_target!(|data: &[u8]| {
             assert!(tlog::verify_inclusion(a, b, &leaf, &p, &zero).is_err() || leaf == zero);
             let _ = tlog::verify_inclusion(a, b, &leaf, &p, &leaf);
             let _ = tlog::verify_consistency(a, b, &leaf, &leaf, &p);
-            assert!(tlog::verify_consistency(a, b, &leaf, &zero, &p).is_err() || leaf == zero || a == 0 && b == 0);
+            assert!(
+                tlog::verify_consistency(a, b, &leaf, &zero, &p).is_err()
+                    || leaf == zero
+                    || a == 0 && b == 0
+            );
         }
         2 => {
             let Some(([n, i, j], rest)) = input.split_first_chunk::<3>() else {
@@ -75,10 +83,16 @@ fuzz_target!(|data: &[u8]| {
             let root = tree.root_at(big).expect("in the tree");
             let leaf = tlog::leaf_hash(&[rest, &i.min(j).to_be_bytes()].concat());
             let p = tlog::inclusion_proof(&mut &tree, small - 1, big).expect("a proof");
-            assert_eq!(tlog::verify_inclusion(small - 1, big, &leaf, &p, &root), Ok(()));
+            assert_eq!(
+                tlog::verify_inclusion(small - 1, big, &leaf, &p, &root),
+                Ok(())
+            );
             let c = tlog::consistency_proof(&mut &tree, small, big).expect("a proof");
             let old = tree.root_at(small).expect("in the tree");
-            assert_eq!(tlog::verify_consistency(small, big, &old, &root, &c), Ok(()));
+            assert_eq!(
+                tlog::verify_consistency(small, big, &old, &root, &c),
+                Ok(())
+            );
             if let Some(last) = c.len().checked_sub(1) {
                 let mut bad = c.clone();
                 bad[last][usize::from(rest.len() as u8 % 32)] ^= 1 << (n % 8);
