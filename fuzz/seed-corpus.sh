@@ -122,6 +122,21 @@ done
 printf '\x00\x2f\x2f\xff' > corpus/qr_image/seed-0-white
 printf '\x01\x2f\x2f\xff\xff\xff\xff\x00\x00\x00\xff' > corpus/qr_image/seed-1-stripes
 
+# The log targets read the checkpoint and proof file of docs/LOG.md's worked example (§7), and
+# hand-made tile paths and sizes.
+mkdir -p corpus/log_note corpus/log_proof corpus/log_tile
+example() { # the lines of LOG.md's worked example from the line after $1 up to the line before $2
+  awk -v a="$1" -v b="$2" '$0 == b {p = 0} p {print} $0 == a {p = 1}' ../docs/LOG.md
+}
+{ printf '\x00'; example "checkpoint (signed note):" "proof file (c2sp.org/tlog-proof@v1):"; } > corpus/log_note/seed-0-checkpoint
+{ printf '\x02'; example "checkpoint (signed note):" ""; } > corpus/log_note/seed-2-text
+{ printf '\x00'; example "proof file (c2sp.org/tlog-proof@v1):" '```'; } > corpus/log_proof/seed-0-proof
+{ printf '\x03'; example "proof file (c2sp.org/tlog-proof@v1):" '```'; } > corpus/log_proof/seed-3-proof
+printf '\x02\x07\x05\x01abc' > corpus/log_proof/seed-2-tree
+printf '\x00tile/0/x001/x234/067' > corpus/log_tile/seed-0-full
+printf '\x00tile/2/005.p/17' > corpus/log_tile/seed-0-partial
+printf '\x02\x00\x00\x00\x00\x00\x01\x11\x70' > corpus/log_tile/seed-2-70000
+
 # Every input that once crashed a target (fuzz/regressions/<target>/, committed) is replayed
 # first on each run, so a fixed crash stays fixed.
 for d in regressions/*/; do

@@ -6,8 +6,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use elicense::{
-    CertError, CoseError, IdentifierError, KeyError, LicenseError, OpenError, QrError, Reason,
-    StatusListError, TemplateError, TransportError, TrustError, TrustListError,
+    CertError, CheckpointError, CoseError, IdentifierError, KeyError, LicenseError, LogEntryError,
+    LogProofError, OpenError, QrError, Reason, StatusListError, TemplateError, TransportError,
+    TrustError, TrustListError,
 };
 
 /// Exit code: the license, the files or the rows are invalid (the output says why).
@@ -58,6 +59,15 @@ pub enum CoreError {
     /// Why a license cannot be read or is not valid.
     #[error(transparent)]
     Reason(#[from] Reason),
+    /// An issuance log entry.
+    #[error(transparent)]
+    LogEntry(#[from] LogEntryError),
+    /// A log checkpoint.
+    #[error(transparent)]
+    Checkpoint(#[from] CheckpointError),
+    /// An inclusion proof that does not show a document was logged.
+    #[error(transparent)]
+    LogProof(#[from] LogProofError),
 }
 
 /// Why a command ends with exit code 1. What is invalid has been printed already.
@@ -85,6 +95,9 @@ pub enum Invalid {
     /// `demo`: a step did not behave as expected.
     #[error("a step of the demo did not behave as expected")]
     Demo,
+    /// `verify --proof`: the license is valid, but the proof does not show it was logged.
+    #[error("the proof does not show that the license was logged")]
+    LogProof,
 }
 
 /// What went wrong in a command.
@@ -357,7 +370,10 @@ from_core!(
     CoseError,
     QrError,
     TransportError,
-    Reason
+    Reason,
+    LogEntryError,
+    CheckpointError,
+    LogProofError
 );
 
 #[cfg(test)]
@@ -374,6 +390,7 @@ mod tests {
             },
             Invalid::Rows { rejected: 3 },
             Invalid::Demo,
+            Invalid::LogProof,
         ] {
             assert_eq!(CliError::from(invalid).exit_code(), 1, "{invalid:?}");
         }

@@ -83,6 +83,10 @@ enum Command {
     /// Root authority: publish and inspect trust lists.
     #[command(subcommand)]
     Trust(TrustCommand),
+    /// Department: the issuance log (docs/LOG.md) — publish it as static tiles, prove a
+    /// license is in it.
+    #[command(subcommand)]
+    Log(LogCommand),
     /// Department: issue licenses, one or a batch, writing the signed text, QR PNG and SVG per
     /// license and a manifest.
     ///
@@ -137,6 +141,18 @@ enum Command {
         /// (`revocation_unknown`), is invalid (exit code 1).
         #[arg(long)]
         require_status: bool,
+        /// Also check this inclusion proof (`elicense log prove`): that the license is in its
+        /// department's issuance log. Exit code 1 if it does not show that.
+        #[arg(long)]
+        proof: Option<PathBuf>,
+        /// With --proof: a witness's root certificate; the proof's checkpoint shows which of
+        /// them cosigned it. Repeat for several.
+        #[arg(long = "witness", requires = "proof")]
+        witnesses: Vec<PathBuf>,
+        /// With --proof: how many of the --witness roots must have cosigned (exit code 1 if
+        /// fewer).
+        #[arg(long, default_value_t = 0, requires = "proof")]
+        witness_quorum: usize,
     },
     /// Show a license's structure WITHOUT verifying it (for support staff).
     ///
@@ -304,6 +320,94 @@ enum CertCommand {
         /// The root certificate (PEM or DER); default: the one already in the directory.
         #[arg(long)]
         root: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum LogCommand {
+    /// Sign a checkpoint and write the log as C2SP tlog-tiles files (checkpoint, tile/…,
+    /// tile/entries/…) for any static web server; only new files are added.
+    ///
+    /// Example: elicense log publish --dir dept --out public/log
+    Publish {
+        /// Department directory.
+        #[arg(long)]
+        dir: PathBuf,
+        /// Folder to write (served as the log's URL prefix).
+        #[arg(long)]
+        out: PathBuf,
+        #[command(flatten)]
+        key: KeyArgs,
+    },
+    /// Write the inclusion proof of one license (c2sp.org/tlog-proof@v1) against the latest
+    /// published checkpoint; check it with `elicense verify --proof`.
+    ///
+    /// Example: elicense log prove --dir dept --id YYZZ-11350100M000100Y4-000001 --out ID.tlog-proof
+    Prove {
+        /// Department directory.
+        #[arg(long)]
+        dir: PathBuf,
+        /// The license identifier.
+        #[arg(long)]
+        id: String,
+        /// Proof file to write.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Root authority as witness: check a department's published checkpoint (signed by a
+    /// department the trust material vouches for, consistent with the last checkpoint this
+    /// root cosigned, by the published tiles) and write it with this root's cosignature
+    /// (c2sp.org/tlog-cosignature). A split view or rollback prints both checkpoints, exit 1.
+    ///
+    /// Example: elicense log witness --root-dir shanghai-root --log fuzhou-log/ --root fujian-root.pem --trust fujian.cose --out cosigned.checkpoint
+    Witness {
+        /// Root authority directory (its key cosigns; it keeps the last checkpoint cosigned per
+        /// log in witnessed/).
+        #[arg(long)]
+        root_dir: PathBuf,
+        /// The department's published log folder (`log publish --out`).
+        #[arg(long)]
+        log: PathBuf,
+        #[command(flatten)]
+        trust: TrustArgs,
+        /// The cosigned checkpoint to write.
+        #[arg(long)]
+        out: PathBuf,
+        #[command(flatten)]
+        key: KeyArgs,
+    },
+    /// Department or monitor: check that the registry and the log agree (every issued license
+    /// logged once, with its digest, within --max-delay-days of its issue date), that the stored
+    /// checkpoints match the entries, that the published folder serves the same tree, and that
+    /// an older checkpoint is consistent with the latest. Findings (a split view prints both
+    /// checkpoints) give exit code 1.
+    ///
+    /// Example: elicense log audit --dir dept --published public/log --old kept.checkpoint
+    Audit {
+        /// Department directory.
+        #[arg(long)]
+        dir: PathBuf,
+        /// The published log folder to check.
+        #[arg(long)]
+        published: Option<PathBuf>,
+        /// An older checkpoint (kept by a verifier or witness) to check for consistency.
+        #[arg(long)]
+        old: Option<PathBuf>,
+        /// Days after its issue date within which a license must be logged.
+        #[arg(long, default_value_t = 1)]
+        max_delay_days: u64,
+    },
+    /// Department: add witnesses' cosignatures (from `log witness`) to the stored checkpoint,
+    /// so that proofs and the published checkpoint carry them.
+    ///
+    /// Example: elicense log cosigned --dir dept --checkpoint cosigned.checkpoint
+    Cosigned {
+        /// Department directory.
+        #[arg(long)]
+        dir: PathBuf,
+        /// A cosigned checkpoint.
+        #[arg(long)]
+        checkpoint: PathBuf,
     },
 }
 
@@ -481,6 +585,39 @@ fn main() -> ExitCode {
         Command::Trust(TrustCommand::Show { list, root }) => {
             cmd::trust::show(&list, root.as_deref(), json)
         }
+        Command::Log(LogCommand::Publish { dir, out, key }) => {
+            cmd::log::publish(&dir, &out, key.passphrase_file.as_deref(), json)
+        }
+        Command::Log(LogCommand::Prove { dir, id, out }) => cmd::log::prove(&dir, &id, &out, json),
+        Command::Log(LogCommand::Witness {
+            root_dir,
+            log,
+            trust,
+            out,
+            key,
+        }) => cmd::log::witness(
+            &root_dir,
+            &log,
+            &trust,
+            &out,
+            key.passphrase_file.as_deref(),
+            json,
+        ),
+        Command::Log(LogCommand::Audit {
+            dir,
+            published,
+            old,
+            max_delay_days,
+        }) => cmd::log::audit(
+            &dir,
+            published.as_deref(),
+            old.as_deref(),
+            max_delay_days,
+            json,
+        ),
+        Command::Log(LogCommand::Cosigned { dir, checkpoint }) => {
+            cmd::log::cosigned(&dir, &checkpoint, json)
+        }
         Command::Issue(args) => cmd::issue::run(&args, json),
         Command::Qr {
             source,
@@ -498,7 +635,18 @@ fn main() -> ExitCode {
             source,
             trust,
             require_status,
-        } => cmd::verify::run(&source, &trust, require_status, json),
+            proof,
+            witnesses,
+            witness_quorum,
+        } => cmd::verify::run(
+            &source,
+            &trust,
+            require_status,
+            proof
+                .as_deref()
+                .map(|p| (p, witnesses.as_slice(), witness_quorum)),
+            json,
+        ),
         Command::Inspect { source } => cmd::inspect::run(&source, json),
         Command::Revoke { dir, id } => cmd::revoke::run(&dir, &id, json),
         Command::Status(StatusCommand::Build {

@@ -449,6 +449,11 @@ fn every_command_has_help_with_an_example() {
         vec!["status", "build"],
         vec!["attest"],
         vec!["verify-attachment"],
+        vec!["log", "publish"],
+        vec!["log", "prove"],
+        vec!["log", "witness"],
+        vec!["log", "cosigned"],
+        vec!["log", "audit"],
     ] {
         let mut args = cmd.clone();
         args.push("--help");
@@ -940,6 +945,24 @@ fn issue_args<'a>(batch: &'a str, out: &'a str) -> Vec<&'a str> {
     ]
 }
 
+/// The license identifiers in the issuance log (docs/LOG.md), each once.
+fn log_ids(env: &Env) -> std::collections::BTreeSet<String> {
+    let conn = rusqlite::Connection::open_with_flags(
+        env.p("dept/registry.sqlite"),
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+    )
+    .unwrap();
+    let mut stmt = conn.prepare("SELECT doc_id FROM log_entries").unwrap();
+    let ids: Vec<String> = stmt
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let set: std::collections::BTreeSet<String> = ids.iter().cloned().collect();
+    assert_eq!(set.len(), ids.len(), "a license logged twice");
+    set
+}
+
 /// One registry row: sequence, status index, signed text ("" while only reserved).
 struct Row {
     sequence: u64,
@@ -979,6 +1002,11 @@ fn registry_rows(env: &Env) -> std::collections::BTreeMap<String, Row> {
 /// (the test build of core decodes slowly).
 fn check_registry_against(env: &Env, outs: &[&str]) -> std::collections::BTreeMap<String, Row> {
     let rows = registry_rows(env);
+    assert_eq!(
+        log_ids(env),
+        rows.keys().cloned().collect(),
+        "issued rows and log entries differ"
+    );
     let step = if rows.len() <= 10_000 { 1 } else { 20 };
     let mut indexes = std::collections::HashSet::new();
     for (i, (id, row)) in rows.iter().enumerate() {

@@ -73,6 +73,7 @@
 mod documents;
 mod encoding;
 pub mod limits;
+mod log;
 mod model;
 mod suite;
 mod verify;
@@ -83,6 +84,15 @@ pub use encoding::cbor::{CborError, FieldError};
 pub use encoding::cose::{ContentType, CoseError, CoseSign1, HeaderProblem, Kid, Payload};
 pub use encoding::qr::{ErrorCorrection, QrError, QrMatrix};
 pub use encoding::transport::{Compression, Decoded, Encoding, Form, InflateError, TransportError};
+
+// The issuance log: Merkle trees and proofs, signed notes, checkpoints, tiles, offline proofs
+// (functions and constants in the `tlog` path module).
+pub use log::checkpoint::{Checkpoint, CheckpointError};
+pub use log::merkle::{BuildError, MemoryTree, MissingNode, NodeSource, ProofError};
+pub use log::note::{Note, NoteError, NoteKey, NoteKeyKind, NoteSignature};
+pub use log::proof::{TlogProof, TlogProofError};
+pub use log::tile::{TileError, TileHeights, TileId};
+pub use model::log_entry::{LogEntry, LogEntryError};
 
 // Signature suites.
 pub use suite::{AnySuite, Ed25519, PublicKey, Signer, Suite, SuiteError};
@@ -129,17 +139,34 @@ pub use verify::license::{
     inspect, verify, verify_many, Inspection, Rejected, Revocation, RevocationState, Verdict,
     Verified,
 };
+pub use verify::log::{check_log_proof, log_key, log_origin, LogProofError, Logged};
 pub use verify::reason::{reason_code, ListKind, Reason, ReasonCode, REASON_CODES};
 pub use verify::trust::{
     Freshness, ListDates, ListMark, RootRef, TrustError, TrustListSummary, TrustOrigin, TrustState,
     TrustStateError, TrustStore, TrustedKey, MAX_CLOCK_SKEW,
 };
+pub use verify::witness::{witness_checkpoint, witness_key, witness_name, WitnessError};
 
 // View: labelled, bilingual views for user interfaces.
 pub use view::{
     AttachmentVerdictView, AttachmentView, CertificateView, FieldView, Lang, LicenseFileView,
     LicenseView, VerdictView,
 };
+
+/// The issuance log's functions and constants (`docs/LOG.md`): RFC 9162 hashing and proofs, note
+/// key IDs and signing, tiles.
+pub mod tlog {
+    pub use crate::log::merkle::{
+        consistency_proof, inclusion_proof, leaf_hash, node_hash, root, verify_consistency,
+        verify_inclusion, Hash, EMPTY_ROOT,
+    };
+    pub use crate::log::note::{
+        cosign, cosigned_message, key_id, sign, valid_key_name, SIG_TYPE_COSIGNATURE,
+        SIG_TYPE_ED25519,
+    };
+    pub use crate::log::proof::{MAX_PROOF_LEN, PROOF_HEADER};
+    pub use crate::log::tile::{parse_tile, subtree_root, tiles_for_size, TILE_WIDTH};
+}
 
 /// The transport text (`EL1…`, `docs/FORMAT.md` §5): encoding signed bytes as text and back.
 pub mod transport {

@@ -96,3 +96,25 @@ pub const MAX_LIST_INTERVAL_SECONDS: i64 = 366 * 86_400;
 /// How long after its next update a trust or status list still counts as *stale* (amber, the
 /// age shown) rather than as no list at all, in seconds (7 days; `docs/TRUST.md` §4).
 pub const STALE_LIST_GRACE_SECONDS: i64 = 7 * 86_400;
+
+/// Most hashes in a Merkle inclusion or consistency proof: a tree of at most 2^64 entries needs
+/// 64, and a consistency proof one more (`docs/LOG.md` §2).
+pub const MAX_PROOF_HASHES: usize = 65;
+
+/// Largest signed note (a checkpoint with its cosignatures), bytes (`docs/LOG.md` §4).
+pub const MAX_NOTE_LEN: usize = 16 * 1024;
+
+/// Most signature lines in one note (C2SP requires accepting at least 16).
+pub const MAX_NOTE_SIGNATURES: usize = 32;
+
+/// Longest note key name or log origin, bytes.
+pub const MAX_NOTE_NAME_LEN: usize = 128;
+
+/// Largest log entry (deterministic CBOR), bytes.
+pub const MAX_LOG_ENTRY_LEN: usize = 256;
+
+/// Longest identifier in a log entry, bytes.
+pub const MAX_LOG_ENTRY_ID_LEN: usize = 128;
+
+/// Highest tile level (`tile/<L>/…`): eight levels of 256 cover 2^64 entries.
+pub const MAX_TILE_LEVEL: u8 = 7;

@@ -97,11 +97,24 @@ pub fn run(a: &Request<'_>) -> Result<(), CliError> {
             source,
         })?;
     let detached = att.sign(&key)?;
-    let stamp = encode_transport(
-        &att.stamp().sign(&key)?,
-        Encoding::Base45,
-        Compression::Auto,
-    );
+    let stamp_signed = att.stamp().sign(&key)?;
+    // Both are logged before they are written out (docs/LOG.md §3).
+    crate::workdir::log::record(
+        crate::workdir::registry::Registry::open(a.dir)?.conn(),
+        &[
+            (
+                elicense::ContentType::Attestation,
+                crate::workdir::log::digest_id("ATT", &detached),
+                &detached,
+            ),
+            (
+                elicense::ContentType::Attestation,
+                crate::workdir::log::digest_id("STAMP", &stamp_signed),
+                &stamp_signed,
+            ),
+        ],
+    )?;
+    let stamp = encode_transport(&stamp_signed, Encoding::Base45, Compression::Auto);
     let out = files::with_suffix(a.file, ATTESTATION_SUFFIX);
     files::write(&out, &detached)?;
     let stamp_txt = files::with_suffix(a.file, STAMP_SUFFIX);

@@ -10,6 +10,7 @@ pub mod init;
 pub mod inspect;
 pub mod issue;
 pub mod keygen;
+pub mod log;
 pub mod qr;
 pub mod revoke;
 pub mod status;

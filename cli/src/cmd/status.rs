@@ -2,11 +2,12 @@
 
 use std::path::Path;
 
-use elicense::StatusList;
+use elicense::{ContentType, StatusList};
 
 use crate::clock::{days_after, now_whole_seconds, rfc3339};
 use crate::error::CliError;
 use crate::files;
+use crate::workdir::log;
 use crate::workdir::registry::Registry;
 use crate::workdir::{self, Role};
 
@@ -31,6 +32,9 @@ pub fn build(
         list.revoke(*i)?;
     }
     let signed = list.sign(&signing)?;
+    // Logged before it is written out (docs/LOG.md §3).
+    let id = format!("STATUS-{}-{sequence}", config.org_code);
+    log::record(registry.conn(), &[(ContentType::StatusList, id, &signed)])?;
     files::write(out, &signed)?;
     if json {
         say!(

@@ -1,6 +1,8 @@
 //! `elicense verify`: a verdict for a license, for people or as JSON.
 
-use elicense::{verify, Input, LicenseView, VerdictView};
+use std::path::Path;
+
+use elicense::{verify, Input, LicenseView, Verdict, VerdictView};
 
 use crate::args::{Source, TrustArgs};
 use crate::clock::verification_time;
@@ -9,11 +11,13 @@ use crate::input;
 
 /// Verify and print the verdict; an invalid license is [`Invalid::License`] (exit code 1). With
 /// `require_status`, a stale or unknown revocation state is invalid too
-/// ([`elicense::Verdict::require_status`]).
+/// ([`elicense::Verdict::require_status`]). With `proof`, a valid license's inclusion proof is
+/// checked too (`cmd::log::check_proof`).
 pub fn run(
     src: &Source,
     trust: &TrustArgs,
     require_status: bool,
+    proof: Option<(&Path, &[std::path::PathBuf], usize)>,
     json: bool,
 ) -> Result<(), CliError> {
     let at = verification_time(trust.at.as_deref())?;
@@ -29,6 +33,25 @@ pub fn run(
         verdict = verdict.require_status();
     }
     let view = VerdictView::new(&verdict);
+    if let (Some((proof, witnesses, quorum)), Verdict::Valid(ok)) = (proof, &verdict) {
+        let witnesses = super::log::witness_keys(witnesses)?;
+        if !json {
+            print_verdict(&view);
+        }
+        let (log, outcome) = super::log::check_proof(proof, &bytes, ok, &witnesses, quorum, json)?;
+        if json {
+            // The verdict's fields and, under "log", the proof's result.
+            let mut value = serde_json::to_value(&view).map_err(CliError::Json)?;
+            if let Some(map) = value.as_object_mut() {
+                map.insert("log".into(), log);
+            }
+            say!(
+                "{}",
+                serde_json::to_string_pretty(&value).map_err(CliError::Json)?
+            );
+        }
+        return outcome;
+    }
     if json {
         say!(
             "{}",

@@ -2,6 +2,7 @@
 //! counters), the private key (`key.pem`, mode 0600), its public key and certificate, and a
 //! department's issuance registry.
 
+pub mod log;
 pub mod registry;
 pub mod secrets;
 
@@ -253,12 +254,33 @@ pub fn save(dir: &Path, config: &Config) -> Result<(), CliError> {
     files::sync_dir(dir)
 }
 
+/// The directory's private key as an Ed25519 key, for what only Ed25519 keys sign: C2SP
+/// checkpoints and cosignatures of the issuance log (`docs/LOG.md`).
+pub fn ed25519_signing_key(
+    dir: &Path,
+    config: &Config,
+    passphrase_file: Option<&Path>,
+) -> Result<elicense::SigningKey, CliError> {
+    read_key(dir, config, passphrase_file, elicense::keys::signing_key_from_pem)
+}
+
 /// The directory's private key, decrypted.
 pub fn signing_key(
     dir: &Path,
     config: &Config,
     passphrase_file: Option<&Path>,
 ) -> Result<SigningKey, CliError> {
+    read_key(dir, config, passphrase_file, signer_from_pem)
+}
+
+/// Read the directory's key file with `read`, asking for the passphrase unless the key was made
+/// plain for tests.
+fn read_key<T>(
+    dir: &Path,
+    config: &Config,
+    passphrase_file: Option<&Path>,
+    read: impl FnOnce(&str, KeyProtection<'_>) -> Result<T, elicense::KeyError>,
+) -> Result<T, CliError> {
     let path = dir.join(KEY_FILE);
     let pem = zeroize::Zeroizing::new(
         std::fs::read_to_string(&path).map_err(|e| CliError::io("read", &path, e))?,
@@ -274,7 +296,7 @@ pub fn signing_key(
         passphrase = secrets::passphrase(passphrase_file, false)?;
         KeyProtection::Passphrase(&passphrase)
     };
-    signer_from_pem(&pem, protection).map_err(|e| CliError::file(path, e))
+    read(&pem, protection).map_err(|e| CliError::file(path, e))
 }
 
 /// The root authority's certificate in `dir`.

@@ -24,6 +24,9 @@ use std::time::Duration;
 
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 
+use elicense::ContentType;
+
+use super::log;
 use crate::error::CliError;
 
 /// The registry file in a department directory.
@@ -33,8 +36,9 @@ pub const REGISTRY_FILE: &str = "registry.sqlite";
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// The schema version ([`Registry::open`] migrates older registries): 1, the first release
-/// (every row issued); 2, rows have a `state`, `reserved` or `issued`.
-const SCHEMA_VERSION: i64 = 2;
+/// (every row issued); 2, rows have a `state`, `reserved` or `issued`; 3, the issuance log's
+/// tables (`workdir::log`), with an entry for every row already issued.
+const SCHEMA_VERSION: i64 = 3;
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS licenses (
@@ -200,6 +204,8 @@ impl Registry {
             if !has_state {
                 tx.execute_batch(ADD_STATE).map_err(err)?;
             }
+            tx.execute_batch(log::LOG_SCHEMA).map_err(err)?;
+            log_unlogged(&tx)?;
             tx.execute_batch(&format!("PRAGMA user_version = {SCHEMA_VERSION}"))
                 .map_err(err)?;
             tx.commit().map_err(err)?;
@@ -305,8 +311,9 @@ impl Registry {
                      WHERE id = ?1 AND state = 'reserved'",
                 )
                 .map_err(err)?;
+            let now = log_time();
             for s in signed {
-                issued += update
+                let updated = update
                     .execute(params![
                         s.id,
                         s.text,
@@ -315,10 +322,20 @@ impl Registry {
                         s.pending.issued_on
                     ])
                     .map_err(err)?;
+                // The log entry is committed with the row, or neither is (docs/LOG.md §3).
+                if updated == 1 {
+                    log::append(&tx, ContentType::License, &s.id, &s.text, now)?;
+                }
+                issued += updated;
             }
         }
         tx.commit().map_err(err)?;
         Ok(issued)
+    }
+
+    /// The connection, for the issuance log's commands (`workdir::log`).
+    pub fn conn(&mut self) -> &mut Connection {
+        &mut self.conn
     }
 
     /// The committed texts of licenses `ids` (those issued), in order.
@@ -422,6 +439,35 @@ impl Registry {
         tx.commit().map_err(err)?;
         Ok(next)
     }
+}
+
+/// Seconds since 1970 for log entries.
+fn log_time() -> u64 {
+    crate::clock::now_whole_seconds().unix_timestamp().max(0) as u64
+}
+
+/// Log every issued row that has no entry yet (a registry from before the log), in the order
+/// they were inserted.
+fn log_unlogged(tx: &Transaction<'_>) -> Result<(), CliError> {
+    let rows: Vec<(String, String)> = {
+        let mut stmt = tx
+            .prepare(
+                "SELECT id, text FROM licenses WHERE state = 'issued'
+                 AND id NOT IN (SELECT doc_id FROM log_entries) ORDER BY rowid",
+            )
+            .map_err(err)?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(err)?
+            .collect::<Result<_, _>>()
+            .map_err(err)?;
+        rows
+    };
+    let now = log_time();
+    for (id, text) in rows {
+        log::append(tx, ContentType::License, &id, &text, now)?;
+    }
+    Ok(())
 }
 
 fn row_to_issued(r: &rusqlite::Row<'_>) -> rusqlite::Result<Issued> {

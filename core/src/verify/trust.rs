@@ -829,6 +829,17 @@ impl TrustStore {
             .and_then(|r| r.dates)
     }
 
+    /// Every trusted (not revoked) key of a department.
+    pub fn department_keys<'a>(
+        &'a self,
+        department: &'a OrgCode,
+    ) -> impl Iterator<Item = &'a TrustedKey> + 'a {
+        self.keys
+            .values()
+            .flatten()
+            .filter(move |k| k.org_code == *department)
+    }
+
     /// Number of trusted (not revoked) keys.
     pub fn len(&self) -> usize {
         self.keys.values().map(Vec::len).sum()
