@@ -261,7 +261,12 @@ pub fn ed25519_signing_key(
     config: &Config,
     passphrase_file: Option<&Path>,
 ) -> Result<elicense::SigningKey, CliError> {
-    read_key(dir, config, passphrase_file, elicense::keys::signing_key_from_pem)
+    read_key(
+        dir,
+        config,
+        passphrase_file,
+        elicense::keys::signing_key_from_pem,
+    )
 }
 
 /// The directory's private key, decrypted.

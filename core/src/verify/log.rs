@@ -26,11 +26,7 @@ pub fn log_key(department: &TrustedKey) -> Option<NoteKey> {
     let name = log_origin(&department.org_code);
     let key = ed25519_dalek::VerifyingKey::try_from(department.key.bytes()).ok()?;
     (department.key.alg() == <crate::suite::Ed25519 as crate::suite::Suite>::ALG).then(|| NoteKey {
-        id: crate::log::note::key_id(
-            &name,
-            crate::log::note::SIG_TYPE_ED25519,
-            key.as_bytes(),
-        ),
+        id: crate::log::note::key_id(&name, crate::log::note::SIG_TYPE_ED25519, key.as_bytes()),
         name,
         key,
         kind: crate::log::note::NoteKeyKind::Ed25519,
