@@ -5,77 +5,25 @@
 //! the profile are refused before anything is created.
 
 use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
+use std::process::Command;
 
-const PASS: &str = "测试口令 correct horse battery";
+mod common;
+use common::{Env, PASS};
+
 const CA_PASS: &str = "existing-CA passphrase 42";
 const ROOT_ORG: &str = "11350000MB0000001W";
 const DEPT_ORG: &str = "11350100MB0312345H";
 const XIAMEN_ORG: &str = "11350200MB0398765Q";
 
-struct Env {
-    dir: PathBuf,
+/// An `Env` with the existing CA's passphrase (`ca-pass.txt`) and a wrong one beside ours.
+fn env(name: &str) -> Env {
+    let env = Env::new("imp", name);
+    std::fs::write(env.p("ca-pass.txt"), format!("{CA_PASS}\n")).unwrap();
+    std::fs::write(env.p("wrong-pass.txt"), "not the passphrase\n").unwrap();
+    env
 }
 
 impl Env {
-    fn new(name: &str) -> Env {
-        let dir = std::env::temp_dir().join(format!("elicense-imp-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(dir.join("pass.txt"), format!("{PASS}\n")).unwrap();
-        std::fs::write(dir.join("ca-pass.txt"), format!("{CA_PASS}\n")).unwrap();
-        std::fs::write(dir.join("wrong-pass.txt"), "not the passphrase\n").unwrap();
-        Env { dir }
-    }
-
-    fn p(&self, rel: &str) -> PathBuf {
-        self.dir.join(rel)
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_elicense"))
-            .args(args)
-            .current_dir(&self.dir)
-            .env_remove("ELICENSE_PASSPHRASE")
-            .stdin(Stdio::null())
-            .output()
-            .unwrap()
-    }
-
-    fn ok(&self, args: &[&str]) -> String {
-        let out = self.run(args);
-        assert!(
-            out.status.success(),
-            "elicense {args:?} failed ({:?}):\n{}\n{}",
-            out.status.code(),
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
-    }
-
-    /// Exit code 2; the message.
-    fn refused(&self, args: &[&str]) -> String {
-        let out = self.run(args);
-        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-        assert_eq!(out.status.code(), Some(2), "elicense {args:?}: {stderr}");
-        stderr
-    }
-
-    /// Run one OpenSSL command line (split on spaces; `{}` parts given separately).
-    fn openssl(&self, args: &[&str]) {
-        let out = Command::new("openssl")
-            .args(args)
-            .current_dir(&self.dir)
-            .output()
-            .expect("the openssl command is needed for this test (apt-get install openssl)");
-        assert!(
-            out.status.success(),
-            "openssl {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-
     /// docs/CLI.md, "Importing an existing CA": the root's key (encrypted with CA_PASS) and
     /// self-signed certificate.
     fn openssl_root(&self, key: &str, cert: &str, name: &str) {
@@ -194,7 +142,7 @@ fn strs(v: &[String]) -> Vec<&str> {
 
 #[test]
 fn an_openssl_made_ca_is_imported_and_issues_licenses_that_verify() {
-    let env = Env::new("ca");
+    let env = env("ca");
     env.openssl_root("root.key", "root.pem", "福建省电子证照根CA");
     env.openssl_department(
         "dept",
@@ -357,7 +305,7 @@ fn an_openssl_made_ca_is_imported_and_issues_licenses_that_verify() {
 
 #[test]
 fn certificates_outside_the_profile_or_for_another_key_are_not_imported() {
-    let env = Env::new("refused");
+    let env = env("refused");
     env.openssl_root("root.key", "root.pem", "福建省电子证照根CA");
     env.openssl_root("other.key", "other.pem", "福建省电子证照根CA");
     env.openssl_department(
@@ -433,7 +381,7 @@ fn certificates_outside_the_profile_or_for_another_key_are_not_imported() {
 /// `sh`, make a root and a department that `init` imports and that issue a valid license.
 #[test]
 fn the_documented_openssl_commands_make_an_importable_ca() {
-    let env = Env::new("doc");
+    let env = env("doc");
     let doc =
         std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../docs/CLI.md"))
             .unwrap();

@@ -5,8 +5,11 @@
 //! key usage, CA:TRUE), with `cert issue` from a request naming another organisation, and by a
 //! rogue root with the same name as the real one.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::path::Path;
+use std::process::Output;
+
+mod common;
+use common::Env;
 
 const ROOT_ORG: &str = "11350000MB0000001W";
 const DEPT_ORG: &str = "11350100MB0312345H";
@@ -14,65 +17,7 @@ const DEPT_NAME: &str = "福州市市场监督管理局";
 /// Another department's organisation code (厦门).
 const FOREIGN_ORG: &str = "11350200MB0398765Q";
 
-struct Env {
-    dir: PathBuf,
-}
-
 impl Env {
-    fn new(name: &str) -> Env {
-        let dir = std::env::temp_dir().join(format!("elicense-iss-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        Env { dir }
-    }
-
-    fn p(&self, rel: &str) -> PathBuf {
-        self.dir.join(rel)
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_elicense"))
-            .args(args)
-            .current_dir(&self.dir)
-            .env_remove("ELICENSE_PASSPHRASE")
-            .stdin(Stdio::null())
-            .output()
-            .unwrap()
-    }
-
-    fn ok(&self, args: &[&str]) -> String {
-        let out = self.run(args);
-        assert!(
-            out.status.success(),
-            "elicense {args:?} failed ({:?}):\n{}\n{}",
-            out.status.code(),
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
-    }
-
-    /// Exit code 2 and the one-line message.
-    fn refused(&self, args: &[&str]) -> String {
-        let out = self.run(args);
-        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-        assert_eq!(out.status.code(), Some(2), "elicense {args:?}: {stderr}");
-        stderr
-    }
-
-    fn openssl(&self, args: &[&str]) {
-        let out = Command::new("openssl")
-            .args(args)
-            .current_dir(&self.dir)
-            .output()
-            .expect("the openssl command is needed for this test (apt-get install openssl)");
-        assert!(
-            out.status.success(),
-            "openssl {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-
     /// A root `dir` named 测试根CA and a department certified by it for YYZZ, with plain keys
     /// (so that OpenSSL can use the root's key below).
     fn setup(&self) {
@@ -202,7 +147,7 @@ fn issue_refused(env: &Env, case: &str, says: &str) {
 
 #[test]
 fn a_certificate_every_verifier_refuses_signs_nothing() {
-    let env = Env::new("refuse");
+    let env = Env::new("iss", "refuse");
     env.setup();
     // The good certificate issues, and what it issues verifies: the refusals below are the
     // certificates', not the set-up's.
@@ -305,7 +250,7 @@ fn a_certificate_every_verifier_refuses_signs_nothing() {
 /// a certificate nothing is signed either.
 #[test]
 fn a_department_without_its_root_or_certificate_is_told_how_to_add_them() {
-    let env = Env::new("no-root");
+    let env = Env::new("iss", "no-root");
     env.init_root("root");
     env.ok(&[
         "init",
@@ -387,7 +332,7 @@ fn a_department_without_its_root_or_certificate_is_told_how_to_add_them() {
 /// `init department --root` refuses a file that is not a root certificate, and creates nothing.
 #[test]
 fn init_checks_the_root_it_is_given() {
-    let env = Env::new("init-root");
+    let env = Env::new("iss", "init-root");
     env.init_root("root");
     std::fs::write(env.p("junk.pem"), "not a certificate\n").unwrap();
     let stderr = env.refused(&[
@@ -414,7 +359,7 @@ fn init_checks_the_root_it_is_given() {
 /// record a second number.
 #[test]
 fn a_single_license_committed_but_not_written_is_written_by_a_rerun() {
-    let env = Env::new("single");
+    let env = Env::new("iss", "single");
     env.setup();
     let org: elicense::OrgCode = DEPT_ORG.parse().unwrap();
     let id = elicense::LicenseId::new("YYZZ".parse().unwrap(), org, 1)
@@ -504,7 +449,7 @@ fn a_single_license_committed_but_not_written_is_written_by_a_rerun() {
 /// numbers reserved, and the license is the one that would have been written.
 #[test]
 fn a_single_license_reserved_but_not_signed_keeps_its_numbers() {
-    let env = Env::new("single-reserved");
+    let env = Env::new("iss", "single-reserved");
     env.setup();
     assert!(env.issue("out").status.success());
     let conn = rusqlite::Connection::open(env.p("dept/registry.sqlite")).unwrap();
@@ -536,7 +481,7 @@ fn a_single_license_reserved_but_not_signed_keeps_its_numbers() {
 /// the certificate began is rejected with its line number, the others are issued.
 #[test]
 fn a_row_dated_outside_the_certificate_is_rejected() {
-    let env = Env::new("row-date");
+    let env = Env::new("iss", "row-date");
     env.setup();
     std::fs::write(
         env.p("rows.csv"),

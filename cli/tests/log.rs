@@ -3,53 +3,13 @@
 //! and `verify --proof` accept the right proof and refuse a tampered byte, another license's
 //! proof, another department's log and a wrong signature.
 
-use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
-
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 
-const PASS: &str = "测试口令 correct horse battery";
-
-struct Env {
-    dir: PathBuf,
-}
+mod common;
+use common::Env;
 
 impl Env {
-    fn new(name: &str) -> Env {
-        let dir = std::env::temp_dir().join(format!("elicense-log-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(dir.join("pass.txt"), format!("{PASS}\n")).unwrap();
-        Env { dir }
-    }
-
-    fn p(&self, rel: &str) -> PathBuf {
-        self.dir.join(rel)
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_elicense"))
-            .args(args)
-            .current_dir(&self.dir)
-            .env_remove("ELICENSE_PASSPHRASE")
-            .stdin(Stdio::null())
-            .output()
-            .unwrap()
-    }
-
-    fn ok(&self, args: &[&str]) -> String {
-        let out = self.run(args);
-        assert!(
-            out.status.success(),
-            "elicense {args:?} failed ({:?}):\n{}\n{}",
-            out.status.code(),
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
-    }
-
     fn department(&self, dir: &str, org: &str) {
         self.ok(&[
             "init",
@@ -159,7 +119,7 @@ fn ids(env: &Env, dir: &str) -> Vec<String> {
 
 #[test]
 fn issue_publish_prove_verify() {
-    let env = Env::new("all");
+    let env = Env::new("log", "all");
     env.ok(&[
         "init",
         "root",
@@ -417,7 +377,7 @@ fn issue_publish_prove_verify() {
 
 #[test]
 fn a_registry_from_before_the_log_gets_every_issued_row_logged() {
-    let env = Env::new("migrate");
+    let env = Env::new("log", "migrate");
     env.ok(&[
         "init",
         "root",
@@ -463,7 +423,7 @@ fn a_registry_from_before_the_log_gets_every_issued_row_logged() {
 
 #[test]
 fn a_witness_cosigns_consistent_checkpoints_and_catches_split_views() {
-    let env = Env::new("witness");
+    let env = Env::new("log", "witness");
     let witness_org = elicense::OrgCode::with_check("11310000MB0000002")
         .unwrap()
         .to_string();
@@ -722,7 +682,7 @@ fn a_witness_cosigns_consistent_checkpoints_and_catches_split_views() {
 
 #[test]
 fn audit_finds_unlogged_rows_late_entries_bad_tiles_and_split_views() {
-    let env = Env::new("audit");
+    let env = Env::new("log", "audit");
     env.ok(&[
         "init",
         "root",

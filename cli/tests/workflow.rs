@@ -5,7 +5,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-const PASS: &str = "测试口令 correct horse battery";
+mod common;
+use common::Env;
 
 /// The fields of the business license issued one at a time with `--set` (besides its holder).
 const SINGLE_LICENSE_FIELDS: [&str; 14] = [
@@ -25,45 +26,7 @@ const SINGLE_LICENSE_FIELDS: [&str; 14] = [
     "business_scope=咨询",
 ];
 
-struct Env {
-    dir: PathBuf,
-}
-
 impl Env {
-    fn new(name: &str) -> Env {
-        let dir = std::env::temp_dir().join(format!("elicense-wf-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(dir.join("pass.txt"), format!("{PASS}\n")).unwrap();
-        Env { dir }
-    }
-
-    fn p(&self, rel: &str) -> PathBuf {
-        self.dir.join(rel)
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_elicense"))
-            .args(args)
-            .current_dir(&self.dir)
-            .env_remove("ELICENSE_PASSPHRASE")
-            .stdin(Stdio::null())
-            .output()
-            .unwrap()
-    }
-
-    fn ok(&self, args: &[&str]) -> String {
-        let out = self.run(args);
-        assert!(
-            out.status.success(),
-            "elicense {args:?} failed ({:?}):\n{}\n{}",
-            out.status.code(),
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
-    }
-
     /// Root + department (encrypted keys), certified for YYZZ, trust list published.
     fn setup(&self) {
         self.ok(&[
@@ -169,7 +132,7 @@ fn verdict(env: &Env, file: &str, extra: &[&str]) -> (Option<i32>, serde_json::V
 
 #[test]
 fn whole_workflow() {
-    let env = Env::new("whole");
+    let env = Env::new("wf", "whole");
     env.setup();
     #[cfg(unix)]
     {
@@ -431,7 +394,7 @@ fn whole_workflow() {
 
 #[test]
 fn every_command_has_help_with_an_example() {
-    let env = Env::new("help");
+    let env = Env::new("wf", "help");
     for cmd in [
         vec!["demo"],
         vec!["keygen"],
@@ -467,7 +430,7 @@ fn every_command_has_help_with_an_example() {
 
 #[test]
 fn a_closed_output_pipe_is_not_a_crash() {
-    let env = Env::new("pipe");
+    let env = Env::new("wf", "pipe");
     let mut child = Command::new(env!("CARGO_BIN_EXE_elicense"))
         .args(["demo"])
         .stdout(Stdio::piped())
@@ -484,7 +447,7 @@ fn a_closed_output_pipe_is_not_a_crash() {
 
 #[test]
 fn usage_and_io_errors_exit_2_with_a_message() {
-    let env = Env::new("errors");
+    let env = Env::new("wf", "errors");
     for args in [
         vec!["verify", "--file", "missing.txt", "--root", "nope.pem"],
         vec![
@@ -546,7 +509,7 @@ fn usage_and_io_errors_exit_2_with_a_message() {
 
 #[test]
 fn a_killed_batch_resumes_without_gaps_or_doubles() {
-    let env = Env::new("resume");
+    let env = Env::new("wf", "resume");
     env.setup();
     const ROWS: usize = 6000;
     std::fs::write(env.p("big.csv"), csv(ROWS, 0)).unwrap();
@@ -633,7 +596,7 @@ fn a_killed_batch_resumes_without_gaps_or_doubles() {
 
 #[test]
 fn attest_and_verify_attachments() {
-    let env = Env::new("attach");
+    let env = Env::new("wf", "attach");
     env.setup();
     std::fs::create_dir_all(env.p("scans")).unwrap();
     let pdf = elicense_fixtures::pdf_document("Business license scan (test)");
@@ -720,7 +683,7 @@ fn write(env: &Env, name: &str, contents: &str) {
 
 #[test]
 fn help_lists_the_exit_codes() {
-    let help = Env::new("help").ok(&["--help"]);
+    let help = Env::new("wf", "help").ok(&["--help"]);
     for line in ["0  done", "1  invalid", "2  error"] {
         assert!(help.contains(line), "{line:?} missing from:\n{help}");
     }
@@ -728,7 +691,7 @@ fn help_lists_the_exit_codes() {
 
 #[test]
 fn invalid_verdicts_exit_1_quietly_and_errors_exit_2_naming_the_file() {
-    let s = Env::new("codes");
+    let s = Env::new("wf", "codes");
     for (kind, dir, name) in [
         ("root", "root", "测试根CA"),
         ("root", "other", "另一个根CA"),
@@ -845,7 +808,7 @@ fn invalid_verdicts_exit_1_quietly_and_errors_exit_2_naming_the_file() {
 /// verifies.
 #[test]
 fn the_longest_validity_is_no_expiry_not_a_crash() {
-    let env = Env::new("no-expiry");
+    let env = Env::new("wf", "no-expiry");
     fn with_pass<'a>(args: &[&'a str]) -> Vec<&'a str> {
         [args, &["--passphrase-file", "pass.txt"][..]].concat()
     }
@@ -1077,7 +1040,7 @@ fn wait_bounded(child: &mut std::process::Child, secs: u64) -> std::process::Exi
 
 #[test]
 fn concurrent_batches_never_share_a_number() {
-    let env = Env::new("concurrent");
+    let env = Env::new("wf", "concurrent");
     env.setup();
     const BATCHES: usize = 4;
     const ROWS: usize = 2000;
@@ -1123,7 +1086,7 @@ fn concurrent_batches_never_share_a_number() {
 /// once), and each folder gets every license, identical to the registry.
 #[test]
 fn two_runs_of_one_batch_share_it() {
-    let env = Env::new("same-batch");
+    let env = Env::new("wf", "same-batch");
     env.setup();
     const ROWS: usize = 3000;
     std::fs::write(env.p("b.csv"), csv(ROWS, 0)).unwrap();
@@ -1178,7 +1141,7 @@ fn next_random(state: &mut u64) -> u64 {
 /// output folders.
 #[test]
 fn a_batch_killed_20_times_resumes_to_one_consistent_registry() {
-    let env = Env::new("sigkill");
+    let env = Env::new("wf", "sigkill");
     env.setup();
     let rows: usize = std::env::var("ELICENSE_KILL_ROWS")
         .ok()
@@ -1303,7 +1266,7 @@ fn run_umask0(env: &Env, args: &[&str]) -> Output {
 #[test]
 fn registry_and_issued_files_are_owner_only_whatever_the_umask() {
     use std::os::unix::fs::PermissionsExt;
-    let env = Env::new("modes");
+    let env = Env::new("wf", "modes");
     env.ok(&[
         "init",
         "root",
@@ -1392,7 +1355,7 @@ fn registry_and_issued_files_are_owner_only_whatever_the_umask() {
 /// lists under one number.
 #[test]
 fn trust_and_status_sequences_are_saved_before_writing() {
-    let env = Env::new("sequences");
+    let env = Env::new("wf", "sequences");
     env.setup(); // trust list 1
     std::fs::create_dir_all(env.p("a-folder")).unwrap();
     let trust = |out: &str| {
@@ -1445,7 +1408,7 @@ fn trust_and_status_sequences_are_saved_before_writing() {
 /// counters go on.
 #[test]
 fn a_registry_from_the_previous_version_still_opens() {
-    let env = Env::new("migrate");
+    let env = Env::new("wf", "migrate");
     env.setup();
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(env.p(&format!("dept/registry.sqlite{suffix}")));

@@ -1,0 +1,78 @@
+//! What the CLI's integration tests share: a scratch directory that runs the real `elicense`
+//! binary in it. Each test file adds its own set-up methods to `Env`.
+
+#![allow(dead_code)] // each test file uses its own part
+
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+/// The passphrase of the test keys, in `pass.txt` of every `Env`.
+pub const PASS: &str = "测试口令 correct horse battery";
+
+/// A fresh directory under the system's temporary one, with `pass.txt` holding [`PASS`].
+pub struct Env {
+    pub dir: PathBuf,
+}
+
+impl Env {
+    /// A new, empty `elicense-<prefix>-<name>-<pid>` directory (removed first if left over).
+    pub fn new(prefix: &str, name: &str) -> Env {
+        let dir =
+            std::env::temp_dir().join(format!("elicense-{prefix}-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("pass.txt"), format!("{PASS}\n")).unwrap();
+        Env { dir }
+    }
+
+    /// A path inside the directory.
+    pub fn p(&self, rel: &str) -> PathBuf {
+        self.dir.join(rel)
+    }
+
+    /// Run `elicense args` in the directory, with no passphrase in the environment and no input.
+    pub fn run(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_elicense"))
+            .args(args)
+            .current_dir(&self.dir)
+            .env_remove("ELICENSE_PASSPHRASE")
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
+    }
+
+    /// Run it and require success; its standard output.
+    pub fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(
+            out.status.success(),
+            "elicense {args:?} failed ({:?}):\n{}\n{}",
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    /// Run it and require exit code 2 (refused); its message.
+    pub fn refused(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert_eq!(out.status.code(), Some(2), "elicense {args:?}: {stderr}");
+        stderr
+    }
+
+    /// Run one OpenSSL command in the directory and require success.
+    pub fn openssl(&self, args: &[&str]) {
+        let out = Command::new("openssl")
+            .args(args)
+            .current_dir(&self.dir)
+            .output()
+            .expect("the openssl command is needed for this test (apt-get install openssl)");
+        assert!(
+            out.status.success(),
+            "openssl {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
