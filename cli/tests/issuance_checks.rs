@@ -458,9 +458,15 @@ fn a_single_license_reserved_but_not_signed_keeps_its_numbers() {
             Ok((r.get(0)?, r.get(1)?))
         })
         .unwrap();
-    // The state a SIGKILL between the reservation and the commit leaves.
+    // The state a SIGKILL between the reservation and the commit leaves: the row reserved, no
+    // text, and (the log entry being appended in the commit's transaction) an empty log, this
+    // being the directory's only license.
     conn.execute("UPDATE licenses SET state = 'reserved', text = ''", [])
         .unwrap();
+    conn.execute_batch(
+        "DELETE FROM log_entries; DELETE FROM log_hashes; DELETE FROM log_checkpoints;",
+    )
+    .unwrap();
     drop(conn);
     std::fs::remove_dir_all(env.p("out")).unwrap();
     let out = env.issue("out");
@@ -475,6 +481,15 @@ fn a_single_license_reserved_but_not_signed_keeps_its_numbers() {
         format!("{text}\n"),
         "signed with the numbers reserved (Ed25519 is deterministic)"
     );
+    let conn = rusqlite::Connection::open(env.p("dept/registry.sqlite")).unwrap();
+    let logged: Vec<String> = conn
+        .prepare("SELECT doc_id FROM log_entries")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(logged, vec![id], "logged once, when committed");
 }
 
 /// Each row's own issue date is checked against the certificate's validity: a row dated before
