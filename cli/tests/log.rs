@@ -14,6 +14,8 @@ impl Env {
         self.ok(&[
             "init",
             "department",
+            "--root",
+            "root/root.cert.pem",
             "--dir",
             dir,
             "--name",
@@ -128,7 +130,7 @@ fn issue_publish_prove_verify() {
         "--name",
         "测试根CA",
         "--org-code",
-        "11990000MB0000001M",
+        "11350000MB0000001W",
         "--passphrase-file",
         "pass.txt",
     ]);
@@ -386,7 +388,7 @@ fn a_registry_from_before_the_log_gets_every_issued_row_logged() {
         "--name",
         "测试根CA",
         "--org-code",
-        "11990000MB0000001M",
+        "11350000MB0000001W",
         "--passphrase-file",
         "pass.txt",
     ]);
@@ -428,7 +430,7 @@ fn a_witness_cosigns_consistent_checkpoints_and_catches_split_views() {
         .unwrap()
         .to_string();
     for (dir, org) in [
-        ("root", "11990000MB0000001M"),
+        ("root", "11350000MB0000001W"),
         ("wroot", witness_org.as_str()),
     ] {
         env.ok(&[
@@ -448,6 +450,8 @@ fn a_witness_cosigns_consistent_checkpoints_and_catches_split_views() {
     env.ok(&[
         "init",
         "department",
+        "--root",
+        "root/root.cert.pem",
         "--dir",
         "dept",
         "--name",
@@ -691,13 +695,15 @@ fn audit_finds_unlogged_rows_late_entries_bad_tiles_and_split_views() {
         "--name",
         "根",
         "--org-code",
-        "11990000MB0000001M",
+        "11350000MB0000001W",
         "--passphrase-file",
         "pass.txt",
     ]);
     env.ok(&[
         "init",
         "department",
+        "--root",
+        "root/root.cert.pem",
         "--dir",
         "dept",
         "--name",
