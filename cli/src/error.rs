@@ -283,12 +283,24 @@ pub enum CliError {
     },
 
     /// A department directory without its certificate: nothing it signs would verify.
-    #[error("{dir} has no department certificate ({cert}); install the one your root authority issued: elicense cert install --dir {dir} --cert CERTIFICATE.pem --root ROOT.pem; nothing was signed", cert = crate::workdir::CERT_FILE, dir = .0.display())]
-    NoCertificate(PathBuf),
+    #[error("{dir} has no department certificate ({cert}); install the one your root authority issued: elicense cert install --dir {dir} --cert CERTIFICATE.pem --root ROOT.pem; nothing was signed", dir = .dir.display())]
+    NoCertificate {
+        /// The department directory.
+        dir: PathBuf,
+        /// The certificate's file name in it.
+        cert: &'static str,
+    },
     /// A department directory with a certificate but without the root certificate it must be
     /// issued by (made before issue 17): a rogue issuer's certificate would pass.
-    #[error("{dir} has no root certificate ({root}), so who issued its certificate cannot be checked; add the root certificate your root authority gave you: elicense cert install --dir {dir} --cert {dir}/{cert} --root ROOT.pem; nothing was signed", root = crate::workdir::ROOT_CERT_FILE, cert = crate::workdir::CERT_FILE, dir = .0.display())]
-    NoRootCertificate(PathBuf),
+    #[error("{dir} has no root certificate ({root}), so who issued its certificate cannot be checked; add the root certificate your root authority gave you: elicense cert install --dir {dir} --cert {dir}/{cert} --root ROOT.pem; nothing was signed", dir = .dir.display())]
+    NoRootCertificate {
+        /// The department directory.
+        dir: PathBuf,
+        /// The root certificate's file name in it.
+        root: &'static str,
+        /// The department certificate's file name in it.
+        cert: &'static str,
+    },
 
     /// Printing JSON failed.
     #[error("{0}")]

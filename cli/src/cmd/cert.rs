@@ -72,7 +72,7 @@ pub fn install(dir: &Path, cert_path: &Path, root_path: Option<&Path>) -> Result
     let root_path = match root_path {
         Some(p) => p.to_path_buf(),
         None if kept_root.exists() => kept_root.clone(),
-        None => return Err(CliError::NoRootCertificate(dir.to_path_buf())),
+        None => return Err(workdir::no_root_certificate(dir)),
     };
     let root = workdir::read_root_certificate(&root_path)?;
     let cert =

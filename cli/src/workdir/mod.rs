@@ -336,11 +336,14 @@ pub fn issuing_certificate(
 ) -> Result<IssuingCertificate, CliError> {
     let cert_path = dir.join(CERT_FILE);
     if !cert_path.exists() {
-        return Err(CliError::NoCertificate(dir.to_path_buf()));
+        return Err(CliError::NoCertificate {
+            dir: dir.to_path_buf(),
+            cert: CERT_FILE,
+        });
     }
     let root_path = dir.join(ROOT_CERT_FILE);
     if !root_path.exists() {
-        return Err(CliError::NoRootCertificate(dir.to_path_buf()));
+        return Err(no_root_certificate(dir));
     }
     let cert =
         Certificate::parse(&files::read(&cert_path)?).map_err(|e| CliError::file(&cert_path, e))?;
@@ -351,4 +354,13 @@ pub fn issuing_certificate(
             source,
         }
     })
+}
+
+/// The error for a department directory without its root certificate.
+pub fn no_root_certificate(dir: &Path) -> CliError {
+    CliError::NoRootCertificate {
+        dir: dir.to_path_buf(),
+        root: ROOT_CERT_FILE,
+        cert: CERT_FILE,
+    }
 }
