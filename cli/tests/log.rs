@@ -10,6 +10,62 @@ mod common;
 use common::Env;
 
 impl Env {
+    /// A department `dept` certified by `root` for YYZZ, whose key is unencrypted (TEST-ONLY), so
+    /// that a test can forge checkpoints with it.
+    fn plain_department(&self) {
+        self.ok(&[
+            "init",
+            "department",
+            "--root",
+            "root/root.cert.pem",
+            "--dir",
+            "dept",
+            "--name",
+            "测试局",
+            "--org-code",
+            "11350100MB0312345H",
+            "--plain-for-tests",
+        ]);
+        self.ok(&[
+            "cert",
+            "issue",
+            "--root-dir",
+            "root",
+            "--csr",
+            "dept/request.csr.pem",
+            "--types",
+            "YYZZ",
+            "--out",
+            "dept/certificate.pem",
+            "--passphrase-file",
+            "pass.txt",
+        ]);
+    }
+
+    /// Issue `rows` business licenses (holders named with `tag`) into `out`, one job.
+    fn issue_rows(&self, rows: usize, tag: &str, out: &str) {
+        let mut s = String::from("holder_name,holder_id,company_type,legal_representative,registered_capital,established_on,address,business_scope\n");
+        for i in 0..rows {
+            s.push_str(&format!("公司{tag}{i},91350100MA8T2Q3X18,有限责任公司,张三,壹佰万元整,2019-05-20,福州市{i}号,软件开发\n"));
+        }
+        std::fs::write(self.p(&format!("{out}.csv")), s).unwrap();
+        self.ok(&[
+            "issue",
+            "--dir",
+            "dept",
+            "--type",
+            "YYZZ",
+            "--batch",
+            &format!("{out}.csv"),
+            "--out",
+            out,
+            "--formats",
+            "txt",
+            "--jobs",
+            "1",
+        ]);
+    }
+
     fn department(&self, dir: &str, org: &str) {
         self.ok(&[
             "init",
@@ -446,34 +502,7 @@ fn a_witness_cosigns_consistent_checkpoints_and_catches_split_views() {
             "pass.txt",
         ]);
     }
-    // A department whose key is unencrypted (TEST-ONLY), so this test can forge a checkpoint.
-    env.ok(&[
-        "init",
-        "department",
-        "--root",
-        "root/root.cert.pem",
-        "--dir",
-        "dept",
-        "--name",
-        "测试局",
-        "--org-code",
-        "11350100MB0312345H",
-        "--plain-for-tests",
-    ]);
-    env.ok(&[
-        "cert",
-        "issue",
-        "--root-dir",
-        "root",
-        "--csr",
-        "dept/request.csr.pem",
-        "--types",
-        "YYZZ",
-        "--out",
-        "dept/certificate.pem",
-        "--passphrase-file",
-        "pass.txt",
-    ]);
+    env.plain_department();
     env.ok(&[
         "trust",
         "build",
@@ -486,28 +515,7 @@ fn a_witness_cosigns_consistent_checkpoints_and_catches_split_views() {
         "--passphrase-file",
         "pass.txt",
     ]);
-    let issue = |rows: usize, tag: &str, out: &str| {
-        let mut s = String::from("holder_name,holder_id,company_type,legal_representative,registered_capital,established_on,address,business_scope\n");
-        for i in 0..rows {
-            s.push_str(&format!("公司{tag}{i},91350100MA8T2Q3X18,有限责任公司,张三,壹佰万元整,2019-05-20,福州市{i}号,软件开发\n"));
-        }
-        std::fs::write(env.p(&format!("{out}.csv")), s).unwrap();
-        env.ok(&[
-            "issue",
-            "--dir",
-            "dept",
-            "--type",
-            "YYZZ",
-            "--batch",
-            &format!("{out}.csv"),
-            "--out",
-            out,
-            "--formats",
-            "txt",
-            "--jobs",
-            "1",
-        ]);
-    };
+    let issue = |rows: usize, tag: &str, out: &str| env.issue_rows(rows, tag, out);
     let witness = |out: &str| {
         env.run(&[
             "log",
@@ -699,55 +707,8 @@ fn audit_finds_unlogged_rows_late_entries_bad_tiles_and_split_views() {
         "--passphrase-file",
         "pass.txt",
     ]);
-    env.ok(&[
-        "init",
-        "department",
-        "--root",
-        "root/root.cert.pem",
-        "--dir",
-        "dept",
-        "--name",
-        "测试局",
-        "--org-code",
-        "11350100MB0312345H",
-        "--plain-for-tests",
-    ]);
-    env.ok(&[
-        "cert",
-        "issue",
-        "--root-dir",
-        "root",
-        "--csr",
-        "dept/request.csr.pem",
-        "--types",
-        "YYZZ",
-        "--out",
-        "dept/certificate.pem",
-        "--passphrase-file",
-        "pass.txt",
-    ]);
-    let issue = |rows: usize, tag: &str, out: &str| {
-        let mut s = String::from("holder_name,holder_id,company_type,legal_representative,registered_capital,established_on,address,business_scope\n");
-        for i in 0..rows {
-            s.push_str(&format!("公司{tag}{i},91350100MA8T2Q3X18,有限责任公司,张三,壹佰万元整,2019-05-20,福州市{i}号,软件开发\n"));
-        }
-        std::fs::write(env.p(&format!("{out}.csv")), s).unwrap();
-        env.ok(&[
-            "issue",
-            "--dir",
-            "dept",
-            "--type",
-            "YYZZ",
-            "--batch",
-            &format!("{out}.csv"),
-            "--out",
-            out,
-            "--formats",
-            "txt",
-            "--jobs",
-            "1",
-        ]);
-    };
+    env.plain_department();
+    let issue = |rows: usize, tag: &str, out: &str| env.issue_rows(rows, tag, out);
     let audit = |extra: &[&str]| {
         let mut args = vec!["log", "audit", "--dir", "dept"];
         args.extend(extra);
