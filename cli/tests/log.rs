@@ -26,20 +26,12 @@ impl Env {
             "11350100MB0312345H",
             "--plain-for-tests",
         ]);
-        self.ok(&[
-            "cert",
-            "issue",
-            "--root-dir",
+        self.cert_issue(
             "root",
-            "--csr",
             "dept/request.csr.pem",
-            "--types",
             "YYZZ",
-            "--out",
             "dept/certificate.pem",
-            "--passphrase-file",
-            "pass.txt",
-        ]);
+        );
     }
 
     /// Issue `rows` business licenses (holders named with `tag`) into `out`, one job.
@@ -178,18 +170,7 @@ fn ids(env: &Env, dir: &str) -> Vec<String> {
 #[test]
 fn issue_publish_prove_verify() {
     let env = Env::new("log", "all");
-    env.ok(&[
-        "init",
-        "root",
-        "--dir",
-        "root",
-        "--name",
-        "测试根CA",
-        "--org-code",
-        "11350000MB0000001W",
-        "--passphrase-file",
-        "pass.txt",
-    ]);
+    env.init_root("root", "测试根CA", "11350000MB0000001W");
     env.department("dept", "11350100MB0312345H");
     env.department("other", "11350200MB0312346R");
     env.ok(&[
@@ -436,18 +417,7 @@ fn issue_publish_prove_verify() {
 #[test]
 fn a_registry_from_before_the_log_gets_every_issued_row_logged() {
     let env = Env::new("log", "migrate");
-    env.ok(&[
-        "init",
-        "root",
-        "--dir",
-        "root",
-        "--name",
-        "测试根CA",
-        "--org-code",
-        "11350000MB0000001W",
-        "--passphrase-file",
-        "pass.txt",
-    ]);
+    env.init_root("root", "测试根CA", "11350000MB0000001W");
     env.department("dept", "11350100MB0312345H");
     env.issue("dept", 5, "a", "out1");
     // Make it a schema-2 registry: no log tables.
@@ -489,18 +459,7 @@ fn a_witness_cosigns_consistent_checkpoints_and_catches_split_views() {
         ("root", "11350000MB0000001W"),
         ("wroot", witness_org.as_str()),
     ] {
-        env.ok(&[
-            "init",
-            "root",
-            "--dir",
-            dir,
-            "--name",
-            "根",
-            "--org-code",
-            org,
-            "--passphrase-file",
-            "pass.txt",
-        ]);
+        env.init_root(dir, "根", org);
     }
     env.plain_department();
     let build = |extra: &[&str]| {
@@ -709,18 +668,7 @@ fn a_witness_cosigns_consistent_checkpoints_and_catches_split_views() {
 #[test]
 fn audit_finds_unlogged_rows_late_entries_bad_tiles_and_split_views() {
     let env = Env::new("log", "audit");
-    env.ok(&[
-        "init",
-        "root",
-        "--dir",
-        "root",
-        "--name",
-        "根",
-        "--org-code",
-        "11350000MB0000001W",
-        "--passphrase-file",
-        "pass.txt",
-    ]);
+    env.init_root("root", "根", "11350000MB0000001W");
     env.plain_department();
     let issue = |rows: usize, tag: &str, out: &str| env.issue_rows(rows, tag, out);
     let audit = |extra: &[&str]| {
@@ -871,34 +819,10 @@ fn a_root_logs_its_trust_lists_and_another_root_witnesses_them() {
         .unwrap()
         .to_string();
     for (dir, org) in [("root", root_org), ("wroot", witness_org.as_str())] {
-        env.ok(&[
-            "init",
-            "root",
-            "--dir",
-            dir,
-            "--name",
-            "根",
-            "--org-code",
-            org,
-            "--passphrase-file",
-            "pass.txt",
-        ]);
+        env.init_root(dir, "根", org);
     }
     env.plain_department();
-    let build = || {
-        env.ok(&[
-            "trust",
-            "build",
-            "--root-dir",
-            "root",
-            "--cert",
-            "dept/certificate.pem",
-            "--out",
-            "list.cose",
-            "--passphrase-file",
-            "pass.txt",
-        ])
-    };
+    let build = || env.trust_build("root", "dept/certificate.pem", "list.cose");
     build();
     let out = build();
     assert!(out.contains("logged as entry 1 of the root's log"), "{out}");
