@@ -175,7 +175,10 @@ pub mod transport {
 
 /// QR codes: decoding camera frames and photos (rendering is [`crate::QrMatrix`]).
 pub mod qr {
-    pub use crate::encoding::qr::{decode_luma, decode_rgba, rgba_to_luma, QUIET_ZONE};
+    /// (Feature `qr-decode`.)
+    #[cfg(feature = "qr-decode")]
+    pub use crate::encoding::qr::{decode_luma, decode_rgba};
+    pub use crate::encoding::qr::{rgba_to_luma, QUIET_ZONE};
 }
 
 /// The registry of accepted signature suites: found by COSE algorithm or object identifier.
