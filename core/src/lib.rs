@@ -177,7 +177,9 @@ pub mod transport {
 pub mod qr {
     /// (Feature `qr-decode`.)
     #[cfg(feature = "qr-decode")]
-    pub use crate::encoding::qr::{decode_luma, decode_rgba};
+    pub use crate::encoding::qr::{
+        decode_luma, decode_luma_pass, decode_rgba, decode_rgba_pass, DECODE_PASSES,
+    };
     pub use crate::encoding::qr::{rgba_to_luma, QUIET_ZONE};
 }
 

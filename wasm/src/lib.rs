@@ -40,11 +40,11 @@
 
 #![forbid(unsafe_code)]
 
-use elicense::{
-    AttachmentVerdictView, Input, LicenseFileView, TrustError, TrustOrigin, TrustState,
-    TrustStore, VerdictView,
-};
 use elicense::{verify_attachment, FileDigest as CoreDigest, FileHasher as CoreHasher};
+use elicense::{
+    AttachmentVerdictView, Input, LicenseFileView, TrustError, TrustOrigin, TrustState, TrustStore,
+    VerdictView,
+};
 use serde::Serialize;
 use time::OffsetDateTime;
 use wasm_bindgen::prelude::*;

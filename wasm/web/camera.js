@@ -59,6 +59,8 @@ export async function startCamera(onTexts) {
   await video.play();
   const canvas = document.createElement('canvas');
   const ctx = canvas.getContext('2d', { willReadFrequently: true });
+  // Consecutive frames get the core decoder's passes in turn (qr.js).
+  let frame = 0;
   const tick = async () => {
     if (state.stream !== stream) return;
     const w = video.videoWidth;
@@ -68,7 +70,7 @@ export async function startCamera(onTexts) {
       canvas.width = w;
       canvas.height = h;
       ctx.drawImage(video, 0, 0, w, h);
-      try { texts = await decodeFrame(canvas, () => ctx.getImageData(0, 0, w, h), { fallback: false }); }
+      try { texts = await decodeFrame(canvas, () => ctx.getImageData(0, 0, w, h), { fallback: false, pass: frame++ }); }
       catch (e) {
         // No code in this frame. A trap is shown and scanning goes on with a fresh instance;
         // a decoder that is not coming back (too many restarts) stops the camera.

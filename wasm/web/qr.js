@@ -4,7 +4,8 @@
 // opening a link or pasting a text never downloads it (docs/WEB.md, "Two modules").
 //
 // The core's decoder already tries each frame as it is, contrast stretched, inverted and median
-// filtered (core/src/encoding/qr.rs), and reads codes at any rotation; a native detector may not
+// filtered (core/src/encoding/qr.rs; a camera frame gets one of these passes, the next frame the
+// next one), and reads codes at any rotation; a native detector may not
 // read light-on-dark codes, so the page gives it the frame inverted when it finds nothing.
 //
 // Like the main module (core.js), the decoder module aborts on a panic: the call throws a
@@ -55,10 +56,11 @@ function decoderModule() {
 
 // The core's decoder on an RGBA frame: its texts, or an Error (no code found). A trap drops the
 // instance and throws a CoreError ('coreTrapped', or 'coreBroken' when no restart is left).
-async function decodeInWasm(pixels, width, height) {
+// `pass`: only that pass of the core's four (a camera frame), else all of them.
+async function decodeInWasm(pixels, width, height, pass) {
   const module = await decoderModule();
   try {
-    return module.decodeQr(pixels, width, height);
+    return pass === undefined ? module.decodeQr(pixels, width, height) : module.decodeQrPass(pixels, width, height, pass);
   } catch (e) {
     if (!(e instanceof WebAssembly.RuntimeError)) throw e;
     console.error('elicense QR decoder trapped:', e);
@@ -87,10 +89,12 @@ const inverted = (image) => {
  * a canvas, a video); `pixels()`: the frame as ImageData, for the inverted retry and the core's
  * decoder. `fallback`: whether the core's decoder is tried when the native detector reads
  * nothing (a photo: yes; a camera frame: no, the next frame comes soon). With no native
- * detector, or one that throws, the core's decoder reads the frame. Throws an Error when no code
- * is read, a CoreError when the decoder module trapped.
+ * detector, or one that throws, the core's decoder reads the frame: all four of its passes, or
+ * only pass number `pass` (a camera gives its consecutive frames 0, 1, 2, ...: each frame costs
+ * one pass, and every four frames get them all). Throws an Error when no code is read, a
+ * CoreError when the decoder module trapped.
  */
-export async function decodeFrame(source, pixels, { fallback = true } = {}) {
+export async function decodeFrame(source, pixels, { fallback = true, pass } = {}) {
   const detector = await nativeDetector();
   let image = null;
   if (detector) {
@@ -107,7 +111,7 @@ export async function decodeFrame(source, pixels, { fallback = true } = {}) {
     if (texts && !fallback) throw new Error('no QR code found');
   }
   image ??= pixels();
-  const texts = await decodeInWasm(image.data, image.width, image.height);
+  const texts = await decodeInWasm(image.data, image.width, image.height, pass);
   document.body.dataset.qrReader = 'wasm';
   return texts;
 }

@@ -86,6 +86,37 @@ pub enum QrError {
 /// what each recovers are measured on the photo corpus (`scripts/qr-photos.sh`,
 /// `docs/BENCHMARKS.md`).
 pub fn decode_luma(width: usize, height: usize, pixels: &[u8]) -> Result<Vec<String>, QrError> {
+    decode_passes(width, height, pixels, 0..DECODE_PASSES)
+}
+
+#[cfg(feature = "qr-decode")]
+/// How many passes [`decode_luma`] makes, each with the frame prepared otherwise.
+pub const DECODE_PASSES: usize = 4;
+
+#[cfg(feature = "qr-decode")]
+/// One pass of [`decode_luma`]: number `pass % DECODE_PASSES` (0: the frame as it is, 1:
+/// stretched, 2: stretched and inverted, 3: median filtered and stretched). For a camera: its
+/// consecutive frames show the same scene, so giving each the next pass tries every preparation
+/// within four frames, at about a quarter of the time a frame when there is no code (the common
+/// case; `docs/BENCHMARKS.md`, "Reading QR codes in the browser").
+pub fn decode_luma_pass(
+    width: usize,
+    height: usize,
+    pixels: &[u8],
+    pass: usize,
+) -> Result<Vec<String>, QrError> {
+    let pass = pass % DECODE_PASSES;
+    decode_passes(width, height, pixels, pass..pass + 1)
+}
+
+#[cfg(feature = "qr-decode")]
+/// The passes `passes` of [`decode_luma`], in order, until one reads a code.
+fn decode_passes(
+    width: usize,
+    height: usize,
+    pixels: &[u8],
+    passes: std::ops::Range<usize>,
+) -> Result<Vec<String>, QrError> {
     let bad = || QrError::BadFrame {
         width,
         height,
@@ -101,15 +132,15 @@ pub fn decode_luma(width: usize, height: usize, pixels: &[u8]) -> Result<Vec<Str
     }
     // MAX_DECODE_SIDE fits in u32 (checked by a test), so the casts below are exact.
     let (w, h) = (width as u32, height as u32);
-    let passes: [&dyn Fn() -> Vec<u8>; 4] = [
-        &|| pixels.to_vec(),
-        &|| stretch(pixels),
-        &|| stretch(pixels).into_iter().map(|p| 255 - p).collect(),
-        &|| stretch(&median3(width, height, pixels)),
-    ];
+    let prepare = |pass: usize| match pass {
+        0 => pixels.to_vec(),
+        1 => stretch(pixels),
+        2 => stretch(pixels).into_iter().map(|p| 255 - p).collect(),
+        _ => stretch(&median3(width, height, pixels)),
+    };
     let mut failure = QrError::NotFound;
     for pass in passes {
-        match decode_once(w, h, pass()) {
+        match decode_once(w, h, prepare(pass)) {
             Ok(texts) => return Ok(texts),
             // A code that was found but not read says more than "not found" about the photo.
             Err(e @ QrError::Unreadable(_)) => failure = e,
@@ -236,6 +267,25 @@ fn median3(width: usize, height: usize, pixels: &[u8]) -> Vec<u8> {
 /// [`decode_luma`] for an RGBA frame (4 bytes a pixel, as a browser canvas's `ImageData` holds
 /// it): the buffer must hold exactly `width × height` pixels.
 pub fn decode_rgba(width: usize, height: usize, rgba: &[u8]) -> Result<Vec<String>, QrError> {
+    check_rgba(width, height, rgba)?;
+    decode_luma(width, height, &rgba_to_luma(rgba))
+}
+
+#[cfg(feature = "qr-decode")]
+/// [`decode_luma_pass`] for an RGBA frame (as [`decode_rgba`]).
+pub fn decode_rgba_pass(
+    width: usize,
+    height: usize,
+    rgba: &[u8],
+    pass: usize,
+) -> Result<Vec<String>, QrError> {
+    check_rgba(width, height, rgba)?;
+    decode_luma_pass(width, height, &rgba_to_luma(rgba), pass)
+}
+
+#[cfg(feature = "qr-decode")]
+/// An RGBA buffer must hold exactly `width × height` pixels, at most `MAX_DECODE_PIXELS`.
+fn check_rgba(width: usize, height: usize, rgba: &[u8]) -> Result<(), QrError> {
     let area = width.checked_mul(height);
     if !rgba.len().is_multiple_of(4)
         || area != Some(rgba.len() / 4)
@@ -247,7 +297,7 @@ pub fn decode_rgba(width: usize, height: usize, rgba: &[u8]) -> Result<Vec<Strin
             len: rgba.len() / 4,
         });
     }
-    decode_luma(width, height, &rgba_to_luma(rgba))
+    Ok(())
 }
 
 /// Convert RGBA pixels (as a browser canvas gives them) to 8-bit grayscale (ITU-R BT.601 luma).
@@ -644,6 +694,38 @@ mod tests {
                     "{what}"
                 );
             }
+            // One pass at a time (a camera's frames): each frame is read by its pass, numbered
+            // modulo DECODE_PASSES, and not by the first.
+            let rgba =
+                |luma: &[u8]| -> Vec<u8> { luma.iter().flat_map(|&p| [p, p, p, 255]).collect() };
+            for (pass, pixels) in [(1, &dim), (2, &inverted), (3, &noisy)] {
+                for n in [pass, pass + DECODE_PASSES] {
+                    assert_eq!(
+                        decode_luma_pass(side, side, pixels, n).unwrap(),
+                        vec![text.clone()],
+                        "pass {n}"
+                    );
+                    assert_eq!(
+                        decode_rgba_pass(side, side, &rgba(pixels), n).unwrap(),
+                        vec![text.clone()],
+                        "pass {n}"
+                    );
+                }
+                assert_eq!(
+                    decode_luma_pass(side, side, pixels, 0),
+                    Err(QrError::NotFound),
+                    "pass 0 of pass {pass}'s frame"
+                );
+            }
+            assert_eq!(decode_luma_pass(side, side, &px, 0).unwrap(), vec![text]);
+            assert!(matches!(
+                decode_rgba_pass(side, side, &[255; 7], 0),
+                Err(QrError::BadFrame { .. })
+            ));
+            assert!(matches!(
+                decode_luma_pass(side, side + 1, &px, 0),
+                Err(QrError::BadFrame { .. })
+            ));
         }
 
         #[test]

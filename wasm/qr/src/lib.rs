@@ -11,6 +11,8 @@
 //! - `decodeQr(rgba, width, height)`: the distinct texts of the QR codes in an RGBA frame (as a
 //!   canvas's `ImageData` gives it), in the order found; throws an `Error` when none decodes.
 //! - `decodeQrLuma(gray, width, height)`: the same for an 8-bit grayscale frame.
+//! - `decodeQrPass(rgba, width, height, pass)`: one of the core's passes only (`pass` modulo 4:
+//!   as it is, stretched, inverted, median filtered), for a camera's consecutive frames.
 
 #![forbid(unsafe_code)]
 
@@ -31,4 +33,15 @@ pub fn decode_qr(rgba: &[u8], width: u32, height: u32) -> Result<Vec<String>, Js
 #[wasm_bindgen(js_name = decodeQrLuma)]
 pub fn decode_qr_luma(luma: &[u8], width: u32, height: u32) -> Result<Vec<String>, JsValue> {
     qr::decode_luma(width as usize, height as usize, luma).map_err(qr_error)
+}
+
+/// One pass (`pass` modulo 4) of [`decode_qr`], for consecutive camera frames.
+#[wasm_bindgen(js_name = decodeQrPass)]
+pub fn decode_qr_pass(
+    rgba: &[u8],
+    width: u32,
+    height: u32,
+    pass: u32,
+) -> Result<Vec<String>, JsValue> {
+    qr::decode_rgba_pass(width as usize, height as usize, rgba, pass as usize).map_err(qr_error)
 }

@@ -609,7 +609,8 @@ test('a core that keeps trapping is restarted three times, then the page asks fo
 test('the camera keeps scanning through a trap, and stops when the decoder is not coming back', async () => {
   const camBrowser = await cameraBrowser('qr-trap.y4m');
   try {
-    const trap = trapIn('decodeQr', { every: true, glue: 'elicense_wasm_qr.js' });
+    // The camera calls one pass a frame (decodeQrPass).
+    const trap = trapIn('decodeQrPass', { every: true, glue: 'elicense_wasm_qr.js' });
     const { page, errors } = await openPage(camBrowser, { before: async (c) => { await noDetector(c); await trap(c); }, serviceWorkers: 'block' });
     await page.click('#scan');
     // Every frame traps: three restarts while the camera runs, then the page asks for a reload.

@@ -150,6 +150,16 @@ test('decodeQr (the decoder module) reads the driving permit QR code from its PN
   assert.throws(() => qr.decodeQrLuma(gray.subarray(1), png.width, png.height), /not a valid frame/);
 });
 
+test('decodeQrPass reads an inverted code in pass 2 only (and 6: modulo 4)', () => {
+  const png = PNG.sync.read(fixture('licenses/driving-permit.qr.png'));
+  const inverted = png.data.map((v, i) => (i % 4 === 3 ? v : 255 - v));
+  const want = fixture('licenses/driving-permit.qr.txt').toString('utf8').trim();
+  assert.throws(() => qr.decodeQrPass(inverted, png.width, png.height, 0), /no QR code found/);
+  assert.deepEqual(qr.decodeQrPass(inverted, png.width, png.height, 2), [want]);
+  assert.deepEqual(qr.decodeQrPass(inverted, png.width, png.height, 6), [want]);
+  assert.deepEqual(qr.decodeQrPass(png.data, png.width, png.height, 0), [want]);
+});
+
 test('decodeQr (the decoder module) throws on a frame without a code or of the wrong size', () => {
   const blank = new Uint8Array(64 * 64 * 4).fill(255);
   assert.throws(() => qr.decodeQr(blank, 64, 64), /no QR code found/);
@@ -161,7 +171,7 @@ test('decodeQr (the decoder module) throws on a frame without a code or of the w
 test('the main module has no QR decoder (it is the second module)', () => {
   assert.equal(wasm.decodeQr, undefined);
   assert.equal(wasm.decodeQrLuma, undefined);
-  assert.deepEqual(Object.keys(qr).filter((k) => !k.startsWith('__')).sort(), ['decodeQr', 'decodeQrLuma']);
+  assert.deepEqual(Object.keys(qr).filter((k) => !k.startsWith('__')).sort(), ['decodeQr', 'decodeQrLuma', 'decodeQrPass']);
 });
 
 function digestOf(bytes, piece = 4096) {
