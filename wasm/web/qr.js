@@ -5,8 +5,9 @@
 //
 // The core's decoder already tries each frame as it is, contrast stretched, inverted and median
 // filtered (core/src/encoding/qr.rs; a camera frame gets one of these passes, the next frame the
-// next one), and reads codes at any rotation; a native detector may not
-// read light-on-dark codes, so the page gives it the frame inverted when it finds nothing.
+// next one), and reads codes at any rotation (the photo corpus: docs/BENCHMARKS.md); a native
+// detector may not read light-on-dark codes, so the page gives it the frame inverted when it
+// finds nothing.
 //
 // Like the main module (core.js), the decoder module aborts on a panic: the call throws a
 // WebAssembly.RuntimeError, the instance is dropped and a fresh one is loaded for the next frame,
