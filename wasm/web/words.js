@@ -31,6 +31,9 @@ export const WORDS = {
     trustBad: (f, m) => `${f}：无法使用（${m}）`,
     coreTrapped: '核验程序处理这项内容时出错，已自动重新启动；这项内容无法核验',
     coreRestarting: '核验程序正在重新启动，请稍候再试', coreBroken: '核验程序多次出错，请刷新页面',
+    codesFound: (n) => `图片中有 ${n} 个二维码：`, verifyThis: '核验这一个',
+    codeKinds: { license: '证照', attestation: '核验章（核验记录）', trust_list: '信任列表', status_list: '撤销列表', unknown: '无法识别的内容' },
+    codeRoles: { verified: '已核验，结果见下方', record: '已作为核验记录，用于核对扫描件', other: '未核验', ignored: '未使用' },
     lang: 'English', langLabel: 'English',
   },
   en: {
@@ -63,6 +66,9 @@ export const WORDS = {
     coreTrapped: 'The verifier failed on this input and has restarted; this input cannot be verified',
     coreRestarting: 'The verifier is restarting; please try again in a moment',
     coreBroken: 'The verifier failed repeatedly; please reload the page',
+    codesFound: (n) => `The image holds ${n} QR codes:`, verifyThis: 'Verify this one',
+    codeKinds: { license: 'License', attestation: 'Attestation stamp', trust_list: 'Trust list', status_list: 'Status list', unknown: 'Not recognised' },
+    codeRoles: { verified: 'verified, see the verdict below', record: 'taken as the attestation, to check a scanned file with', other: 'not verified', ignored: 'not used' },
     lang: '中文', langLabel: '中文',
   },
 };
