@@ -145,8 +145,9 @@ enum Command {
         /// department's issuance log. Exit code 1 if it does not show that.
         #[arg(long)]
         proof: Option<PathBuf>,
-        /// With --proof: a witness's root certificate; the proof's checkpoint shows which of
-        /// them cosigned it. Repeat for several.
+        /// With --proof, for a log no trust list names (lists that name logs set their own
+        /// witnesses and quorum): a witness's root certificate; the proof's checkpoint shows
+        /// which of them cosigned it. Repeat for several.
         #[arg(long = "witness", requires = "proof")]
         witnesses: Vec<PathBuf>,
         /// With --proof: how many of the --witness roots must have cosigned (exit code 1 if
@@ -433,6 +434,15 @@ enum TrustCommand {
         /// as stale after it (1 to 366).
         #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u16).range(1..=366))]
         next_update_days: u16,
+        /// A witness of the departments' issuance logs: a root certificate (this or another
+        /// region's root) whose cosignatures on their checkpoints count. Repeat for several.
+        /// The list names each department's log (docs/LOG.md §9).
+        #[arg(long = "log-witness")]
+        log_witnesses: Vec<PathBuf>,
+        /// How many of the --log-witness roots must have cosigned a checkpoint for a proof of
+        /// logging to be accepted.
+        #[arg(long, default_value_t = 0)]
+        log_quorum: usize,
         #[command(flatten)]
         key: KeyArgs,
     },
@@ -573,6 +583,8 @@ fn main() -> ExitCode {
             revoked,
             out,
             next_update_days,
+            log_witnesses,
+            log_quorum,
             key,
         }) => cmd::trust::build(
             &root_dir,
@@ -580,6 +592,7 @@ fn main() -> ExitCode {
             &revoked,
             &out,
             next_update_days,
+            (&log_witnesses, log_quorum),
             key.passphrase_file.as_deref(),
         ),
         Command::Trust(TrustCommand::Show { list, root }) => {

@@ -503,18 +503,29 @@ fn a_witness_cosigns_consistent_checkpoints_and_catches_split_views() {
         ]);
     }
     env.plain_department();
-    env.ok(&[
-        "trust",
-        "build",
-        "--root-dir",
-        "root",
-        "--cert",
-        "dept/certificate.pem",
-        "--out",
-        "list.cose",
-        "--passphrase-file",
-        "pass.txt",
-    ]);
+    let build = |extra: &[&str]| {
+        let mut args = vec![
+            "trust",
+            "build",
+            "--root-dir",
+            "root",
+            "--cert",
+            "dept/certificate.pem",
+            "--out",
+            "list.cose",
+            "--passphrase-file",
+            "pass.txt",
+        ];
+        args.extend(extra);
+        env.run(&args)
+    };
+    // The list names the department's log with one witness, whose cosignature it needs; a
+    // quorum above the witnesses named is refused.
+    let out = build(&["--log-witness", "wroot/root.cert.pem", "--log-quorum", "2"]);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let out = build(&["--log-witness", "wroot/root.cert.pem", "--log-quorum", "1"]);
+    assert!(out.status.success(), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("1 logs named (1 witnesses, quorum 1)"));
     let issue = |rows: usize, tag: &str, out: &str| env.issue_rows(rows, tag, out);
     let witness = |out: &str| {
         env.run(&[
@@ -557,6 +568,27 @@ fn a_witness_cosigns_consistent_checkpoints_and_catches_split_views() {
     issue(10, "a", "out1");
     env.ok(&["log", "publish", "--dir", "dept", "--out", "pub"]);
     let first = std::fs::read_to_string(env.p("pub/checkpoint")).unwrap();
+    let id = ids(&env, "dept")[3].clone();
+    let prove = || {
+        env.ok(&[
+            "log",
+            "prove",
+            "--dir",
+            "dept",
+            "--id",
+            &id,
+            "--out",
+            "p.tlog-proof",
+        ])
+    };
+    let license = format!("out1/{id}.txt");
+    let wname = format!("elicense/witness/{witness_org}");
+    // Before any witness cosigned: below the quorum the trust list names.
+    prove();
+    let (code, out) = verify(&license, &["--json"]);
+    assert_eq!(code, Some(1), "{out}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["log"]["reason"], "witness_quorum", "{out}");
     // First sight: the tiles must give the checkpoint's root; cosigned.
     let out = witness("c1.checkpoint");
     assert!(
@@ -572,36 +604,18 @@ fn a_witness_cosigns_consistent_checkpoints_and_catches_split_views() {
         "--checkpoint",
         "c1.checkpoint",
     ]);
-    let id = ids(&env, "dept")[3].clone();
-    env.ok(&[
-        "log",
-        "prove",
-        "--dir",
-        "dept",
-        "--id",
-        &id,
-        "--out",
-        "p.tlog-proof",
-    ]);
-    let license = format!("out1/{id}.txt");
-    let wname = format!("elicense/witness/{witness_org}");
+    prove();
+    let (code, out) = verify(&license, &[]);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains(&format!("witnessed by {wname}")), "{out}");
+    // The verifier's own witness flags are for logs no trust list names: a usage error here.
     let (code, out) = verify(
         &license,
         &["--witness", "wroot/root.cert.pem", "--witness-quorum", "1"],
     );
-    assert_eq!(code, Some(0), "{out}");
-    assert!(out.contains(&format!("witnessed by {wname}")), "{out}");
-    // Quorum 2 of one witness: refused. No witness given: logged, "no witness".
-    let (code, out) = verify(
-        &license,
-        &["--witness", "wroot/root.cert.pem", "--witness-quorum", "2"],
-    );
-    assert_eq!(code, Some(1), "{out}");
-    let (code, out) = verify(&license, &[]);
-    assert_eq!(code, Some(0), "{out}");
-    assert!(out.contains("no witness"), "{out}");
+    assert_eq!(code, Some(2), "{out}");
     // JSON: the verdict and, under "log", the proof's result.
-    let (code, out) = verify(&license, &["--json", "--witness", "wroot/root.cert.pem"]);
+    let (code, out) = verify(&license, &["--json"]);
     assert_eq!(code, Some(0), "{out}");
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["valid"], true, "{out}");
@@ -623,7 +637,7 @@ fn a_witness_cosigns_consistent_checkpoints_and_catches_split_views() {
         proof.replace(sig, &STANDARD.encode(&raw)),
     )
     .unwrap();
-    let (code, out) = verify(&license, &["--witness", "wroot/root.cert.pem"]);
+    let (code, out) = verify(&license, &[]);
     assert_eq!(code, Some(1), "{out}");
 
     // The log grows across a tile boundary: consistent, cosigned again.

@@ -121,7 +121,9 @@ pub use documents::cert::{
     CertError, Certificate, CertificationRequest, DepartmentProblem, LicenseTypesProblem,
 };
 pub use documents::status_list::{StatusList, StatusListError};
-pub use documents::trust_list::{TrustList, TrustListError};
+pub use documents::trust_list::{
+    LogWitness, NamedLog, TrustList, TrustListError, LOG_ORIGIN_PREFIX,
+};
 #[cfg(feature = "issuance")]
 pub use suite::keys::{KeyError, KeyProtection};
 
@@ -139,7 +141,7 @@ pub use verify::license::{
     inspect, verify, verify_many, Inspection, Rejected, Revocation, RevocationState, Verdict,
     Verified,
 };
-pub use verify::log::{check_log_proof, log_key, log_origin, LogProofError, Logged};
+pub use verify::log::{check_log_proof, log_key, log_origin, LogPolicy, LogProofError, Logged};
 pub use verify::reason::{reason_code, ListKind, Reason, ReasonCode, REASON_CODES};
 pub use verify::trust::{
     Freshness, ListDates, ListMark, RootRef, TrustError, TrustListSummary, TrustOrigin, TrustState,

@@ -118,3 +118,7 @@ pub const MAX_LOG_ENTRY_ID_LEN: usize = 128;
 
 /// Highest tile level (`tile/<L>/…`): eight levels of 256 cover 2^64 entries.
 pub const MAX_TILE_LEVEL: u8 = 7;
+
+/// Witnesses a trust list names for one log (`docs/LOG.md` §9); with the log's own signature,
+/// within [`MAX_NOTE_SIGNATURES`].
+pub const MAX_LOG_WITNESSES: usize = 16;

@@ -153,6 +153,7 @@ fn trust_list_round_trips_and_rejects_unknown_keys() {
         next_update: datetime!(2025-05-01 0:00 UTC) + time::Duration::days(30),
         certificates: vec![vec![1, 2, 3]],
         revoked: vec![[9; 32]],
+        logs: vec![],
     };
     let cbor = list.to_cbor().unwrap();
     assert_eq!(TrustList::from_cbor(&cbor).unwrap(), list);
@@ -178,6 +179,7 @@ fn a_trust_list_from_an_untrusted_root_is_refused() {
         next_update: datetime!(2025-05-01 0:00 UTC) + time::Duration::days(30),
         certificates: vec![vec![1, 2, 3]],
         revoked: vec![],
+        logs: vec![],
     };
     let mut store = TrustStore::new();
     let err = store

@@ -80,7 +80,15 @@ pub fn run(no_qr: bool) -> Result<(), CliError> {
     )?;
     step("4. 信任名单  The root publishes a signed trust list");
     let certs = [p("fuzhou/certificate.pem"), p("xiamen/certificate.pem")];
-    trust::build(&p("root"), &certs, &[], &p("trust-list.cose"), 30, None)?;
+    trust::build(
+        &p("root"),
+        &certs,
+        &[],
+        &p("trust-list.cose"),
+        30,
+        (&[], 0),
+        None,
+    )?;
 
     step("5. 签发  The departments issue licenses from CSV and JSON Lines");
     files::write(&p("business.csv"), BUSINESS_CSV.as_bytes())?;

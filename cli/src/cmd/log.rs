@@ -7,8 +7,9 @@ use std::path::Path;
 
 use elicense::tlog::{self, Hash, TILE_WIDTH};
 use elicense::{
-    check_log_proof, witness_checkpoint, witness_key, Certificate, Checkpoint, Input, Note,
-    NoteKey, TileHeights, TileId, TlogProof, Verified, WitnessError,
+    check_log_proof, witness_checkpoint, witness_key, Certificate, Checkpoint, Input, LogPolicy,
+    LogProofError, LogWitness, Note, NoteKey, TileHeights, TileId, TlogProof, TrustStore, Verified,
+    WitnessError,
 };
 
 use crate::args::TrustArgs;
@@ -148,44 +149,76 @@ pub fn prove(dir: &Path, id: &str, out: &Path, json: bool) -> Result<(), CliErro
     Ok(())
 }
 
-/// Witness keys from root certificates (`--witness`): each root's key as a cosigner named
-/// `elicense/witness/<its organisation code>`.
-pub fn witness_keys(certs: &[std::path::PathBuf]) -> Result<Vec<NoteKey>, CliError> {
+/// Witnesses from root certificates (`--witness`, `--log-witness`): each root's organisation
+/// code and Ed25519 key.
+pub fn witness_roots(certs: &[std::path::PathBuf]) -> Result<Vec<LogWitness>, CliError> {
     certs
         .iter()
         .map(|path| {
             let cert =
                 Certificate::parse(&files::read(path)?).map_err(|e| CliError::file(path, e))?;
-            let org = cert.org_code().cloned().ok_or_else(|| {
+            let root = cert.org_code().cloned().ok_or_else(|| {
                 CliError::Usage(format!(
                     "{}: a root certificate without an organisation code",
                     path.display()
                 ))
             })?;
-            Ok(witness_key(&org, ed25519(cert.key())?))
+            Ok(LogWitness {
+                root,
+                key: ed25519(cert.key())?,
+            })
         })
         .collect()
 }
 
-/// `verify --proof`: check the proof for a license already found valid. Prints the result for
-/// people (unless `json`) and returns it as JSON (for `verify --json` to print with the verdict)
-/// with the outcome: fewer than `quorum` of `witnesses` cosigning is a failure too.
+/// Witness keys from root certificates (`--witness`): each root's key as a cosigner named
+/// `elicense/witness/<its organisation code>`.
+pub fn witness_keys(certs: &[std::path::PathBuf]) -> Result<Vec<NoteKey>, CliError> {
+    Ok(witness_roots(certs)?
+        .iter()
+        .map(|w| witness_key(&w.root, w.key))
+        .collect())
+}
+
+/// The policy a proof of a license signed by `verified`'s signer is checked under: the one its
+/// trust list names for the department's log, or else the department's key with the witnesses
+/// given as `--witness` root certificates, `quorum` of which must have cosigned. Giving those
+/// flags when a trust list names the log is a usage error: the list's policy is the one that
+/// applies.
+pub fn proof_policy(
+    store: &TrustStore,
+    verified: &Verified,
+    witness_certs: &[std::path::PathBuf],
+    quorum: usize,
+) -> Result<Result<LogPolicy, LogProofError>, CliError> {
+    let named = store.log_policy(&verified.signer);
+    if matches!(named, Ok(Some(_))) && (!witness_certs.is_empty() || quorum > 0) {
+        return Err(CliError::Usage(
+            "the trust list names this department's log, its witnesses and quorum: \
+             --witness and --witness-quorum are for logs no trust list names"
+                .into(),
+        ));
+    }
+    Ok(match named {
+        Ok(Some(policy)) => Ok(policy),
+        Ok(None) => LogPolicy::direct(&verified.signer, witness_keys(witness_certs)?, quorum),
+        Err(e) => Err(e),
+    })
+}
+
+/// `verify --proof`: check the proof for a license already found valid, under `policy`. Prints
+/// the result for people (unless `json`) and returns it as JSON (for `verify --json` to print
+/// with the verdict) with the outcome.
 pub fn check_proof(
     proof_path: &Path,
     license: &[u8],
-    verified: &Verified,
-    witnesses: &[NoteKey],
-    quorum: usize,
+    policy: Result<LogPolicy, LogProofError>,
     json: bool,
 ) -> Result<(serde_json::Value, Result<(), CliError>), CliError> {
     let proof = files::read(proof_path)?;
-    let (value, ok) = match check_log_proof(
-        &proof,
-        Input::sniff(license),
-        &verified.signer,
-        witnesses,
-    ) {
-        Ok(logged) if logged.witnessed_by.len() >= quorum => {
+    let checked = policy.and_then(|policy| check_log_proof(&proof, Input::sniff(license), &policy));
+    let (value, ok) = match checked {
+        Ok(logged) => {
             if !json {
                 say!(
                     "  已登记在监察日志 Logged: log {}, entry {} of {}, witnessed by {}",
@@ -204,25 +237,12 @@ pub fn check_proof(
                 true,
             )
         }
-        Ok(logged) => {
-            if !json {
-                say!(
-                    "✗ 见证不足 NOT ENOUGH WITNESSES: {} of the {quorum} needed cosigned ({})",
-                    logged.witnessed_by.len(),
-                    logged.witnessed_by.join(", ")
-                );
-            }
-            (
-                serde_json::json!({"logged": false, "reason": "quorum", "witnesses": logged.witnessed_by, "quorum": quorum}),
-                false,
-            )
-        }
         Err(e) => {
             if !json {
                 say!("✗ 未证明已登记 NOT SHOWN LOGGED: {e}");
             }
             (
-                serde_json::json!({"logged": false, "reason": e.to_string()}),
+                serde_json::json!({"logged": false, "reason": e.code(), "message": e.to_string()}),
                 false,
             )
         }

@@ -13,13 +13,15 @@ use crate::files;
 use crate::workdir::{self, Role};
 
 /// Sign a trust list of the department certificates `certs` (marking `revoked` revoked) with the
-/// root's next sequence number.
+/// root's next sequence number, naming each department's issuance log with the witnesses whose
+/// root certificates are `logs.0`, of which `logs.1` must have cosigned a checkpoint.
 pub fn build(
     root_dir: &Path,
     certs: &[PathBuf],
     revoked: &[PathBuf],
     out: &Path,
     next_update_days: u16,
+    logs: (&[PathBuf], usize),
     passphrase_file: Option<&Path>,
 ) -> Result<(), CliError> {
     let mut config = workdir::load(root_dir, Role::Root)?;
@@ -32,7 +34,8 @@ pub fn build(
     let signing = workdir::signing_key(root_dir, &config, passphrase_file)?;
     let sequence = config.trust_list_sequence + 1;
     let now = now_whole_seconds();
-    let list = TrustList::new(
+    let witnesses = super::log::witness_roots(logs.0)?;
+    let mut list = TrustList::new(
         &root,
         config.name.clone(),
         sequence,
@@ -45,6 +48,7 @@ pub fn build(
         TrustListError::Certificate { index, source } => CliError::file(&certs[index], source),
         other => other.into(),
     })?;
+    list.name_logs(&witnesses, logs.1)?;
     // Saved before the list is signed and written: a crash or a failed write skips a number
     // rather than publishing two lists under one.
     config.trust_list_sequence = sequence;
@@ -52,10 +56,13 @@ pub fn build(
     let signed = list.sign(&signing)?;
     files::write(out, &signed)?;
     say!(
-        "trust list {sequence} of {}: {} certificates, {} revoked, next update {}, written to {}",
+        "trust list {sequence} of {}: {} certificates, {} revoked, {} logs named ({} witnesses, quorum {}), next update {}, written to {}",
         config.name,
         list.certificates.len(),
         list.revoked.len(),
+        list.logs.len(),
+        witnesses.len(),
+        logs.1,
         rfc3339(list.next_update),
         out.display()
     );

@@ -34,11 +34,11 @@ pub fn run(
     }
     let view = VerdictView::new(&verdict);
     if let (Some((proof, witnesses, quorum)), Verdict::Valid(ok)) = (proof, &verdict) {
-        let witnesses = super::log::witness_keys(witnesses)?;
+        let policy = super::log::proof_policy(&store, ok, witnesses, quorum)?;
         if !json {
             print_verdict(&view);
         }
-        let (log, outcome) = super::log::check_proof(proof, &bytes, ok, &witnesses, quorum, json)?;
+        let (log, outcome) = super::log::check_proof(proof, &bytes, policy, json)?;
         if json {
             // The verdict's fields and, under "log", the proof's result.
             let mut value = serde_json::to_value(&view).map_err(CliError::Json)?;

@@ -9,11 +9,13 @@ use super::cert::{CertError, Certificate};
 use crate::encoding::cbor::{self, CborError, FieldError, Key, MapReader};
 use crate::encoding::cose::{ContentType, Payload};
 use crate::limits::{
-    MAX_LIST_INTERVAL_SECONDS, MAX_REVOKED_CERTS, MAX_TEXT_BYTES, MAX_TRUST_LIST_CERTS,
-    MAX_TRUST_LIST_LEN,
+    MAX_LIST_INTERVAL_SECONDS, MAX_LOG_WITNESSES, MAX_REVOKED_CERTS, MAX_TEXT_BYTES,
+    MAX_TRUST_LIST_CERTS, MAX_TRUST_LIST_LEN,
 };
+use crate::model::identifier::OrgCode;
 use crate::model::text::{check_text, TextError};
 use crate::model::time::{instant_from, next_update_acceptable, seconds};
+use crate::suite::{Ed25519, Suite};
 
 /// The trust list payload's map keys (`docs/TRUST.md` §3), each named once.
 mod keys {
@@ -25,6 +27,165 @@ mod keys {
     pub const CERTIFICATES: Key = Key::new(4, "certificates");
     pub const REVOKED: Key = Key::new(5, "revoked fingerprints");
     pub const NEXT_UPDATE: Key = Key::new(6, "next update");
+    pub const LOGS: Key = Key::new(7, "logs");
+}
+
+/// The map keys of a log named in a trust list, and of its witnesses (`docs/LOG.md` §9).
+mod log_keys {
+    use super::Key;
+
+    pub const ORIGIN: Key = Key::new(1, "log origin");
+    pub const KEY: Key = Key::new(2, "log key");
+    pub const WITNESSES: Key = Key::new(3, "witnesses");
+    pub const QUORUM: Key = Key::new(4, "quorum");
+    pub const WITNESS_ROOT: Key = Key::new(1, "witness");
+    pub const WITNESS_KEY: Key = Key::new(2, "witness key");
+}
+
+/// The prefix of a department log's origin (`docs/LOG.md` §1): `elicense/log/<code>`.
+pub const LOG_ORIGIN_PREFIX: &str = "elicense/log/";
+
+/// A witness a trust list names for a log: a root authority, by its organisation code (its note
+/// key name is `elicense/witness/<code>`, `docs/LOG.md` §8), and its Ed25519 cosigning key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogWitness {
+    /// The witness root's organisation code.
+    pub root: OrgCode,
+    /// Its key (canonical, not of small order).
+    pub key: ed25519_dalek::VerifyingKey,
+}
+
+/// A department's issuance log as a trust list names it (`docs/LOG.md` §9): its origin, the key
+/// that signs its checkpoints, the witnesses that cosign them, and how many of those must have
+/// cosigned a checkpoint for a verifier to accept it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NamedLog {
+    /// The department whose log it is: the origin is `elicense/log/<department>`.
+    pub department: OrgCode,
+    /// The log's Ed25519 note key (canonical, not of small order).
+    pub key: ed25519_dalek::VerifyingKey,
+    /// The witnesses, at most [`MAX_LOG_WITNESSES`], each root once.
+    pub witnesses: Vec<LogWitness>,
+    /// How many of the witnesses must have cosigned a checkpoint: at most their number.
+    pub quorum: usize,
+}
+
+impl NamedLog {
+    /// The log's origin: `elicense/log/<department>`.
+    pub fn origin(&self) -> String {
+        format!("{LOG_ORIGIN_PREFIX}{}", self.department)
+    }
+
+    fn check(&self) -> Result<(), TrustListError> {
+        let origin = self.origin();
+        if self.witnesses.len() > MAX_LOG_WITNESSES {
+            return Err(TrustListError::LogWitnessCount {
+                origin,
+                count: self.witnesses.len(),
+            });
+        }
+        for (i, w) in self.witnesses.iter().enumerate() {
+            if self.witnesses[..i].iter().any(|o| o.root == w.root) {
+                return Err(TrustListError::DuplicateWitness {
+                    origin,
+                    root: w.root.clone(),
+                });
+            }
+        }
+        if self.quorum > self.witnesses.len() {
+            return Err(TrustListError::Quorum {
+                origin,
+                quorum: self.quorum,
+                witnesses: self.witnesses.len(),
+            });
+        }
+        Ok(())
+    }
+
+    fn to_value(&self) -> Value {
+        let mut entries = vec![
+            (log_keys::ORIGIN, Value::Text(self.origin())),
+            (log_keys::KEY, Value::Bytes(self.key.as_bytes().to_vec())),
+        ];
+        if !self.witnesses.is_empty() {
+            let witnesses = self.witnesses.iter().map(|w| {
+                cbor::int_map([
+                    (log_keys::WITNESS_ROOT, Value::Text(w.root.to_string())),
+                    (
+                        log_keys::WITNESS_KEY,
+                        Value::Bytes(w.key.as_bytes().to_vec()),
+                    ),
+                ])
+            });
+            entries.push((log_keys::WITNESSES, Value::Array(witnesses.collect())));
+        }
+        entries.push((log_keys::QUORUM, Value::Integer(self.quorum as i128)));
+        cbor::int_map(entries)
+    }
+
+    fn from_value(value: Value) -> Result<Self, TrustListError> {
+        let mut map = MapReader::new(value, "named log")?;
+        let origin = cbor::text(map.required(log_keys::ORIGIN)?, log_keys::ORIGIN.name)?;
+        let department = origin
+            .strip_prefix(LOG_ORIGIN_PREFIX)
+            .and_then(|code| code.parse::<OrgCode>().ok())
+            .ok_or_else(|| TrustListError::LogOrigin(origin.clone()))?;
+        let key = ed25519_key(map.required(log_keys::KEY)?, log_keys::KEY.name)?;
+        let witnesses = match map.optional(log_keys::WITNESSES) {
+            None => vec![],
+            Some(v) => {
+                let items = cbor::array(v, log_keys::WITNESSES.name)?;
+                if items.is_empty() || items.len() > MAX_LOG_WITNESSES {
+                    return Err(TrustListError::LogWitnessCount {
+                        origin,
+                        count: items.len(),
+                    });
+                }
+                items
+                    .into_iter()
+                    .map(LogWitness::from_value)
+                    .collect::<Result<Vec<_>, _>>()?
+            }
+        };
+        let quorum = cbor::uint(map.required(log_keys::QUORUM)?, log_keys::QUORUM.name)?;
+        map.finish()?;
+        let log = NamedLog {
+            department,
+            key,
+            witnesses,
+            quorum: usize::try_from(quorum).unwrap_or(usize::MAX),
+        };
+        log.check()?;
+        Ok(log)
+    }
+}
+
+impl LogWitness {
+    fn from_value(value: Value) -> Result<Self, TrustListError> {
+        let mut map = MapReader::new(value, "log witness")?;
+        let text = cbor::text(
+            map.required(log_keys::WITNESS_ROOT)?,
+            log_keys::WITNESS_ROOT.name,
+        )?;
+        let root = text
+            .parse::<OrgCode>()
+            .map_err(|_| TrustListError::WitnessRoot(text.clone()))?;
+        let key = ed25519_key(
+            map.required(log_keys::WITNESS_KEY)?,
+            log_keys::WITNESS_KEY.name,
+        )?;
+        map.finish()?;
+        Ok(LogWitness { root, key })
+    }
+}
+
+/// A 32-byte Ed25519 public key, canonical and not of small order.
+fn ed25519_key(
+    value: Value,
+    field: &'static str,
+) -> Result<ed25519_dalek::VerifyingKey, TrustListError> {
+    let bytes = cbor::bytes(value, field)?;
+    <Ed25519 as Suite>::public_key(&bytes).map_err(|_| TrustListError::LogKey { field })
 }
 
 /// Why a trust list cannot be encoded or decoded.
@@ -66,6 +227,53 @@ pub enum TrustListError {
         /// Its declared next update.
         next_update: OffsetDateTime,
     },
+    /// More than [`MAX_TRUST_LIST_CERTS`] named logs, or an empty array of them.
+    #[error("logs must be an array of 1 to {MAX_TRUST_LIST_CERTS} named logs, not {0}")]
+    LogCount(usize),
+    /// A log's origin is not `elicense/log/<organisation code>`.
+    #[error("the log origin {0:?} is not elicense/log/<organisation code>")]
+    LogOrigin(String),
+    /// A key of a named log or of its witness is not a canonical Ed25519 key of large order.
+    #[error("the {field} is not a 32-byte Ed25519 public key (canonical, not of small order)")]
+    LogKey {
+        /// Which key.
+        field: &'static str,
+    },
+    /// A witness is not named by an organisation code.
+    #[error("the witness {0:?} is not an organisation code")]
+    WitnessRoot(String),
+    /// A log names no witnesses in an empty array, or more than [`MAX_LOG_WITNESSES`].
+    #[error("log {origin}: witnesses must be an array of 1 to {MAX_LOG_WITNESSES}, not {count}")]
+    LogWitnessCount {
+        /// The log.
+        origin: String,
+        /// How many were found.
+        count: usize,
+    },
+    /// A log names one witness twice.
+    #[error("log {origin} names the witness {root} twice")]
+    DuplicateWitness {
+        /// The log.
+        origin: String,
+        /// The witness named twice.
+        root: OrgCode,
+    },
+    /// A log's quorum is more than its witnesses.
+    #[error("log {origin} needs a quorum of {quorum} but names {witnesses} witnesses")]
+    Quorum {
+        /// The log.
+        origin: String,
+        /// The quorum.
+        quorum: usize,
+        /// The number of witnesses.
+        witnesses: usize,
+    },
+    /// Two named logs have one origin.
+    #[error("the log {0} is named twice")]
+    DuplicateLog(String),
+    /// A named log is of a department none of whose certificates the list carries.
+    #[error("the log {0} is of a department the trust list does not list")]
+    LogNotListed(String),
     /// The encoded list is too large to be signed and read back.
     #[error("the trust list is {len} bytes, more than the limit of {max}")]
     TooLarge {
@@ -99,6 +307,9 @@ pub struct TrustList {
     pub certificates: Vec<Vec<u8>>,
     /// SHA-256 fingerprints of revoked department certificates.
     pub revoked: Vec<[u8; 32]>,
+    /// The departments' issuance logs, with their witnesses and quorums (`docs/LOG.md` §9);
+    /// each of a department the list carries a certificate of, each once.
+    pub logs: Vec<NamedLog>,
 }
 
 impl TrustList {
@@ -123,10 +334,72 @@ impl TrustList {
             next_update,
             certificates: certificates.iter().map(|c| c.der().to_vec()).collect(),
             revoked: revoked.iter().map(Certificate::fingerprint).collect(),
+            logs: vec![],
         };
         list.check_next_update()?;
         list.checked_certificates(root)?;
         Ok(list)
+    }
+
+    /// Name the issuance log of every listed department whose key is an Ed25519 key (the log's
+    /// key is the department's, `docs/LOG.md` §1), each with these `witnesses`, of which
+    /// `quorum` must have cosigned a checkpoint.
+    pub fn name_logs(
+        &mut self,
+        witnesses: &[LogWitness],
+        quorum: usize,
+    ) -> Result<(), TrustListError> {
+        let mut logs: Vec<NamedLog> = vec![];
+        for der in &self.certificates {
+            let Ok(cert) = Certificate::parse(der) else {
+                continue;
+            };
+            let (Some(department), Ok(key)) = (
+                cert.org_code(),
+                <Ed25519 as Suite>::public_key(cert.key().bytes()),
+            ) else {
+                continue;
+            };
+            if cert.key().alg() != Ed25519::ALG || logs.iter().any(|l| &l.department == department)
+            {
+                continue;
+            }
+            let log = NamedLog {
+                department: department.clone(),
+                key,
+                witnesses: witnesses.to_vec(),
+                quorum,
+            };
+            log.check()?;
+            logs.push(log);
+        }
+        self.logs = logs;
+        Ok(())
+    }
+
+    /// The log the list names for `department`, if any.
+    pub fn named_log(&self, department: &OrgCode) -> Option<&NamedLog> {
+        self.logs.iter().find(|l| &l.department == department)
+    }
+
+    /// Each named log must be of a department whose certificate (listed or revoked) the list
+    /// carries, given as `certificates`, and named once.
+    pub fn check_logs(&self, certificates: &[Certificate]) -> Result<(), TrustListError> {
+        for (i, log) in self.logs.iter().enumerate() {
+            if self.logs[..i]
+                .iter()
+                .any(|o| o.department == log.department)
+            {
+                return Err(TrustListError::DuplicateLog(log.origin()));
+            }
+            if !certificates
+                .iter()
+                .any(|c| c.org_code() == Some(&log.department))
+            {
+                return Err(TrustListError::LogNotListed(log.origin()));
+            }
+        }
+        Ok(())
     }
 
     fn check_next_update(&self) -> Result<(), TrustListError> {
@@ -199,6 +472,20 @@ impl TrustList {
             entries.push((keys::REVOKED, Value::Array(revoked.collect())));
         }
         entries.push((keys::NEXT_UPDATE, seconds(self.next_update)));
+        if !self.logs.is_empty() {
+            if self.logs.len() > MAX_TRUST_LIST_CERTS {
+                return Err(TrustListError::LogCount(self.logs.len()));
+            }
+            for log in &self.logs {
+                log.check()?;
+            }
+            let parsed: Vec<Certificate> = (self.certificates.iter())
+                .filter_map(|der| Certificate::parse(der).ok())
+                .collect();
+            self.check_logs(&parsed)?;
+            let logs = self.logs.iter().map(NamedLog::to_value).collect();
+            entries.push((keys::LOGS, Value::Array(logs)));
+        }
         let bytes = cbor::encode(&cbor::int_map(entries));
         let max = MAX_TRUST_LIST_LEN - 256;
         if bytes.len() > max {
@@ -243,6 +530,19 @@ impl TrustList {
             }
         };
         let next_update = instant_from(map.required(keys::NEXT_UPDATE)?, keys::NEXT_UPDATE)?;
+        let logs = match map.optional(keys::LOGS) {
+            None => vec![],
+            Some(v) => {
+                let items = cbor::array(v, keys::LOGS.name)?;
+                if items.is_empty() || items.len() > MAX_TRUST_LIST_CERTS {
+                    return Err(TrustListError::LogCount(items.len()));
+                }
+                items
+                    .into_iter()
+                    .map(NamedLog::from_value)
+                    .collect::<Result<Vec<_>, _>>()?
+            }
+        };
         map.finish()?;
         let list = TrustList {
             root_name,
@@ -251,6 +551,7 @@ impl TrustList {
             next_update,
             certificates,
             revoked,
+            logs,
         };
         list.check_next_update()?;
         Ok(list)

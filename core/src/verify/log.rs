@@ -5,10 +5,12 @@
 use thiserror::Error;
 
 use super::envelope::{read, Input, ReadError};
-use super::trust::TrustedKey;
+use super::trust::{TrustStore, TrustedKey};
+use super::witness::witness_key;
+use crate::documents::trust_list::{NamedLog, LOG_ORIGIN_PREFIX};
 use crate::log::checkpoint::{Checkpoint, CheckpointError};
 use crate::log::merkle::{leaf_hash, verify_inclusion, ProofError};
-use crate::log::note::{NoteError, NoteKey};
+use crate::log::note::{key_id, NoteError, NoteKey, NoteKeyKind, SIG_TYPE_ED25519};
 use crate::log::proof::{TlogProof, TlogProofError};
 use crate::model::identifier::OrgCode;
 use crate::model::log_entry::{LogEntry, LogEntryError};
@@ -16,7 +18,109 @@ use crate::model::log_entry::{LogEntry, LogEntryError};
 /// The origin of a department's issuance log: `elicense/log/<organisation code>`, fixed for the
 /// department's whole life, so the origin names the department the log covers.
 pub fn log_origin(department: &OrgCode) -> String {
-    format!("elicense/log/{department}")
+    format!("{LOG_ORIGIN_PREFIX}{department}")
+}
+
+/// The note key of a log named by a trust list: its key under its origin.
+fn named_log_key(log: &NamedLog) -> NoteKey {
+    let name = log.origin();
+    NoteKey {
+        id: key_id(&name, SIG_TYPE_ED25519, log.key.as_bytes()),
+        name,
+        key: log.key,
+        kind: NoteKeyKind::Ed25519,
+    }
+}
+
+/// What a verifier requires of a proof that a department's document is logged: the key that
+/// signs the log's checkpoints, the witnesses whose cosignatures count, and how many of them
+/// must have cosigned (`docs/LOG.md` §6, §9).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogPolicy {
+    /// The log's checkpoint key, named by the log's origin.
+    pub key: NoteKey,
+    /// The witnesses' cosigner keys.
+    pub witnesses: Vec<NoteKey>,
+    /// How many of them must have cosigned the checkpoint.
+    pub quorum: usize,
+    /// Whether a trust list named the log (rather than the verifier's own choice for a directly
+    /// trusted key).
+    pub from_trust_list: bool,
+}
+
+impl LogPolicy {
+    /// The policy a trust list names for a log.
+    pub fn named(log: &NamedLog) -> Self {
+        LogPolicy {
+            key: named_log_key(log),
+            witnesses: (log.witnesses.iter())
+                .map(|w| witness_key(&w.root, w.key))
+                .collect(),
+            quorum: log.quorum,
+            from_trust_list: true,
+        }
+    }
+
+    /// The verifier's own policy for a department key it trusts directly: the department's key
+    /// signs its log (§1), and `quorum` of `witnesses` must have cosigned.
+    pub fn direct(
+        signer: &TrustedKey,
+        witnesses: Vec<NoteKey>,
+        quorum: usize,
+    ) -> Result<Self, LogProofError> {
+        Ok(LogPolicy {
+            key: log_key(signer).ok_or(LogProofError::NotANoteKey)?,
+            witnesses,
+            quorum,
+            from_trust_list: false,
+        })
+    }
+}
+
+impl TrustStore {
+    /// The policy that the trust list `signer` came from names for its department's log
+    /// (§9). `None` when no loaded list names logs for it (a directly trusted key, or a list
+    /// that names no logs at all): the verifier's own policy applies ([`LogPolicy::direct`]).
+    /// A list that names logs but not this department's is an error: a root that names logs
+    /// names each department's it can.
+    pub fn log_policy(&self, signer: &TrustedKey) -> Result<Option<LogPolicy>, LogProofError> {
+        match self.named_log(signer) {
+            Some(log) => Ok(Some(LogPolicy::named(log))),
+            None if self.names_logs(signer) => {
+                Err(LogProofError::NotNamed(log_origin(&signer.org_code)))
+            }
+            None => Ok(None),
+        }
+    }
+
+    /// [`check_log_proof`] under [`TrustStore::log_policy`] for `signer`, or, when no list
+    /// names its log, under the department's own key with no witness required.
+    pub fn check_log_proof(
+        &self,
+        proof: &[u8],
+        document: Input<'_>,
+        signer: &TrustedKey,
+    ) -> Result<Logged, LogProofError> {
+        let policy = match self.log_policy(signer)? {
+            Some(policy) => policy,
+            None => LogPolicy::direct(signer, vec![], 0)?,
+        };
+        check_log_proof(proof, document, &policy)
+    }
+
+    /// The keys that may sign the checkpoints of `department`'s log: those the loaded trust
+    /// lists name, and the department's own Ed25519 keys (§1).
+    pub fn log_keys(&self, department: &OrgCode) -> Vec<NoteKey> {
+        let named = self.named_logs(department).map(named_log_key);
+        let own = self.department_keys(department).filter_map(log_key);
+        let mut keys: Vec<NoteKey> = vec![];
+        for key in named.chain(own) {
+            if !keys.iter().any(|k| k.key == key.key) {
+                keys.push(key);
+            }
+        }
+        keys
+    }
 }
 
 /// The key that signs a department's checkpoints: the department's own key under its log's
@@ -58,6 +162,33 @@ pub enum LogProofError {
     /// The entry is not in the checkpointed tree.
     #[error("inclusion: {0}")]
     Inclusion(#[from] ProofError),
+    /// The trust list that vouches for the signer names no log for its department.
+    #[error("the trust list that vouches for the signer names no log {0}")]
+    NotNamed(String),
+    /// Fewer witnesses than the quorum cosigned the checkpoint.
+    #[error("{} of the {needed} witnesses needed cosigned the checkpoint{}", .witnessed_by.len(), if .witnessed_by.is_empty() { String::new() } else { format!(" ({})", .witnessed_by.join(", ")) })]
+    Quorum {
+        /// The quorum.
+        needed: usize,
+        /// The witnesses that did cosign.
+        witnessed_by: Vec<String>,
+    },
+}
+
+impl LogProofError {
+    /// A stable machine-readable code for the failure.
+    pub fn code(&self) -> &'static str {
+        match self {
+            LogProofError::Proof(_) | LogProofError::Entry(_) => "proof_malformed",
+            LogProofError::Document(_) => "document_unreadable",
+            LogProofError::NotANoteKey => "not_a_log_key",
+            LogProofError::OtherDocument => "other_document",
+            LogProofError::Checkpoint(_) => "checkpoint_invalid",
+            LogProofError::Inclusion(_) => "not_included",
+            LogProofError::NotNamed(_) => "log_not_named",
+            LogProofError::Quorum { .. } => "witness_quorum",
+        }
+    }
 }
 
 /// A document shown to be in its department's log.
@@ -75,16 +206,15 @@ pub struct Logged {
     pub witnessed_by: Vec<String>,
 }
 
-/// Checks `proof` (a `c2sp.org/tlog-proof@v1` file) for `document`, signed by `signer` (whose
-/// signature the caller has verified, for instance by [`crate::verify`]), and which of
-/// `witnesses` (cosigner keys, [`crate::witness_key`]) cosigned its checkpoint; a cosignature by
-/// one of them that does not verify refuses the proof. Whether enough witnesses cosigned is the
-/// caller's policy.
+/// Checks `proof` (a `c2sp.org/tlog-proof@v1` file) for `document` (whose signature the caller
+/// has verified, for instance by [`crate::verify`]) under `policy` (for its signer,
+/// [`TrustStore::log_policy`]): the checkpoint must be signed by the policy's log key, and at
+/// least its quorum of its witnesses must have cosigned; a cosignature by one of them that does
+/// not verify refuses the proof.
 pub fn check_log_proof(
     proof: &[u8],
     document: Input<'_>,
-    signer: &TrustedKey,
-    witnesses: &[NoteKey],
+    policy: &LogPolicy,
 ) -> Result<Logged, LogProofError> {
     let proof = TlogProof::parse(proof)?;
     let entry = LogEntry::decode(&proof.extra)?;
@@ -96,8 +226,8 @@ pub fn check_log_proof(
     if !entry.covers(&signed) || entry.kind != doc.cose.content_type() {
         return Err(LogProofError::OtherDocument);
     }
-    let key = log_key(signer).ok_or(LogProofError::NotANoteKey)?;
-    let (checkpoint, note) = Checkpoint::open(&proof.checkpoint, &key.name, &key)?;
+    let key = &policy.key;
+    let (checkpoint, note) = Checkpoint::open(&proof.checkpoint, &key.name, key)?;
     verify_inclusion(
         proof.index,
         checkpoint.size,
@@ -105,13 +235,19 @@ pub fn check_log_proof(
         &proof.hashes,
         &checkpoint.root,
     )?;
-    let witnessed_by = match note.verify(witnesses) {
+    let witnessed_by: Vec<String> = match note.verify(&policy.witnesses) {
         Ok(keys) => keys.into_iter().map(|k| k.name.clone()).collect(),
         Err(NoteError::NotSigned) => vec![],
         Err(e) => return Err(CheckpointError::Note(e).into()),
     };
+    if witnessed_by.len() < policy.quorum {
+        return Err(LogProofError::Quorum {
+            needed: policy.quorum,
+            witnessed_by,
+        });
+    }
     Ok(Logged {
-        origin: key.name,
+        origin: key.name.clone(),
         index: proof.index,
         checkpoint,
         entry,

@@ -36,7 +36,7 @@ use time::{Duration, OffsetDateTime};
 use super::envelope::{open, Failure, Input, KeyRing, OpenError};
 use crate::documents::cert::{CertError, Certificate, DepartmentProblem};
 use crate::documents::status_list::{StatusList, StatusListError};
-use crate::documents::trust_list::{TrustList, TrustListError};
+use crate::documents::trust_list::{NamedLog, TrustList, TrustListError};
 use crate::encoding::cose::{CoseError, Kid, Payload};
 use crate::encoding::transport::TransportError;
 use crate::limits::{
@@ -469,6 +469,9 @@ pub struct TrustStore {
     /// and the department's organisation code: a list applies only to licenses whose signer
     /// comes from the same root (`docs/TRUST.md` §4).
     status: BTreeMap<(Option<[u8; 32]>, OrgCode), StatusList>,
+    /// The issuance logs each root's loaded trust list names, by the root's fingerprint
+    /// (`docs/LOG.md` §9).
+    logs: BTreeMap<[u8; 32], Vec<NamedLog>>,
 }
 
 impl KeyRing for TrustStore {
@@ -680,6 +683,8 @@ impl TrustStore {
             }
             other => TrustError::TrustList(other),
         })?;
+        list.check_logs(&certificates)
+            .map_err(TrustError::TrustList)?;
         let mut active = vec![];
         let mut revoked = vec![];
         for (index, cert) in certificates.into_iter().enumerate() {
@@ -711,6 +716,7 @@ impl TrustStore {
             root.dates = Some(ListDates::from(&list));
         }
         self.seen.note(fingerprint, mark);
+        self.logs.insert(fingerprint, list.logs);
         for map in [&mut self.keys, &mut self.revoked] {
             for entries in map.values_mut() {
                 entries.retain(|k| !from_root(k, &fingerprint));
@@ -827,6 +833,31 @@ impl TrustStore {
             .flatten()
             .find(|r| r.fingerprint == fingerprint)
             .and_then(|r| r.dates)
+    }
+
+    /// The issuance log that the trust list `signer` came from names for `signer`'s department;
+    /// `None` for a directly trusted key, or when that list names no log for it.
+    pub fn named_log(&self, signer: &TrustedKey) -> Option<&NamedLog> {
+        let logs = self.logs.get(&root_of(signer)?)?;
+        logs.iter().find(|l| l.department == signer.org_code)
+    }
+
+    /// Whether the trust list `signer` came from names any logs.
+    pub fn names_logs(&self, signer: &TrustedKey) -> bool {
+        root_of(signer)
+            .and_then(|fingerprint| self.logs.get(&fingerprint))
+            .is_some_and(|logs| !logs.is_empty())
+    }
+
+    /// Every log a loaded trust list names for `department` (one per root that vouches for it).
+    pub fn named_logs<'a>(
+        &'a self,
+        department: &'a OrgCode,
+    ) -> impl Iterator<Item = &'a NamedLog> + 'a {
+        self.logs
+            .values()
+            .flatten()
+            .filter(move |l| l.department == *department)
     }
 
     /// Every trusted (not revoked) key of a department.

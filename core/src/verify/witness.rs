@@ -6,8 +6,8 @@
 use ed25519_dalek::SigningKey;
 use thiserror::Error;
 
-use super::log::log_key;
 use super::trust::TrustStore;
+use crate::documents::trust_list::LOG_ORIGIN_PREFIX;
 use crate::log::checkpoint::{Checkpoint, CheckpointError};
 use crate::log::merkle::{consistency_proof, root, verify_consistency, BuildError, Hash};
 use crate::log::merkle::{NodeSource, ProofError};
@@ -108,13 +108,13 @@ pub fn witness_checkpoint<S: NodeSource>(
     let claimed = Checkpoint::parse_text(&note.text)?;
     let department: OrgCode = claimed
         .origin
-        .strip_prefix("elicense/log/")
+        .strip_prefix(LOG_ORIGIN_PREFIX)
         .and_then(|c| c.parse().ok())
         .ok_or_else(|| WitnessError::NotADepartmentLog(claimed.origin.clone()))?;
     let mut opened = Err(CheckpointError::Note(
         crate::log::note::NoteError::NotSigned,
     ));
-    for key in store.department_keys(&department).filter_map(log_key) {
+    for key in store.log_keys(&department) {
         opened = Checkpoint::open(bytes, &claimed.origin, &key);
         if opened.is_ok() {
             break;
