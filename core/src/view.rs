@@ -704,7 +704,10 @@ impl LogProofView {
                 let (zh_w, en_w) = if logged.witnessed_by.is_empty() {
                     ("无".to_owned(), "no witness".to_owned())
                 } else {
-                    (logged.witnessed_by.join("、"), logged.witnessed_by.join(", "))
+                    (
+                        logged.witnessed_by.join("、"),
+                        logged.witnessed_by.join(", "),
+                    )
                 };
                 view.reason_zh = format!(
                     "已登记在监察日志（日志 {}，第 {} 条，共 {} 条，见证：{zh_w}）",

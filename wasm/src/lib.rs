@@ -46,8 +46,8 @@
 #![forbid(unsafe_code)]
 
 use elicense::{
-    check_verified_log_proof, qr, AttachmentVerdictView, Input, LicenseFileView,
-    LoggedVerdictView, TrustError, TrustOrigin, TrustState, TrustStore, VerdictView,
+    check_verified_log_proof, qr, AttachmentVerdictView, Input, LicenseFileView, LoggedVerdictView,
+    TrustError, TrustOrigin, TrustState, TrustStore, VerdictView,
 };
 use elicense::{verify_attachment, FileDigest as CoreDigest, FileHasher as CoreHasher};
 use serde::Serialize;

@@ -5,7 +5,8 @@
 //   state.js   the one mutable state object          words.js   zh/en words, t(), the language
 //   render.js  DOM helpers, verdicts on screen       trust.js   bundled and added trust files
 //   core.js    the wasm core: load, callCore, traps  camera.js  camera scanning, QR photos
-//   attach.js  attestation record and scan check     input.js   licenses from text, files, URL
+//   attach.js  attestation record and scan check     proof.js   supervision log proofs
+//   input.js   licenses from text, files, URL
 // Each imports only modules listed before it (state.js and words.js at the bottom).
 import { state } from './state.js';
 import { loadLanguage, switchLanguage, t } from './words.js';
@@ -14,7 +15,8 @@ import { loadRequireStatus, onTrustAdd, onTrustReset, setRequireStatus, showTrus
 import { callCore, loadCore } from './core.js';
 import { startCamera, stopCamera } from './camera.js';
 import { onAttachmentDrop, onRecord, onScanFile } from './attach.js';
-import { handleFile, handleLocation, handleText, reverify } from './input.js';
+import { onProofFile, onProofLink, showLog } from './proof.js';
+import { handleFile, handleFiles, handleLocation, handleText, reverify } from './input.js';
 
 // ---------------------------------------------------------------------------------------------
 // The page in the current language (words.js), with what is on screen redrawn.
@@ -27,6 +29,7 @@ function applyLanguage() {
   showTrustSummary();
   if (state.shown.verdict) showVerdict(state.shown.verdict);
   if (state.shown.attachment) showAttachment(state.shown.attachment);
+  if (state.shown.log) showLog(state.shown.log);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -43,6 +46,8 @@ async function main() {
   $('scan').addEventListener('click', () => startCamera(handleText));
   $('stop').addEventListener('click', stopCamera);
   $('photo').addEventListener('change', (e) => { if (e.target.files[0]) handleFile(e.target.files[0]); e.target.value = ''; });
+  $('proof-file').addEventListener('change', onProofFile);
+  $('proof-fetch').addEventListener('click', onProofLink);
   $('paste-go').addEventListener('click', () => handleText($('paste').value));
   $('att-record').addEventListener('change', onRecord);
   $('att-file').addEventListener('change', onScanFile);
@@ -53,10 +58,10 @@ async function main() {
   document.addEventListener('dragover', (e) => e.preventDefault());
   document.addEventListener('drop', (e) => {
     e.preventDefault();
-    const file = e.dataTransfer?.files?.[0];
-    if (!file) return;
-    if (e.target instanceof Node && $('attachment').contains(e.target)) onAttachmentDrop(file);
-    else handleFile(file);
+    const files = [...(e.dataTransfer?.files || [])];
+    if (!files.length) return;
+    if (e.target instanceof Node && $('attachment').contains(e.target)) onAttachmentDrop(files[0]);
+    else handleFiles(files);
   });
   document.addEventListener('paste', (e) => {
     if (e.target === $('paste')) return;

@@ -32,6 +32,10 @@ export const WORDS = {
     coreTrapped: '核验程序处理这项内容时出错，已自动重新启动；这项内容无法核验',
     coreRestarting: '核验程序正在重新启动，请稍候再试', coreBroken: '核验程序多次出错，请刷新页面',
     lang: 'English', langLabel: 'English',
+    logTitle: '电子监察日志', logHint: '如有签发机关给出的登记证明（.proof 文件，或它的链接），选择、拖入或粘贴链接，核对这张证照已登记在监察日志中。证明只在本机核对；证照内容不会上传。',
+    proofChoose: '选择登记证明文件', proofLink: '或粘贴证明链接', proofFetch: '获取证明',
+    proofWaiting: '已读取登记证明，请再核验它所属的证照', logged: '已登记', notLogged: '未证明已登记',
+    proofBadLink: '链接无效：只接受 https 链接', proofFetchFailed: '无法获取证明',
   },
   en: {
     title: 'E-License Verifier', loading: 'Loading…', inputsTitle: 'How to verify', scan: '📷 Scan a QR code',
@@ -64,6 +68,10 @@ export const WORDS = {
     coreRestarting: 'The verifier is restarting; please try again in a moment',
     coreBroken: 'The verifier failed repeatedly; please reload the page',
     lang: '中文', langLabel: '中文',
+    logTitle: 'Supervision log', logHint: 'If the issuing department gave you a proof of logging (a .proof file, or a link to one), choose it, drop it or paste the link to check that this license is in its supervision log. The proof is checked on this device; nothing about the license is uploaded.',
+    proofChoose: 'Choose a proof file', proofLink: 'or paste a link to a proof', proofFetch: 'Fetch the proof',
+    proofWaiting: 'Proof loaded; now verify the license it is for', logged: 'Logged', notLogged: 'Not shown logged',
+    proofBadLink: 'Not a usable link: only https links', proofFetchFailed: 'The proof could not be fetched',
   },
 };
 
