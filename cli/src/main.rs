@@ -455,6 +455,17 @@ enum TrustCommand {
         /// The root certificate to verify it with.
         #[arg(long)]
         root: Option<PathBuf>,
+        /// With --root: also check this inclusion proof (`elicense log prove --dir ROOT`): that
+        /// the list is in its root's log. Exit code 1 if it does not show that.
+        #[arg(long, requires = "root")]
+        proof: Option<PathBuf>,
+        /// With --proof: a witness's root certificate whose cosignature counts. Repeat for
+        /// several.
+        #[arg(long = "witness", requires = "proof")]
+        witnesses: Vec<PathBuf>,
+        /// With --proof: how many of the --witness roots must have cosigned.
+        #[arg(long, default_value_t = 0, requires = "proof")]
+        witness_quorum: usize,
     },
 }
 
@@ -595,9 +606,20 @@ fn main() -> ExitCode {
             (&log_witnesses, log_quorum),
             key.passphrase_file.as_deref(),
         ),
-        Command::Trust(TrustCommand::Show { list, root }) => {
-            cmd::trust::show(&list, root.as_deref(), json)
-        }
+        Command::Trust(TrustCommand::Show {
+            list,
+            root,
+            proof,
+            witnesses,
+            witness_quorum,
+        }) => cmd::trust::show(
+            &list,
+            root.as_deref(),
+            proof
+                .as_deref()
+                .map(|p| (p, witnesses.as_slice(), witness_quorum)),
+            json,
+        ),
         Command::Log(LogCommand::Publish { dir, out, key }) => {
             cmd::log::publish(&dir, &out, key.passphrase_file.as_deref(), json)
         }

@@ -432,18 +432,7 @@ fn the_documented_openssl_commands_make_an_importable_ca() {
         "--passphrase-file",
         "pass.txt",
     ]);
-    env.ok(&[
-        "trust",
-        "build",
-        "--root-dir",
-        "root",
-        "--cert",
-        "dept/certificate.pem",
-        "--out",
-        "list.cose",
-        "--passphrase-file",
-        "pass.txt",
-    ]);
+    env.trust_build("root", "dept/certificate.pem", "list.cose");
     env.ok(&[
         "issue",
         "--dir",

@@ -26,20 +26,12 @@ impl Env {
             "11350100MB0312345H",
             "--plain-for-tests",
         ]);
-        self.ok(&[
-            "cert",
-            "issue",
-            "--root-dir",
+        self.cert_issue(
             "root",
-            "--csr",
             "dept/request.csr.pem",
-            "--types",
             "YYZZ",
-            "--out",
             "dept/certificate.pem",
-            "--passphrase-file",
-            "pass.txt",
-        ]);
+        );
     }
 
     /// Issue `rows` business licenses (holders named with `tag`) into `out`, one job.
@@ -178,18 +170,7 @@ fn ids(env: &Env, dir: &str) -> Vec<String> {
 #[test]
 fn issue_publish_prove_verify() {
     let env = Env::new("log", "all");
-    env.ok(&[
-        "init",
-        "root",
-        "--dir",
-        "root",
-        "--name",
-        "测试根CA",
-        "--org-code",
-        "11350000MB0000001W",
-        "--passphrase-file",
-        "pass.txt",
-    ]);
+    env.init_root("root", "测试根CA", "11350000MB0000001W");
     env.department("dept", "11350100MB0312345H");
     env.department("other", "11350200MB0312346R");
     env.ok(&[
@@ -436,18 +417,7 @@ fn issue_publish_prove_verify() {
 #[test]
 fn a_registry_from_before_the_log_gets_every_issued_row_logged() {
     let env = Env::new("log", "migrate");
-    env.ok(&[
-        "init",
-        "root",
-        "--dir",
-        "root",
-        "--name",
-        "测试根CA",
-        "--org-code",
-        "11350000MB0000001W",
-        "--passphrase-file",
-        "pass.txt",
-    ]);
+    env.init_root("root", "测试根CA", "11350000MB0000001W");
     env.department("dept", "11350100MB0312345H");
     env.issue("dept", 5, "a", "out1");
     // Make it a schema-2 registry: no log tables.
@@ -489,18 +459,7 @@ fn a_witness_cosigns_consistent_checkpoints_and_catches_split_views() {
         ("root", "11350000MB0000001W"),
         ("wroot", witness_org.as_str()),
     ] {
-        env.ok(&[
-            "init",
-            "root",
-            "--dir",
-            dir,
-            "--name",
-            "根",
-            "--org-code",
-            org,
-            "--passphrase-file",
-            "pass.txt",
-        ]);
+        env.init_root(dir, "根", org);
     }
     env.plain_department();
     let build = |extra: &[&str]| {
@@ -709,18 +668,7 @@ fn a_witness_cosigns_consistent_checkpoints_and_catches_split_views() {
 #[test]
 fn audit_finds_unlogged_rows_late_entries_bad_tiles_and_split_views() {
     let env = Env::new("log", "audit");
-    env.ok(&[
-        "init",
-        "root",
-        "--dir",
-        "root",
-        "--name",
-        "根",
-        "--org-code",
-        "11350000MB0000001W",
-        "--passphrase-file",
-        "pass.txt",
-    ]);
+    env.init_root("root", "根", "11350000MB0000001W");
     env.plain_department();
     let issue = |rows: usize, tag: &str, out: &str| env.issue_rows(rows, tag, out);
     let audit = |extra: &[&str]| {
@@ -861,4 +809,110 @@ fn audit_finds_unlogged_rows_late_entries_bad_tiles_and_split_views() {
         out.contains("stored checkpoint of size 8 does not match"),
         "{out}"
     );
+}
+
+#[test]
+fn a_root_logs_its_trust_lists_and_another_root_witnesses_them() {
+    let env = Env::new("log", "rootlog");
+    let root_org = "11350000MB0000001W";
+    let witness_org = elicense::OrgCode::with_check("11310000MB0000002")
+        .unwrap()
+        .to_string();
+    for (dir, org) in [("root", root_org), ("wroot", witness_org.as_str())] {
+        env.init_root(dir, "根", org);
+    }
+    env.plain_department();
+    let build = || env.trust_build("root", "dept/certificate.pem", "list.cose");
+    build();
+    let out = build();
+    assert!(out.contains("logged as entry 1 of the root's log"), "{out}");
+    env.ok(&[
+        "log",
+        "publish",
+        "--dir",
+        "root",
+        "--out",
+        "rpub",
+        "--passphrase-file",
+        "pass.txt",
+    ]);
+    let prove = |seq: u32, out: &str| {
+        env.ok(&[
+            "log",
+            "prove",
+            "--dir",
+            "root",
+            "--id",
+            &format!("TRUST-{root_org}-{seq}"),
+            "--out",
+            out,
+        ])
+    };
+    let show = |proof: &str, extra: &[&str]| {
+        let mut args = vec![
+            "trust",
+            "show",
+            "list.cose",
+            "--root",
+            "root/root.cert.pem",
+            "--proof",
+            proof,
+        ];
+        args.extend(extra);
+        let out = env.run(&args);
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    prove(2, "t2.proof");
+    prove(1, "t1.proof");
+    let (code, out) = show("t2.proof", &[]);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(
+        out.contains(&format!(
+            "已登记在监察日志 Logged: log elicense/log/{root_org}, entry 1 of 2"
+        )),
+        "{out}"
+    );
+    // The first list's proof is not a proof of the second.
+    let (code, out) = show("t1.proof", &[]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("another document"), "{out}");
+    // Not yet witnessed: a quorum of one refuses it.
+    let witness_args = ["--witness", "wroot/root.cert.pem", "--witness-quorum", "1"];
+    let (code, out) = show("t2.proof", &witness_args);
+    assert_eq!(code, Some(1), "{out}");
+    // Another region's root witnesses the root's log (opened with the root's own key).
+    env.ok(&[
+        "log",
+        "witness",
+        "--root-dir",
+        "wroot",
+        "--log",
+        "rpub",
+        "--root",
+        "root/root.cert.pem",
+        "--out",
+        "c.checkpoint",
+        "--passphrase-file",
+        "pass.txt",
+    ]);
+    env.ok(&[
+        "log",
+        "cosigned",
+        "--dir",
+        "root",
+        "--checkpoint",
+        "c.checkpoint",
+    ]);
+    prove(2, "t2.proof");
+    let (code, out) = show("t2.proof", &witness_args);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(
+        out.contains(&format!("witnessed by elicense/witness/{witness_org}")),
+        "{out}"
+    );
+    // The root's registry and log agree, and the published tiles serve its tree.
+    env.ok(&["log", "audit", "--dir", "root", "--published", "rpub"]);
 }

@@ -29,18 +29,7 @@ const SINGLE_LICENSE_FIELDS: [&str; 14] = [
 impl Env {
     /// Root + department (encrypted keys), certified for YYZZ, trust list published.
     fn setup(&self) {
-        self.ok(&[
-            "init",
-            "root",
-            "--dir",
-            "root",
-            "--name",
-            "测试根CA",
-            "--org-code",
-            "11350000MB0000001W",
-            "--passphrase-file",
-            "pass.txt",
-        ]);
+        self.init_root("root", "测试根CA", "11350000MB0000001W");
         self.ok(&[
             "init",
             "department",
@@ -55,32 +44,13 @@ impl Env {
             "--passphrase-file",
             "pass.txt",
         ]);
-        self.ok(&[
-            "cert",
-            "issue",
-            "--root-dir",
+        self.cert_issue(
             "root",
-            "--csr",
             "dept/request.csr.pem",
-            "--types",
             "YYZZ",
-            "--out",
             "dept/certificate.pem",
-            "--passphrase-file",
-            "pass.txt",
-        ]);
-        self.ok(&[
-            "trust",
-            "build",
-            "--root-dir",
-            "root",
-            "--cert",
-            "dept/certificate.pem",
-            "--out",
-            "list.cose",
-            "--passphrase-file",
-            "pass.txt",
-        ]);
+        );
+        self.trust_build("root", "dept/certificate.pem", "list.cose");
     }
 
     fn trust(&self) -> Vec<&'static str> {

@@ -178,6 +178,16 @@ pub mod transport {
     pub use crate::encoding::transport::{decode, encode, VERSION_PREFIX};
 }
 
+/// zlib streams with a preset dictionary (RFC 1950 `FDICT`), for format version 2 (not yet used
+/// by any document).
+pub mod dictionary {
+    #[cfg(feature = "issuance")]
+    pub use crate::encoding::dictionary::deflate;
+    pub use crate::encoding::dictionary::{
+        inflate, Dictionary, DictionaryError, MAX_DICTIONARY_LEN,
+    };
+}
+
 /// QR codes: decoding camera frames and photos (rendering is [`crate::QrMatrix`]).
 pub mod qr {
     pub use crate::encoding::qr::{decode_luma, decode_rgba, rgba_to_luma, QUIET_ZONE};

@@ -13,7 +13,9 @@
 use std::sync::OnceLock;
 
 use elicense::tlog::{self, Hash};
-use elicense::{check_log_proof, verify, Input, MemoryTree, TlogProof, TrustedKey, Verdict};
+use elicense::{
+    check_log_proof, verify, Input, LogPolicy, MemoryTree, TlogProof, TrustedKey, Verdict,
+};
 use elicense_fixtures::{samples, VERIFY_AT};
 use elicense_fuzz::{mode, verifier};
 use libfuzzer_sys::fuzz_target;
@@ -107,7 +109,8 @@ fuzz_target!(|data: &[u8]| {
         }
         _ => {
             let (signed, signer) = fixture();
-            assert!(check_log_proof(input, Input::Bytes(signed), signer, &[]).is_err());
+            let policy = LogPolicy::direct(signer, vec![], 0).expect("an Ed25519 fixture key");
+            assert!(check_log_proof(input, Input::Bytes(signed), &policy).is_err());
         }
     }
 });

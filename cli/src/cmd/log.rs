@@ -44,7 +44,7 @@ pub fn publish(
     passphrase_file: Option<&Path>,
     json: bool,
 ) -> Result<(), CliError> {
-    let config = workdir::load(dir, Role::Department)?;
+    let config = workdir::load_logging(dir)?;
     let org = config.org()?;
     let mut registry = Registry::open(dir)?;
     let key = workdir::ed25519_signing_key(dir, &config, passphrase_file)?;
@@ -111,7 +111,7 @@ fn entry_bundle(conn: &rusqlite::Connection, tile: &TileId) -> Result<Vec<u8>, C
 /// Write the inclusion proof of license `id` against the latest checkpoint (`log publish` makes
 /// one) to `out`.
 pub fn prove(dir: &Path, id: &str, out: &Path, json: bool) -> Result<(), CliError> {
-    workdir::load(dir, Role::Department)?;
+    workdir::load_logging(dir)?;
     let mut registry = Registry::open(dir)?;
     let conn = registry.conn();
     let (index, entry) =
@@ -384,7 +384,7 @@ pub fn witness(
 /// the department's stored checkpoint of the same text, so that `log prove` and `log publish`
 /// carry them.
 pub fn cosigned(dir: &Path, checkpoint: &Path, json: bool) -> Result<(), CliError> {
-    workdir::load(dir, Role::Department)?;
+    workdir::load_logging(dir)?;
     let mut registry = Registry::open(dir)?;
     let bytes = files::read(checkpoint)?;
     let incoming = Note::parse(&bytes)
@@ -423,7 +423,7 @@ pub fn audit(
     max_delay_days: u64,
     json: bool,
 ) -> Result<(), CliError> {
-    let config = workdir::load(dir, Role::Department)?;
+    let config = workdir::load_logging(dir)?;
     let org = config.org()?;
     let public = elicense::keys::public_key_from_pem(&String::from_utf8_lossy(&files::read(
         &dir.join(workdir::PUBLIC_KEY_FILE),

@@ -3,14 +3,16 @@
 use std::path::{Path, PathBuf};
 
 use elicense::{
-    unseal, Certificate, CertificateView, Input, TrustList, TrustListError, TrustStore,
+    unseal, Certificate, CertificateView, ContentType, Input, LogPolicy, TrustList, TrustListError,
+    TrustStore,
 };
 use time::OffsetDateTime;
 
 use crate::clock::{days_after, now_whole_seconds, rfc3339};
 use crate::error::CliError;
 use crate::files;
-use crate::workdir::{self, Role};
+use crate::workdir::registry::Registry;
+use crate::workdir::{self, log, Role};
 
 /// Sign a trust list of the department certificates `certs` (marking `revoked` revoked) with the
 /// root's next sequence number, naming each department's issuance log with the witnesses whose
@@ -54,9 +56,14 @@ pub fn build(
     config.trust_list_sequence = sequence;
     workdir::save(root_dir, &config)?;
     let signed = list.sign(&signing)?;
+    // Logged in the root's own log (docs/LOG.md §3) before the list is written: a list is never
+    // handed out unlogged.
+    let id = format!("TRUST-{}-{sequence}", config.org()?);
+    let mut registry = Registry::open(root_dir)?;
+    let index = log::record(registry.conn(), &[(ContentType::TrustList, id, &signed)])?;
     files::write(out, &signed)?;
     say!(
-        "trust list {sequence} of {}: {} certificates, {} revoked, {} logs named ({} witnesses, quorum {}), next update {}, written to {}",
+        "trust list {sequence} of {}: {} certificates, {} revoked, {} logs named ({} witnesses, quorum {}), next update {}, logged as entry {} of the root's log, written to {}",
         config.name,
         list.certificates.len(),
         list.revoked.len(),
@@ -64,29 +71,43 @@ pub fn build(
         witnesses.len(),
         logs.1,
         rfc3339(list.next_update),
+        index.first().copied().unwrap_or_default(),
         out.display()
     );
     Ok(())
 }
 
-/// Print a trust list's contents; verify it first when `root` is given.
-pub fn show(path: &Path, root: Option<&Path>, json: bool) -> Result<(), CliError> {
+/// Print a trust list's contents; verify it first when `root` is given, and then, with `proof`
+/// (a proof file, the witnesses' root certificates, the quorum), that it is in the root's log.
+pub fn show(
+    path: &Path,
+    root: Option<&Path>,
+    proof: Option<(&Path, &[PathBuf], usize)>,
+    json: bool,
+) -> Result<(), CliError> {
     let bytes = files::read(path)?;
     let sealed =
         unseal::<TrustList, ()>(Input::Bytes(&bytes)).map_err(|f| CliError::file(path, f.error))?;
     let verified = match root {
         Some(r) => {
+            let der = files::read(r)?;
             let mut store = TrustStore::new();
-            store
-                .add_root(&files::read(r)?)
-                .map_err(|e| CliError::file(r, e))?;
+            store.add_root(&der).map_err(|e| CliError::file(r, e))?;
             store
                 .load_trust_list(&bytes, OffsetDateTime::now_utc())
                 .map_err(CliError::NotVerified)?;
-            true
+            Some(Certificate::parse(&der).map_err(|e| CliError::file(r, e))?)
         }
-        None => false,
+        None => None,
     };
+    let logged = match (proof, &verified) {
+        (Some((proof, witnesses, quorum)), Some(root)) => {
+            let policy = LogPolicy::root(root, super::log::witness_keys(witnesses)?, quorum);
+            Some(super::log::check_proof(proof, &bytes, policy, json)?)
+        }
+        _ => None,
+    };
+    let verified = verified.is_some();
     let list = sealed
         .unverified()
         .map_err(|e| CliError::file(path, e.clone()))?;
@@ -108,12 +129,18 @@ pub fn show(path: &Path, root: Option<&Path>, json: bool) -> Result<(), CliError
             "next_update": rfc3339(list.next_update),
             "signer_kid": sealed.cose().kid().to_string(),
             "departments": entries,
+            "logs": list.logs.iter().map(|l| serde_json::json!({
+                "origin": l.origin(),
+                "witnesses": l.witnesses.iter().map(|w| w.root.to_string()).collect::<Vec<_>>(),
+                "quorum": l.quorum,
+            })).collect::<Vec<_>>(),
+            "log": logged.as_ref().map(|(value, _)| value.clone()),
         });
         say!(
             "{}",
             serde_json::to_string_pretty(&v).map_err(CliError::Json)?
         );
-        return Ok(());
+        return logged.map_or(Ok(()), |(_, outcome)| outcome);
     }
     say!(
         "{} trust list of {}, sequence {}, issued {}, next update {}",
@@ -130,5 +157,14 @@ pub fn show(path: &Path, root: Option<&Path>, json: bool) -> Result<(), CliError
     for e in entries {
         say!("  {e}");
     }
-    Ok(())
+    for l in &list.logs {
+        let witnesses: Vec<String> = l.witnesses.iter().map(|w| w.root.to_string()).collect();
+        say!(
+            "  log {}: witnesses [{}], quorum {}",
+            l.origin(),
+            witnesses.join(", "),
+            l.quorum
+        );
+    }
+    logged.map_or(Ok(()), |(_, outcome)| outcome)
 }

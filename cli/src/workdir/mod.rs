@@ -246,6 +246,15 @@ pub fn load(dir: &Path, role: Role) -> Result<Config, CliError> {
     Ok(config)
 }
 
+/// Read `elicense.json` of a directory that keeps a log (`docs/LOG.md`): a department's (its
+/// issuance log) or a root's (the log of its trust lists).
+pub fn load_logging(dir: &Path) -> Result<Config, CliError> {
+    match load(dir, Role::Department) {
+        Err(CliError::WrongRole { .. }) => load(dir, Role::Root),
+        other => other,
+    }
+}
+
 /// Write `elicense.json` atomically and durably (temporary file, synced, renamed, folder
 /// synced), so a crash never leaves a half-written configuration or loses a saved counter.
 pub fn save(dir: &Path, config: &Config) -> Result<(), CliError> {

@@ -76,3 +76,56 @@ impl Env {
         );
     }
 }
+
+/// The set-up steps most tests share, each one `elicense` command with the passphrase file.
+impl Env {
+    /// `init root` of a root authority in `dir`; its output.
+    pub fn init_root(&self, dir: &str, name: &str, org: &str) -> String {
+        self.ok(&[
+            "init",
+            "root",
+            "--dir",
+            dir,
+            "--name",
+            name,
+            "--org-code",
+            org,
+            "--passphrase-file",
+            "pass.txt",
+        ])
+    }
+
+    /// `cert issue` by the root in `root` for the request `csr`, of license `types`, to `out`.
+    pub fn cert_issue(&self, root: &str, csr: &str, types: &str, out: &str) -> String {
+        self.ok(&[
+            "cert",
+            "issue",
+            "--root-dir",
+            root,
+            "--csr",
+            csr,
+            "--types",
+            types,
+            "--out",
+            out,
+            "--passphrase-file",
+            "pass.txt",
+        ])
+    }
+
+    /// `trust build` by the root in `root` of the one certificate `cert`, to `out`.
+    pub fn trust_build(&self, root: &str, cert: &str, out: &str) -> String {
+        self.ok(&[
+            "trust",
+            "build",
+            "--root-dir",
+            root,
+            "--cert",
+            cert,
+            "--out",
+            out,
+            "--passphrase-file",
+            "pass.txt",
+        ])
+    }
+}

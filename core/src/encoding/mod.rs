@@ -4,5 +4,6 @@
 
 pub(crate) mod cbor;
 pub(crate) mod cose;
+pub(crate) mod dictionary;
 pub(crate) mod qr;
 pub(crate) mod transport;

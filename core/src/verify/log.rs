@@ -9,6 +9,7 @@ use super::license::Verdict;
 use super::reason::ReasonCode;
 use super::trust::{TrustStore, TrustedKey};
 use super::witness::witness_key;
+use crate::documents::cert::Certificate;
 use crate::documents::trust_list::{NamedLog, LOG_ORIGIN_PREFIX};
 use crate::log::checkpoint::{Checkpoint, CheckpointError};
 use crate::log::merkle::{leaf_hash, verify_inclusion, ProofError};
@@ -16,6 +17,7 @@ use crate::log::note::{key_id, NoteError, NoteKey, NoteKeyKind, SIG_TYPE_ED25519
 use crate::log::proof::{TlogProof, TlogProofError};
 use crate::model::identifier::OrgCode;
 use crate::model::log_entry::{LogEntry, LogEntryError};
+use crate::suite::{Ed25519, PublicKey, Suite};
 
 /// The origin of a department's issuance log: `elicense/log/<organisation code>`, fixed for the
 /// department's whole life, so the origin names the department the log covers.
@@ -79,6 +81,25 @@ impl LogPolicy {
     }
 }
 
+impl LogPolicy {
+    /// The verifier's policy for a root authority's own log (of its trust lists, `docs/LOG.md`
+    /// §3): the root's key under `elicense/log/<its organisation code>`, and `quorum` of
+    /// `witnesses`.
+    pub fn root(
+        root: &Certificate,
+        witnesses: Vec<NoteKey>,
+        quorum: usize,
+    ) -> Result<Self, LogProofError> {
+        let org = root.org_code().ok_or(LogProofError::NoOrigin)?;
+        Ok(LogPolicy {
+            key: own_log_key(org, root.key()).ok_or(LogProofError::NotANoteKey)?,
+            witnesses,
+            quorum,
+            from_trust_list: false,
+        })
+    }
+}
+
 impl TrustStore {
     /// The policy that the trust list `signer` came from names for its department's log
     /// (§9). `None` when no loaded list names logs for it (a directly trusted key, or a list
@@ -110,13 +131,15 @@ impl TrustStore {
         check_log_proof(proof, document, &policy)
     }
 
-    /// The keys that may sign the checkpoints of `department`'s log: those the loaded trust
-    /// lists name, and the department's own Ed25519 keys (§1).
-    pub fn log_keys(&self, department: &OrgCode) -> Vec<NoteKey> {
-        let named = self.named_logs(department).map(named_log_key);
-        let own = self.department_keys(department).filter_map(log_key);
+    /// The keys that may sign the checkpoints of the log of `org`: those the loaded trust
+    /// lists name for a department, a department's own Ed25519 keys (§1), and a trusted root's
+    /// key for its own log (§3).
+    pub fn log_keys(&self, org: &OrgCode) -> Vec<NoteKey> {
+        let named = self.named_logs(org).map(named_log_key);
+        let own = self.department_keys(org).filter_map(log_key);
+        let roots = (self.roots_of(org)).filter_map(|c| own_log_key(org, c.key()));
         let mut keys: Vec<NoteKey> = vec![];
-        for key in named.chain(own) {
+        for key in named.chain(own).chain(roots) {
             if !keys.iter().any(|k| k.key == key.key) {
                 keys.push(key);
             }
@@ -129,13 +152,19 @@ impl TrustStore {
 /// origin (`docs/LOG.md` §1). `None` when the department's key is not an Ed25519 key: C2SP signed
 /// notes define Ed25519 signatures (type 0x01), so only such a key can sign its log.
 pub fn log_key(department: &TrustedKey) -> Option<NoteKey> {
-    let name = log_origin(&department.org_code);
-    let key = ed25519_dalek::VerifyingKey::try_from(department.key.bytes()).ok()?;
-    (department.key.alg() == <crate::suite::Ed25519 as crate::suite::Suite>::ALG).then(|| NoteKey {
-        id: crate::log::note::key_id(&name, crate::log::note::SIG_TYPE_ED25519, key.as_bytes()),
+    own_log_key(&department.org_code, &department.key)
+}
+
+/// The note key of the log of `org` signed with its own `key`: `None` unless it is an Ed25519
+/// key.
+fn own_log_key(org: &OrgCode, key: &PublicKey) -> Option<NoteKey> {
+    let name = log_origin(org);
+    let ed25519 = ed25519_dalek::VerifyingKey::try_from(key.bytes()).ok()?;
+    (key.alg() == <Ed25519 as Suite>::ALG).then(|| NoteKey {
+        id: key_id(&name, SIG_TYPE_ED25519, ed25519.as_bytes()),
         name,
-        key,
-        kind: crate::log::note::NoteKeyKind::Ed25519,
+        key: ed25519,
+        kind: NoteKeyKind::Ed25519,
     })
 }
 
@@ -164,6 +193,9 @@ pub enum LogProofError {
     /// The entry is not in the checkpointed tree.
     #[error("inclusion: {0}")]
     Inclusion(#[from] ProofError),
+    /// The root certificate has no organisation code, so its log has no origin.
+    #[error("the root certificate has no organisation code to name its log")]
+    NoOrigin,
     /// The trust list that vouches for the signer names no log for its department.
     #[error("the trust list that vouches for the signer names no log {0}")]
     NotNamed(String),
@@ -192,7 +224,7 @@ pub const LOG_PROOF_CODES: &[ReasonCode] = &[
     },
     ReasonCode {
         code: "not_a_log_key",
-        zh: "签发机关的密钥不能签署监察日志",
+        zh: "签发者的密钥或证书不能用于监察日志",
     },
     ReasonCode {
         code: "other_document",
@@ -246,7 +278,7 @@ impl LogProofError {
         match self {
             LogProofError::Proof(_) | LogProofError::Entry(_) => "proof_malformed",
             LogProofError::Document(_) => "document_unreadable",
-            LogProofError::NotANoteKey => "not_a_log_key",
+            LogProofError::NotANoteKey | LogProofError::NoOrigin => "not_a_log_key",
             LogProofError::OtherDocument => "other_document",
             LogProofError::Checkpoint(_) => "checkpoint_invalid",
             LogProofError::Inclusion(_) => "not_included",

@@ -842,6 +842,16 @@ impl TrustStore {
         logs.iter().find(|l| l.department == signer.org_code)
     }
 
+    /// The certificates of the trusted roots with organisation code `org` (a root's own log,
+    /// `docs/LOG.md` §3, is signed with its key).
+    pub fn roots_of<'a>(&'a self, org: &'a OrgCode) -> impl Iterator<Item = &'a Certificate> + 'a {
+        self.roots
+            .values()
+            .flatten()
+            .map(|r| &r.cert)
+            .filter(move |c| c.org_code() == Some(org))
+    }
+
     /// Whether the trust list `signer` came from names any logs.
     pub fn names_logs(&self, signer: &TrustedKey) -> bool {
         root_of(signer)

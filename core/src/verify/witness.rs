@@ -42,8 +42,8 @@ pub enum WitnessError<E> {
     /// origin names.
     #[error("checkpoint: {0}")]
     Checkpoint(#[from] CheckpointError),
-    /// The origin does not name a department (`elicense/log/<code>`).
-    #[error("the origin {0} is not a department's log")]
+    /// The origin does not name an organisation (`elicense/log/<code>`).
+    #[error("the origin {0} is not elicense/log/<organisation code>")]
     NotADepartmentLog(String),
     /// The checkpoint is of another log than the one last witnessed.
     #[error("the checkpoint is of log {found}, the last one witnessed of {expected}")]
