@@ -81,33 +81,41 @@ fi
 echo "wasm-bindgen $WB_VERSION: $WB"
 
 # --- 3. cargo build (Debian toolchain, std rebuilt with panic=abort, size-optimised) -----------
-step "cargo build -p elicense-wasm (wasm32-unknown-unknown, target/wasm)"
+# Two modules, built by two cargo runs (one run would unify the core's features and put the QR
+# decoder in both): elicense-wasm, the verifier every visit loads, without the core's `qr-decode`;
+# elicense-wasm-qr (wasm/qr), the QR decoder alone, which the page loads only for a photo or the
+# camera when the browser has no BarcodeDetector (docs/WEB.md, "Two modules").
 # Size: panics abort without formatting (the core never panics on any input; a panic would be a
 # bug either way), no file/line strings, derived Debug output shortened to type names (Debug of
 # strings, used in error messages, is unchanged).
 WASM_RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=shallow"
-start=$(date +%s)
-env -u RUSTC -u RUSTDOC -u RUSTUP_TOOLCHAIN -u CARGO -u RUSTC_WRAPPER -u CARGO_TARGET_DIR \
-    PATH="/usr/bin:$PATH" \
-    CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER=/usr/bin/wasm-ld \
-    RUSTC_BOOTSTRAP=1 \
-    CARGO_PROFILE_RELEASE_OPT_LEVEL=z \
-    CARGO_PROFILE_RELEASE_LTO=fat \
-    CARGO_PROFILE_RELEASE_CODEGEN_UNITS=1 \
-    CARGO_PROFILE_RELEASE_PANIC=abort \
-    CARGO_PROFILE_RELEASE_STRIP=debuginfo \
-    RUSTFLAGS="$WASM_RUSTFLAGS" \
-    "${NICE[@]}" /usr/bin/cargo build -p elicense-wasm --release --locked \
-    --target wasm32-unknown-unknown -Zbuild-std=std,panic_abort --target-dir target/wasm
-echo "cargo build took $(($(date +%s) - start)) s"
-WASM="target/wasm/wasm32-unknown-unknown/release/elicense_wasm.wasm"
+for crate in elicense-wasm elicense-wasm-qr; do
+    step "cargo build -p $crate (wasm32-unknown-unknown, target/wasm)"
+    start=$(date +%s)
+    env -u RUSTC -u RUSTDOC -u RUSTUP_TOOLCHAIN -u CARGO -u RUSTC_WRAPPER -u CARGO_TARGET_DIR \
+        PATH="/usr/bin:$PATH" \
+        CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER=/usr/bin/wasm-ld \
+        RUSTC_BOOTSTRAP=1 \
+        CARGO_PROFILE_RELEASE_OPT_LEVEL=z \
+        CARGO_PROFILE_RELEASE_LTO=fat \
+        CARGO_PROFILE_RELEASE_CODEGEN_UNITS=1 \
+        CARGO_PROFILE_RELEASE_PANIC=abort \
+        CARGO_PROFILE_RELEASE_STRIP=debuginfo \
+        RUSTFLAGS="$WASM_RUSTFLAGS" \
+        "${NICE[@]}" /usr/bin/cargo build -p "$crate" --release --locked \
+        --target wasm32-unknown-unknown -Zbuild-std=std,panic_abort --target-dir target/wasm
+    echo "cargo build -p $crate took $(($(date +%s) - start)) s"
+done
 
 # --- 4. wasm-bindgen -------------------------------------------------------------------------
 step "wasm-bindgen --target web / nodejs"
 for t in web nodejs; do
     out="wasm/pkg-${t%js}"
     rm -rf "$out"
-    "$WB" --target "$t" --remove-name-section --remove-producers-section --out-dir "$out" "$WASM"
+    for name in elicense_wasm elicense_wasm_qr; do
+        "$WB" --target "$t" --remove-name-section --remove-producers-section --out-dir "$out" \
+            "target/wasm/wasm32-unknown-unknown/release/$name.wasm"
+    done
 done
 
 # --- 5. the static web verifier: wasm/dist ------------------------------------------------------
@@ -120,6 +128,7 @@ MODULES=$(cd wasm/web && ls -1 -- *.js | grep -vx 'sw.js' | LC_ALL=C sort)
 cp wasm/web/index.html wasm/web/style.css wasm/web/manifest.webmanifest "$DIST/"
 for m in $MODULES; do cp "wasm/web/$m" "$DIST/"; done
 cp wasm/pkg-web/elicense_wasm.js wasm/pkg-web/elicense_wasm_bg.wasm "$DIST/"
+cp wasm/pkg-web/elicense_wasm_qr.js wasm/pkg-web/elicense_wasm_qr_bg.wasm "$DIST/"
 if [ -n "$TRUST_DIR" ]; then
     [ -f "$TRUST_DIR/manifest.json" ] || { echo "build-wasm.sh: $TRUST_DIR/manifest.json is missing" >&2; exit 2; }
     cp -R "$TRUST_DIR/." "$DIST/trust/"
@@ -140,24 +149,41 @@ else
 JSON
 fi
 # The service worker caches exactly these files; its version is a hash of them, so a new build
-# replaces the cache.
-assets=$(cd "$DIST" && find . -type f ! -name sw.js | sed 's|^\./||' | LC_ALL=C sort)
-version=$(cd "$DIST" && printf '%s\n' $assets | xargs sha256sum | sha256sum | cut -c1-16)
+# replaces the cache. It fetches the first-load files when it installs, and keeps the QR decoder
+# module (elicense_wasm_qr*) when the page first loads it: a visit that never reads a photo
+# never downloads it.
+all=$(cd "$DIST" && find . -type f ! -name sw.js | sed 's|^\./||' | LC_ALL=C sort)
+lazy=$(echo "$all" | grep '^elicense_wasm_qr')
+assets=$(echo "$all" | grep -v '^elicense_wasm_qr')
+[ "$(echo "$lazy" | wc -l)" = 2 ] || { echo "build-wasm.sh: expected the two decoder files, got: $lazy" >&2; exit 1; }
+version=$(cd "$DIST" && printf '%s\n' $all | xargs sha256sum | sha256sum | cut -c1-16)
 asset_list=$(printf '"./"'; for a in $assets; do printf ', "%s"' "$a"; done)
-sed -e "s|__VERSION__|$version|" -e "s|__ASSETS__|[$asset_list]|" wasm/web/sw.js >"$DIST/sw.js"
-echo "wasm/dist: $(echo "$assets" | wc -l) files + sw.js (cache version $version)"
+lazy_list=$(printf '"%s"' "$(echo "$lazy" | head -1)"; for a in $(echo "$lazy" | tail -n +2); do printf ', "%s"' "$a"; done)
+sed -e "s|__VERSION__|$version|" -e "s|__ASSETS__|[$asset_list]|" -e "s|__LAZY__|[$lazy_list]|" wasm/web/sw.js >"$DIST/sw.js"
+echo "wasm/dist: $(echo "$all" | wc -l) files + sw.js (cache version $version; on first use: $(echo $lazy))"
 
 # --- 6. sizes ---------------------------------------------------------------------------------
+# The first load (page, its modules, the verifier wasm) and the QR decoder module loaded later
+# only when needed (a photo or the camera, without BarcodeDetector), each total on its own.
 step "sizes (bytes; gzip -9): what a browser downloads"
 gz() { gzip -9 -c "$1" | wc -c; }
+sizes() {
+    local label="$1" total=0 g f
+    shift
+    for f in "$@"; do
+        g=$(gz "$DIST/$f")
+        total=$((total + g))
+        printf '%-36s %9s %9s\n' "$f" "$(wc -c <"$DIST/$f")" "$g"
+    done
+    printf '%-36s %9s %9s\n' "$label" "" "$total"
+    SIZE_TOTAL=$total
+}
 printf '%-36s %9s %9s\n' file raw gzip
-total=0
-for f in elicense_wasm_bg.wasm elicense_wasm.js $MODULES index.html style.css sw.js; do
-    g=$(gz "$DIST/$f")
-    total=$((total + g))
-    printf '%-36s %9s %9s\n' "$f" "$(wc -c <"$DIST/$f")" "$g"
-done
-printf '%-36s %9s %9s   (target: 256000)\n' "total (page, wasm + JS)" "" "$total"
+sizes "total, first load" elicense_wasm_bg.wasm elicense_wasm.js $MODULES index.html style.css sw.js
+first=$SIZE_TOTAL
+echo "  (target for the first load: 256000)"
+sizes "total, QR decoder module (on demand)" elicense_wasm_qr_bg.wasm elicense_wasm_qr.js
+printf '%-36s %9s %9s\n' "total, first load + decoder" "" "$((first + SIZE_TOTAL))"
 
 # --- 7. tests and benchmark --------------------------------------------------------------------
 if [ "$RUN_TESTS" = 1 ] || [ "$RUN_BENCH" = 1 ]; then

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use elicense::limits::{MAX_DECODE_PIXELS, MAX_DECODE_SIDE};
 use elicense::qr::decode_luma;
-use elicense::{LicenseTemplate, TrustError, TrustState, TrustStore};
+use elicense::{ContentType, Input, LicenseTemplate, TrustError, TrustState, TrustStore};
 use time::OffsetDateTime;
 
 use crate::args::{Source, TrustArgs};
@@ -42,7 +42,7 @@ pub fn read_source(src: &Source) -> Result<Vec<u8>, CliError> {
         }
     };
     if is_image(&bytes) {
-        return decode_photo(&bytes).map(String::into_bytes);
+        return decode_photo(&bytes, ContentType::License).map(String::into_bytes);
     }
     Ok(bytes)
 }
@@ -57,10 +57,11 @@ fn is_image(bytes: &[u8]) -> bool {
     bytes.starts_with(b"\x89PNG\r\n\x1a\n") || bytes.starts_with(&[0xff, 0xd8, 0xff])
 }
 
-/// Decode the QR code in a PNG or JPEG photo. With several codes, the first `EL1` one is taken
-/// and a warning on standard error names the others.
-pub fn decode_photo(bytes: &[u8]) -> Result<String, CliError> {
-    let (text, warning) = choose_qr(photo_texts(bytes)?)?;
+/// Decode the QR code in a PNG or JPEG photo. With several codes, the first of the kind wanted
+/// (a license and its attestation stamp photographed together is normal) is taken, else the
+/// first `EL1` one, and a warning on standard error says which one and names the others.
+pub fn decode_photo(bytes: &[u8], want: ContentType) -> Result<String, CliError> {
+    let (text, warning) = choose_qr(photo_texts(bytes)?, want)?;
     if let Some(warning) = warning {
         use std::io::Write;
         // A warning that cannot be written is not worth failing for.
@@ -105,12 +106,14 @@ fn photo_texts(bytes: &[u8]) -> Result<Vec<String>, CliError> {
 /// Longest part of a QR code's text a warning quotes.
 const QUOTED_CHARS: usize = 40;
 
-/// The text to take from the QR codes of one image (the first `EL1` one, else the first), and a
-/// warning naming the others when there are several.
-fn choose_qr(texts: Vec<String>) -> Result<(String, Option<String>), CliError> {
+/// The text to take from the QR codes of one image (the first that is a document of the kind
+/// `want`, else the first `EL1` one, else the first), and a warning naming the others when there
+/// are several.
+fn choose_qr(texts: Vec<String>, want: ContentType) -> Result<(String, Option<String>), CliError> {
     let chosen = texts
         .iter()
-        .position(|t| t.contains("EL1"))
+        .position(|t| Input::Text(t).document_kind() == Some(want))
+        .or_else(|| texts.iter().position(|t| t.contains("EL1")))
         .or(if texts.is_empty() { None } else { Some(0) })
         .ok_or(CliError::NoQrCode)?;
     let quote = |t: &str| {
@@ -268,18 +271,24 @@ mod tests {
     fn image_limits_are_set_before_decoding() {
         // 10^10 pixels claimed: refused from the header, nothing allocated.
         assert_eq!(
-            limit_error(decode_photo(&png_claiming(100_000, 100_000))),
+            limit_error(decode_photo(
+                &png_claiming(100_000, 100_000),
+                ContentType::License
+            )),
             image::error::LimitErrorKind::DimensionError
         );
         // A side longer than the QR decoder takes, though the image is tiny.
         let wide = image::GrayImage::new(elicense::limits::MAX_DECODE_SIDE as u32 + 1, 1);
         assert_eq!(
-            limit_error(decode_photo(&png(&wide))),
+            limit_error(decode_photo(&png(&wide), ContentType::License)),
             image::error::LimitErrorKind::DimensionError
         );
         // More pixels than the QR decoder takes, with both sides within the limit.
         assert_eq!(
-            limit_error(decode_photo(&png_claiming(16_000, 16_000))),
+            limit_error(decode_photo(
+                &png_claiming(16_000, 16_000),
+                ContentType::License
+            )),
             image::error::LimitErrorKind::DimensionError
         );
     }
@@ -308,28 +317,62 @@ mod tests {
 
     #[test]
     fn several_qr_codes_are_named_in_a_warning() {
-        let one = choose_qr(vec!["EL1:ABC".into()]).unwrap();
+        let one = choose_qr(vec!["EL1:ABC".into()], ContentType::License).unwrap();
         assert_eq!(one, ("EL1:ABC".to_owned(), None));
-        let (text, warning) = choose_qr(vec![
-            "https://example.cn/menu".into(),
-            "EL1:ABC".into(),
-            "EL1:DEF".into(),
-        ])
+        let (text, warning) = choose_qr(
+            vec![
+                "https://example.cn/menu".into(),
+                "EL1:ABC".into(),
+                "EL1:DEF".into(),
+            ],
+            ContentType::License,
+        )
         .unwrap();
         assert_eq!(text, "EL1:ABC");
         let warning = warning.expect("a warning");
         assert!(warning.contains("3 QR codes"), "{warning}");
         assert!(warning.contains("\"https://example.cn/menu\""), "{warning}");
         assert!(warning.contains("\"EL1:DEF\""), "{warning}");
-        assert!(matches!(choose_qr(vec![]), Err(CliError::NoQrCode)));
+        assert!(matches!(
+            choose_qr(vec![], ContentType::License),
+            Err(CliError::NoQrCode)
+        ));
         // A long text is named by its start only.
         let long = format!("EL1:{}", "A".repeat(500));
-        let (_, warning) = choose_qr(vec!["EL1:X".into(), long]).unwrap();
+        let (_, warning) = choose_qr(vec!["EL1:X".into(), long], ContentType::License).unwrap();
         assert!(warning.unwrap().len() < 200);
         // From a photo of two codes.
         let photo = qr_image(&["HELLO WORLD", "EL1:ABCDEFGH"]);
         let texts = photo_texts(&photo).unwrap();
         assert_eq!(texts.len(), 2, "{texts:?}");
-        assert_eq!(decode_photo(&photo).unwrap(), "EL1:ABCDEFGH");
+        assert_eq!(
+            decode_photo(&photo, ContentType::License).unwrap(),
+            "EL1:ABCDEFGH"
+        );
+    }
+
+    #[test]
+    fn of_a_license_and_its_stamp_the_kind_wanted_is_taken() {
+        let fixture = |p: &str| {
+            let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../fixtures")
+                .join(p);
+            std::fs::read_to_string(path).unwrap().trim().to_owned()
+        };
+        let license = fixture("licenses/business-license.qr.txt");
+        let stamp = fixture("attestations/business-license-scan.stamp.txt");
+        // Both are `EL1` texts; the stamp comes first.
+        for (want, expected) in [
+            (ContentType::License, &license),
+            (ContentType::Attestation, &stamp),
+        ] {
+            let (text, warning) = choose_qr(vec![stamp.clone(), license.clone()], want).unwrap();
+            assert_eq!(&text, expected, "{want:?}");
+            let warning = warning.expect("a warning");
+            assert!(warning.contains("2 QR codes; using"), "{warning}");
+        }
+        // Neither kind: the first `EL1` text.
+        let (text, _) = choose_qr(vec![stamp.clone(), license], ContentType::TrustList).unwrap();
+        assert_eq!(text, stamp);
     }
 }

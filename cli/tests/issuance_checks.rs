@@ -21,7 +21,7 @@ impl Env {
     /// A root `dir` named 测试根CA and a department certified by it for YYZZ, with plain keys
     /// (so that OpenSSL can use the root's key below).
     fn setup(&self) {
-        self.init_root("root");
+        self.init_plain_root("root");
         self.ok(&[
             "init",
             "department",
@@ -39,7 +39,7 @@ impl Env {
         self.ok(&["cert", "install", "--dir", "dept", "--cert", "good.pem"]);
     }
 
-    fn init_root(&self, dir: &str) {
+    fn init_plain_root(&self, dir: &str) {
         self.ok(&[
             "init",
             "root",
@@ -211,7 +211,7 @@ fn a_certificate_every_verifier_refuses_signs_nothing() {
     env.certify("root", "bad/foreign.csr", "bad/foreign.pem");
     // A rogue root with the genuine root's name and organisation code certifies the genuine
     // request: the certificate names the right issuer, and only the root's key tells.
-    env.init_root("rogue");
+    env.init_plain_root("rogue");
     env.certify("rogue", "dept/request.csr.pem", "bad/rogue.pem");
 
     for (case, says) in [
@@ -251,7 +251,7 @@ fn a_certificate_every_verifier_refuses_signs_nothing() {
 #[test]
 fn a_department_without_its_root_or_certificate_is_told_how_to_add_them() {
     let env = Env::new("iss", "no-root");
-    env.init_root("root");
+    env.init_plain_root("root");
     env.ok(&[
         "init",
         "department",
@@ -333,7 +333,7 @@ fn a_department_without_its_root_or_certificate_is_told_how_to_add_them() {
 #[test]
 fn init_checks_the_root_it_is_given() {
     let env = Env::new("iss", "init-root");
-    env.init_root("root");
+    env.init_plain_root("root");
     std::fs::write(env.p("junk.pem"), "not a certificate\n").unwrap();
     let stderr = env.refused(&[
         "init",

@@ -612,6 +612,75 @@ fn attest_and_verify_attachments() {
         "scans/a.pdf.stamp.png",
     ]);
     assert_eq!(code, Some(0), "{v}");
+    // A photo of the stamp beside a license's QR code (both `EL1` texts), either side: the stamp
+    // is the one taken, and the warning says so.
+    let stamp = image::open(env.p("scans/a.pdf.stamp.png"))
+        .unwrap()
+        .to_luma8();
+    let license_png =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/licenses/business-license.qr.png");
+    let license = image::open(license_png).unwrap().to_luma8();
+    for stamp_first in [true, false] {
+        let (left, right) = if stamp_first {
+            (&stamp, &license)
+        } else {
+            (&license, &stamp)
+        };
+        let mut both = image::GrayImage::from_pixel(
+            left.width() + right.width() + 60,
+            left.height().max(right.height()) + 40,
+            image::Luma([255]),
+        );
+        image::imageops::replace(&mut both, left, 20, 20);
+        image::imageops::replace(&mut both, right, i64::from(left.width()) + 40, 20);
+        both.save(env.p("both.png")).unwrap();
+        let out = env.run(
+            &[
+                &["verify-attachment", "--json", "--file", "scans/a.pdf"][..],
+                &["--stamp-image", "both.png"],
+                &trust,
+            ]
+            .concat(),
+        );
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "stamp first: {stamp_first}: {v}"
+        );
+        assert_eq!(v[0]["verdict"]["outcome"], "match");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("holds 2 QR codes; using"), "{stderr}");
+        // And `verify` of the same photo takes the license (under the fixtures' trust).
+        let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/trust");
+        let out = env.run(&[
+            "verify",
+            "--json",
+            "--file",
+            "both.png",
+            "--root",
+            fixtures
+                .join("roots/fujian-root.cert.pem")
+                .to_str()
+                .unwrap(),
+            "--trust",
+            fixtures.join("lists/fujian-v2.cose").to_str().unwrap(),
+            "--at",
+            "2025-06-01T10:00:00+08:00",
+        ]);
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "stamp first: {stamp_first}: {v}"
+        );
+        assert_eq!(v["signer"], "福州市市场监督管理局", "{v}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("holds 2 QR codes; using \"EL1Z:"),
+            "{stderr}"
+        );
+    }
     // One byte changed: mismatch, exit 1, both hashes reported; the folder batch says so too.
     let mut altered = pdf.clone();
     altered[50] ^= 1;

@@ -190,7 +190,12 @@ pub mod dictionary {
 
 /// QR codes: decoding camera frames and photos (rendering is [`crate::QrMatrix`]).
 pub mod qr {
-    pub use crate::encoding::qr::{decode_luma, decode_rgba, rgba_to_luma, QUIET_ZONE};
+    /// (Feature `qr-decode`.)
+    #[cfg(feature = "qr-decode")]
+    pub use crate::encoding::qr::{
+        decode_luma, decode_luma_pass, decode_rgba, decode_rgba_pass, DECODE_PASSES,
+    };
+    pub use crate::encoding::qr::{rgba_to_luma, QUIET_ZONE};
 }
 
 /// The registry of accepted signature suites: found by COSE algorithm or object identifier.

@@ -1,11 +1,16 @@
 // Times the same work in the same browser with both stacks, on the same inputs:
-//  - QR decode: elicense `decodeQr` (rqrr in wasm) vs jsQR, on one 640×480 RGBA frame;
+//  - QR decode: elicense `decodeQr` (the decoder module, rxing in wasm) vs jsQR vs zxing-wasm
+//    (zxing-cpp in wasm, npm), on 640×480 and 1280×720 RGBA frames with the business license's
+//    code (version 22) and on a busy scene without any code (what most camera frames are);
+//  - the photo corpus (scripts/qr-photos/generate.py), when run.mjs serves one at /photos/: each
+//    image decoded by the three, read / wrong counted per kind of degradation;
 //  - verify: elicense `Verifier.verify` (transport, COSE, signature, license rules, trust list
 //    chain, revocation) vs the JS stack's signature check only (base45 + pako inflate + cbor-x +
 //    @noble/ed25519 verifyAsync over the Sig_structure, then cbor-x decode of the payload).
 // The JS stack does strictly less work (no certificate chain, no license rules), so the
 // comparison favours it. Results go to window.benchResult for wasm/bench/run.mjs.
-import init, { Verifier, decodeQr } from '/elicense_wasm.js';
+import init, { Verifier } from '/elicense_wasm.js';
+import initQr, { decodeQr, decodeQrPass } from '/elicense_wasm_qr.js';
 import * as ed from '/node_modules/@noble/ed25519/index.js';
 
 const VERIFY_AT = Date.parse('2025-06-01T10:00:00+08:00') / 1000;
@@ -57,14 +62,86 @@ async function time(label, n, f) {
   return { label, n, us_per_op: Number(runs[2].toFixed(1)) };
 }
 
+// A frame without a code, as most camera frames are: a busy scene (a shaded background, seeded
+// random boxes, lines and text), `width × height`.
+function sceneOf(width, height) {
+  const canvas = new OffscreenCanvas(width, height);
+  const ctx = canvas.getContext('2d');
+  let seed = 0x9e3779b9;
+  const rand = () => { seed ^= seed << 13; seed ^= seed >>> 17; seed ^= seed << 5; return (seed >>> 0) / 2 ** 32; };
+  const gradient = ctx.createLinearGradient(0, 0, width, height);
+  gradient.addColorStop(0, '#d8d0c0');
+  gradient.addColorStop(1, '#605850');
+  ctx.fillStyle = gradient;
+  ctx.fillRect(0, 0, width, height);
+  for (let i = 0; i < 400; i++) {
+    const g = Math.round(rand() * 255);
+    ctx.fillStyle = `rgb(${g},${g},${g})`;
+    ctx.fillRect(rand() * width, rand() * height, 4 + rand() * 80, 4 + rand() * 60);
+  }
+  ctx.lineWidth = 2;
+  for (let i = 0; i < 150; i++) {
+    ctx.strokeStyle = rand() < 0.5 ? '#111' : '#eee';
+    ctx.beginPath();
+    ctx.moveTo(rand() * width, rand() * height);
+    ctx.lineTo(rand() * width, rand() * height);
+    ctx.stroke();
+  }
+  ctx.fillStyle = '#222';
+  ctx.font = '18px sans-serif';
+  for (let i = 0; i < 60; i++) ctx.fillText('营业执照 统一社会信用代码 91350100M000100Y43', rand() * width, rand() * height);
+  return ctx.getImageData(0, 0, width, height);
+}
+
+// A grey frame of `width × height`, with the PNG at `url` in its centre (none when url is null).
 async function frameOf(url, width = 640, height = 480) {
-  const image = await createImageBitmap(new Blob([await bytes(url)], { type: 'image/png' }));
   const canvas = new OffscreenCanvas(width, height);
   const ctx = canvas.getContext('2d');
   ctx.fillStyle = '#c8c8c8';
   ctx.fillRect(0, 0, width, height);
-  ctx.drawImage(image, (width - image.width) >> 1, (height - image.height) >> 1);
+  if (url) {
+    const image = await createImageBitmap(new Blob([await bytes(url)], { type: 'image/png' }));
+    ctx.drawImage(image, (width - image.width) >> 1, (height - image.height) >> 1);
+  }
   return ctx.getImageData(0, 0, width, height);
+}
+
+// The three decoders on an RGBA ImageData: the distinct texts read ([] for none).
+const DECODERS = {
+  'elicense wasm (rxing)': (f) => { try { return decodeQr(f.data, f.width, f.height); } catch { return []; } },
+  // jsQR's defaults: it tries the frame inverted too (inversionAttempts "attemptBoth"); one code.
+  jsQR: (f) => { const r = jsQR(f.data, f.width, f.height); return r ? [r.data] : []; },
+  // zxing-wasm's defaults (tryHarder, tryRotate, tryInvert, tryDownscale), QR codes only.
+  'zxing-wasm (zxing-cpp)': async (f) => (await ZXingWASM.readBarcodes(f, { formats: ['QRCode'], maxNumberOfSymbols: 8 }))
+    .filter((r) => r.isValid).map((r) => r.text),
+};
+
+// Every image of the corpus (manifest.tsv: file, kind, strength, license, text) through every
+// decoder: per kind, images read (the expected text among those returned) and wrong texts.
+async function corpus() {
+  const response = await fetch('/photos/manifest.tsv');
+  if (!response.ok) return null;
+  const rows = (await response.text()).trim().split('\n').map((l) => l.split('\t')).filter((r) => r.length >= 5 && r[0] !== 'file');
+  const kinds = {};
+  const times = Object.fromEntries(Object.keys(DECODERS).map((d) => [d, []]));
+  for (const [file, kind, , , expected] of rows) {
+    const image = await createImageBitmap(await (await fetch(`/photos/${file}`)).blob());
+    const canvas = new OffscreenCanvas(image.width, image.height);
+    const ctx = canvas.getContext('2d');
+    ctx.drawImage(image, 0, 0);
+    const frame = ctx.getImageData(0, 0, image.width, image.height);
+    kinds[kind] ??= { images: 0, ...Object.fromEntries(Object.keys(DECODERS).map((d) => [d, { read: 0, wrong: 0 }])) };
+    kinds[kind].images++;
+    for (const [name, decode] of Object.entries(DECODERS)) {
+      const t0 = performance.now();
+      const texts = await decode(frame);
+      times[name].push(performance.now() - t0);
+      if (texts.includes(expected)) kinds[kind][name].read++;
+      if (texts.some((t) => t !== expected)) kinds[kind][name].wrong++;
+    }
+  }
+  const median = (a) => { const s = [...a].sort((x, y) => x - y); return Number(s[s.length >> 1].toFixed(1)); };
+  return { images: rows.length, kinds, median_ms: Object.fromEntries(Object.entries(times).map(([d, t]) => [d, median(t)])) };
 }
 
 async function main() {
@@ -75,13 +152,30 @@ async function main() {
   for (const f of manifest.trust_lists) verifier.loadTrustList(await bytes(`/trust/${f}`), VERIFY_AT);
   for (const f of manifest.status_lists) verifier.loadStatusList(await bytes(`/trust/${f}`), VERIFY_AT);
   const text = (await (await fetch('/fixtures/licenses/business-license.qr.txt')).text()).trim();
-  const frame = await frameOf('/fixtures/licenses/business-license.qr.png');
+  const frames = {
+    '640×480': await frameOf('/fixtures/licenses/business-license.qr.png'),
+    '1280×720': await frameOf('/fixtures/licenses/business-license.qr.png', 1280, 720),
+  };
+  const empty = { '640×480': sceneOf(640, 480), '1280×720': sceneOf(1280, 720) };
   const publicKey = hexBytes(SIGNER_HEX);
+  await initQr();
+  await ZXingWASM.prepareZXingModule({
+    overrides: { locateFile: (file, prefix) => (file.endsWith('.wasm') ? `/node_modules/zxing-wasm/dist/reader/${file}` : prefix + file) },
+    fireImmediately: true,
+  });
 
-  // Both stacks must get the right answer before they are timed.
-  const wasmText = decodeQr(frame.data, frame.width, frame.height)[0];
-  const js = jsQR(frame.data, frame.width, frame.height);
-  if (wasmText !== text || js?.data !== text) throw new Error('QR decode disagrees with the fixture');
+  // Every decoder must get the right answer before it is timed.
+  for (const frame of Object.values(frames)) {
+    for (const [name, decode] of Object.entries(DECODERS)) {
+      const texts = await decode(frame);
+      if (texts[0] !== text) throw new Error(`${name} disagrees with the fixture on a ${frame.width}×${frame.height} frame`);
+    }
+  }
+  for (const frame of Object.values(empty)) {
+    for (const [name, decode] of Object.entries(DECODERS)) {
+      if ((await decode(frame)).length) throw new Error(`${name} reads a code in the scene without one`);
+    }
+  }
   if (!verifier.verify(text, VERIFY_AT).valid) throw new Error('wasm verify failed');
   if (!(await jsVerify(text, publicKey)).ok) throw new Error('JS verify failed');
   const tampered = text.slice(0, 40) + (text[40] === 'A' ? 'B' : 'A') + text.slice(41);
@@ -90,10 +184,22 @@ async function main() {
   const results = [
     await time('verify: elicense wasm (full verification)', 2000, () => verifier.verify(text, VERIFY_AT)),
     await time('verify: base45 + pako + cbor-x + @noble/ed25519 (signature only)', 2000, () => jsVerify(text, publicKey)),
-    await time('QR decode 640×480: elicense wasm (rqrr)', 50, () => decodeQr(frame.data, frame.width, frame.height)),
-    await time('QR decode 640×480: jsQR', 50, () => jsQR(frame.data, frame.width, frame.height)),
   ];
-  window.benchResult = { userAgent: navigator.userAgent, text_len: text.length, results };
+  for (const [size, frame] of Object.entries(frames)) {
+    for (const [name, decode] of Object.entries(DECODERS)) results.push(await time(`QR decode ${size}, v22 code: ${name}`, 20, () => decode(frame)));
+  }
+  for (const [size, frame] of Object.entries(empty)) {
+    for (const [name, decode] of Object.entries(DECODERS)) results.push(await time(`QR decode ${size}, no code (busy scene): ${name}`, 10, () => decode(frame)));
+  }
+  // The page's camera: one of the four passes a frame, in turn (the mean over the four).
+  for (const [size, frame] of Object.entries(empty)) {
+    let pass = 0;
+    const onePass = () => { try { decodeQrPass(frame.data, frame.width, frame.height, pass++); } catch { /* none */ } };
+    results.push(await time(`QR decode ${size}, no code (busy scene): elicense wasm, one pass a frame (camera)`, 12, onePass));
+  }
+  const photos = await corpus();
+  window.benchResult = { userAgent: navigator.userAgent, text_len: text.length, results, photos,
+    native_barcode_detector: typeof BarcodeDetector === 'function' };
   document.getElementById('out').textContent = JSON.stringify(window.benchResult, null, 2);
 }
 

@@ -37,19 +37,19 @@
 //!   bytes) checked for it under the trust list's policy, offline: the core's
 //!   `LoggedVerdictView`, `{ verdict: VerdictView, log: LogProofView }` (`log.outcome`
 //!   `logged`, `not_logged` with a `LogProofCode`, or `license_invalid`).
-//! - `decodeQr(rgba, width, height)`: the texts of the QR codes in an RGBA frame (as a canvas's
-//!   `ImageData` gives it); throws when none decodes. `decodeQrLuma(gray, width, height)` for
-//!   8-bit grayscale frames.
+//!
+//! Reading QR codes from images is not here: it is the second module, `elicense-wasm-qr`
+//! (`wasm/qr/`), loaded only when a photo or the camera needs it.
 //!
 //! The result objects are described by TypeScript interfaces in the generated `.d.ts`.
 
 #![forbid(unsafe_code)]
 
+use elicense::{verify_attachment, FileDigest as CoreDigest, FileHasher as CoreHasher};
 use elicense::{
-    check_verified_log_proof, qr, AttachmentVerdictView, Input, LicenseFileView, LoggedVerdictView,
+    check_verified_log_proof, AttachmentVerdictView, Input, LicenseFileView, LoggedVerdictView,
     TrustError, TrustOrigin, TrustState, TrustStore, VerdictView,
 };
-use elicense::{verify_attachment, FileDigest as CoreDigest, FileHasher as CoreHasher};
 use serde::Serialize;
 use time::OffsetDateTime;
 use wasm_bindgen::prelude::*;
@@ -346,18 +346,4 @@ impl Verifier {
         }
         to_js(&VerdictView::new(&verdict))
     }
-}
-
-/// Find and decode the QR codes in an RGBA frame of `width × height` pixels.
-#[wasm_bindgen(js_name = decodeQr)]
-pub fn decode_qr(rgba: &[u8], width: u32, height: u32) -> Result<Vec<String>, JsValue> {
-    qr::decode_rgba(width as usize, height as usize, rgba)
-        .map_err(|e| js_error(&e.to_string(), None))
-}
-
-/// Find and decode the QR codes in an 8-bit grayscale frame of `width × height` pixels.
-#[wasm_bindgen(js_name = decodeQrLuma)]
-pub fn decode_qr_luma(luma: &[u8], width: u32, height: u32) -> Result<Vec<String>, JsValue> {
-    qr::decode_luma(width as usize, height as usize, luma)
-        .map_err(|e| js_error(&e.to_string(), None))
 }

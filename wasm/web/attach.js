@@ -27,11 +27,17 @@ export function useRecord(bytes, name) {
   $('attachment').scrollIntoView({ behavior: 'smooth', block: 'start' });
 }
 
+// Of the QR codes in a stamp photo, the attestation (the first, when none says it is one).
+function recordOf(texts) {
+  const encoded = texts.map((text) => utf8.encode(text.trim()));
+  return encoded.find((bytes) => callCore((c) => c.documentKind(bytes)) === 'attestation') ?? encoded[0];
+}
+
 export async function onRecord(event) {
   const file = event.target.files[0];
   if (!file) return;
   try {
-    if (file.type.startsWith('image/')) setRecord(utf8.encode((await qrFromImage(file))[0].trim()), file.name);
+    if (file.type.startsWith('image/')) setRecord(recordOf(await qrFromImage(file)), file.name);
     else setRecord(new Uint8Array(await file.slice(0, 65536).arrayBuffer()), file.name);
   } catch (e) {
     state.currentRecord = null;

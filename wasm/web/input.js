@@ -2,7 +2,7 @@
 // page's URL. A license is verified and its verdict shown; an attestation becomes the record.
 import { state } from './state.js';
 import { t } from './words.js';
-import { showCoreProblem, showProblem, showVerdict } from './render.js';
+import { showCodes, showCoreProblem, showProblem, showVerdict } from './render.js';
 import { now } from './trust.js';
 import { CoreError, callCore } from './core.js';
 import { qrFromImage } from './camera.js';
@@ -13,9 +13,43 @@ const utf8 = new TextEncoder();
 
 // A license or attestation as text (pasted, read from a QR code, or the page's URL).
 export function handleText(text) {
+  showCodes(null);
   text = text.trim();
   if (!text) return showProblem(t('empty'));
   handleBytes(utf8.encode(text));
+}
+
+// The texts of the QR codes of one image or camera frame. With one, as handleText. With
+// several (a license and its attestation stamp photographed together is normal), every code is
+// listed with what the page did with it: the first license is verified, the first attestation
+// becomes the record, and any other license can be verified instead from the list.
+export function handleTexts(texts) {
+  if (texts.length <= 1) return handleText(texts[0] ?? '');
+  let codes;
+  try {
+    codes = texts.map((text) => ({ text: text.trim(), kind: callCore((c) => c.documentKind(utf8.encode(text.trim()))) ?? null }));
+  } catch (e) {
+    if (!(e instanceof CoreError)) throw e;
+    return showCoreProblem(e);
+  }
+  // The license to verify: the first code that says it is one, else the first that is not an
+  // attestation (its verdict says what is wrong with it).
+  const license = codes.find((c) => c.kind === 'license') ?? codes.find((c) => c.kind !== 'attestation');
+  const record = codes.find((c) => c.kind === 'attestation');
+  for (const c of codes) c.role = c === license ? 'verified' : c === record ? 'record' : c.kind === 'license' ? 'other' : 'ignored';
+  if (record) useRecord(utf8.encode(record.text), 'QR');
+  if (license) handleBytes(utf8.encode(license.text));
+  showCodes({ codes, verify: verifyListed });
+}
+
+// "Verify this one" in the list of codes: that license is verified, and the list says so.
+function verifyListed(codes, chosen) {
+  for (const c of codes) {
+    if (c.role === 'verified') c.role = 'other';
+    if (c === chosen) c.role = 'verified';
+  }
+  handleBytes(utf8.encode(chosen.text));
+  showCodes({ codes, verify: verifyListed });
 }
 
 function handleBytes(bytes, name = '') {
@@ -41,7 +75,7 @@ export function reverify() {
 // A file dropped, pasted or chosen: an image is searched for a QR code, anything else read as is.
 export async function handleFile(file) {
   if (file.type.startsWith('image/')) {
-    try { handleText((await qrFromImage(file))[0]); }
+    try { handleTexts(await qrFromImage(file)); }
     catch (e) { if (e instanceof CoreError) showCoreProblem(e); else showProblem(`${t('noQr')}（${e.message}）`); }
     return;
   }

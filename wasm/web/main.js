@@ -1,22 +1,23 @@
-// The web verifier: wires the page to the WebAssembly build of elicense-core. Every check (QR
-// decoding, signatures, trust, revocation, attachment hashes) runs in the core library; the
-// page's modules only move bytes between the page and it, and show its results. Nothing is
-// uploaded. This module starts the page and connects its controls to the other modules:
+// The web verifier: wires the page to the WebAssembly build of elicense-core. Every check
+// (signatures, trust, revocation, attachment hashes, and QR decoding unless the browser's own
+// BarcodeDetector reads the code) runs in the core library; the page's modules only move bytes
+// between the page and it, and show its results. Nothing is uploaded. This module starts the page and connects its controls to the other modules:
 //   state.js   the one mutable state object          words.js   zh/en words, t(), the language
 //   render.js  DOM helpers, verdicts on screen       trust.js   bundled and added trust files
-//   core.js    the wasm core: load, callCore, traps  camera.js  camera scanning, QR photos
+//   core.js    the wasm core: load, callCore, traps  qr.js      QR reading: BarcodeDetector or
+//   camera.js  camera scanning, QR photos                       the lazily loaded wasm decoder
 //   attach.js  attestation record and scan check     proof.js   supervision log proofs
 //   input.js   licenses from text, files, URL
 // Each imports only modules listed before it (state.js and words.js at the bottom).
 import { state } from './state.js';
 import { loadLanguage, switchLanguage, t } from './words.js';
-import { $, showAttachment, showVerdict } from './render.js';
+import { $, showAttachment, showCodes, showVerdict } from './render.js';
 import { loadRequireStatus, onTrustAdd, onTrustReset, setRequireStatus, showTrustSummary } from './trust.js';
 import { callCore, loadCore } from './core.js';
 import { startCamera, stopCamera } from './camera.js';
 import { onAttachmentDrop, onRecord, onScanFile } from './attach.js';
 import { onProofFile, onProofLink, showLog } from './proof.js';
-import { handleFile, handleFiles, handleLocation, handleText, reverify } from './input.js';
+import { handleFile, handleFiles, handleLocation, handleText, handleTexts, reverify } from './input.js';
 
 // ---------------------------------------------------------------------------------------------
 // The page in the current language (words.js), with what is on screen redrawn.
@@ -28,6 +29,7 @@ function applyLanguage() {
   document.title = `${t('title')} · ${state.lang === 'zh' ? 'E-License Verifier' : '电子证照核验'}`;
   showTrustSummary();
   if (state.shown.verdict) showVerdict(state.shown.verdict);
+  if (state.shown.codes) showCodes(state.shown.codes);
   if (state.shown.attachment) showAttachment(state.shown.attachment);
   if (state.shown.log) showLog(state.shown.log);
 }
@@ -43,7 +45,7 @@ async function main() {
   await loadCore();
   $('loading').hidden = true;
   $('scan').disabled = false;
-  $('scan').addEventListener('click', () => startCamera(handleText));
+  $('scan').addEventListener('click', () => startCamera(handleTexts));
   $('stop').addEventListener('click', stopCamera);
   $('photo').addEventListener('change', (e) => { if (e.target.files[0]) handleFile(e.target.files[0]); e.target.value = ''; });
   $('proof-file').addEventListener('change', onProofFile);

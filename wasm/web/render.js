@@ -106,6 +106,31 @@ export function showCoreProblem(e) {
   showVerdict({ valid: false, code: 'core', reason_zh: WORDS.zh[e.key], reason_en: WORDS.en[e.key], license: null });
 }
 
+// The QR codes of one image when it held several (input.js handleTexts): each with its kind and
+// what the page did with it, so that it is plain which one the verdict is about. `shown`:
+// { codes: [{ text, kind, role }], verify(codes, code) } or null (no list).
+export function showCodes(shown) {
+  state.shown.codes = shown;
+  const box = $('qr-codes');
+  box.replaceChildren();
+  box.hidden = !shown;
+  if (!shown) return;
+  const ol = el('ol');
+  for (const c of shown.codes) {
+    const quoted = c.text.length > 40 ? `${c.text.slice(0, 40)}…` : c.text;
+    const li = el('li', { 'data-role': c.role, 'data-kind': c.kind ?? '' },
+      el('strong', {}, t('codeKinds')[c.kind] ?? t('codeKinds').unknown), ` · ${t('codeRoles')[c.role]}`,
+      el('br'), el('span', { class: 'mono' }, quoted));
+    if (c.role === 'other') {
+      const button = el('button', { type: 'button', class: 'small' }, t('verifyThis'));
+      button.addEventListener('click', () => shown.verify(shown.codes, c));
+      li.append(button);
+    }
+    ol.append(li);
+  }
+  box.append(el('p', {}, t('codesFound')(shown.codes.length)), ol);
+}
+
 export function showAttachment(a) {
   state.shown.attachment = a;
   $('att-result').hidden = false;

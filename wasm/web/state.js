@@ -16,6 +16,12 @@ export const state = {
   // it is ready, a call is told to wait, never that the core is broken.
   coreLoading: false,
 
+  // The glue module of the QR decoder's instance (elicense_wasm_qr, qr.js), loaded the first time
+  // a photo or camera frame needs it and the browser has no BarcodeDetector; null before that
+  // and after a trap. Instances loaded so far (also document.body.dataset.qrLoads).
+  qr: null,
+  qrLoads: 0,
+
   // The current instance's Verifier, holding the bundled and the added trust files; null
   // together with `core` (trust.js builds it, core.js sets it).
   verifier: null,
@@ -39,9 +45,10 @@ export const state = {
   currentRecord: null,
 
   // What is on screen, so that a language switch can redraw it: the verdict shown in #result,
-  // the attachment result shown in #att-result (render.js) and the log proof's result in
-  // #log-result (proof.js), null until there is one.
-  shown: { verdict: null, attachment: null, log: null },
+  // the list of the QR codes of one image when it held several (#qr-codes), the attachment
+  // result shown in #att-result (render.js) and the log proof's result in #log-result
+  // (proof.js), null until there is one.
+  shown: { verdict: null, codes: null, attachment: null, log: null },
 
   // The camera's MediaStream while scanning, else null (camera.js).
   stream: null,

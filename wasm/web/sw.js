@@ -1,9 +1,12 @@
 // Service worker: keeps the verifier working offline. On install it caches every file of the
-// page: index.html, its script modules, the wasm and the trust files (the list and the version
-// are filled in by scripts/build-wasm.sh from wasm/dist); afterwards it answers from the cache
-// first, so no request leaves the device once the page has been opened.
+// first load: index.html, its script modules, the verifier's wasm and the trust files (the lists
+// and the version are filled in by scripts/build-wasm.sh from wasm/dist); afterwards it answers
+// from the cache first, so no request leaves the device once the page has been opened. The QR
+// decoder module (LAZY) is not fetched on install: the page loads it only for a photo or the
+// camera without a native BarcodeDetector, and it is cached then, for the offline visits after.
 const VERSION = '__VERSION__';
 const ASSETS = __ASSETS__;
+const LAZY = __LAZY__;
 const CACHE = `elicense-${VERSION}`;
 
 self.addEventListener('install', (event) => {
@@ -25,6 +28,14 @@ self.addEventListener('fetch', (event) => {
   if (request.method !== 'GET' || new URL(request.url).origin !== self.location.origin) return;
   event.respondWith(
     // The license text is in the fragment, which never reaches here; ignore any query string.
-    caches.match(request, { ignoreSearch: true }).then((hit) => hit || fetch(request)),
+    caches.match(request, { ignoreSearch: true }).then((hit) => hit || fetch(request).then((response) => {
+      const name = new URL(request.url).pathname.split('/').pop();
+      if (response.ok && LAZY.includes(name)) {
+        const copy = response.clone();
+        // Keyed without the query (a restarted instance asks for `?instance=N`).
+        event.waitUntil(caches.open(CACHE).then((cache) => cache.put(new URL(request.url).pathname, copy)));
+      }
+      return response;
+    })),
   );
 });

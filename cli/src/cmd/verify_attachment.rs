@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use elicense::{verify_attachment, AttachmentVerdictView, Input, TrustStore};
+use elicense::{verify_attachment, AttachmentVerdictView, ContentType, Input, TrustStore};
 use time::OffsetDateTime;
 
 use crate::args::{AttestationSource, TrustArgs};
@@ -22,7 +22,7 @@ fn verify_one(
     let verdict = if let Some(text) = &src.stamp {
         verify_attachment(&digest, Input::Text(text), store, now)
     } else if let Some(photo) = &src.stamp_image {
-        let text = input::decode_photo(&files::read(photo)?)?;
+        let text = input::decode_photo(&files::read(photo)?, ContentType::Attestation)?;
         verify_attachment(&digest, Input::Text(&text), store, now)
     } else {
         let path = src

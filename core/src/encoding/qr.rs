@@ -73,6 +73,7 @@ pub enum QrError {
     Unreadable(String),
 }
 
+#[cfg(feature = "qr-decode")]
 /// Find and decode every QR code in an 8-bit grayscale frame (row by row, `width × height`
 /// pixels). Returns the distinct texts of the codes that decode, in the order found: a license
 /// and its attestation stamp photographed together give both.
@@ -85,6 +86,37 @@ pub enum QrError {
 /// what each recovers are measured on the photo corpus (`scripts/qr-photos.sh`,
 /// `docs/BENCHMARKS.md`).
 pub fn decode_luma(width: usize, height: usize, pixels: &[u8]) -> Result<Vec<String>, QrError> {
+    decode_passes(width, height, pixels, 0..DECODE_PASSES)
+}
+
+#[cfg(feature = "qr-decode")]
+/// How many passes [`decode_luma`] makes, each with the frame prepared otherwise.
+pub const DECODE_PASSES: usize = 4;
+
+#[cfg(feature = "qr-decode")]
+/// One pass of [`decode_luma`]: number `pass % DECODE_PASSES` (0: the frame as it is, 1:
+/// stretched, 2: stretched and inverted, 3: median filtered and stretched). For a camera: its
+/// consecutive frames show the same scene, so giving each the next pass tries every preparation
+/// within four frames, at about a quarter of the time a frame when there is no code (the common
+/// case; `docs/BENCHMARKS.md`, "Reading QR codes in the browser").
+pub fn decode_luma_pass(
+    width: usize,
+    height: usize,
+    pixels: &[u8],
+    pass: usize,
+) -> Result<Vec<String>, QrError> {
+    let pass = pass % DECODE_PASSES;
+    decode_passes(width, height, pixels, pass..pass + 1)
+}
+
+#[cfg(feature = "qr-decode")]
+/// The passes `passes` of [`decode_luma`], in order, until one reads a code.
+fn decode_passes(
+    width: usize,
+    height: usize,
+    pixels: &[u8],
+    passes: std::ops::Range<usize>,
+) -> Result<Vec<String>, QrError> {
     let bad = || QrError::BadFrame {
         width,
         height,
@@ -100,15 +132,15 @@ pub fn decode_luma(width: usize, height: usize, pixels: &[u8]) -> Result<Vec<Str
     }
     // MAX_DECODE_SIDE fits in u32 (checked by a test), so the casts below are exact.
     let (w, h) = (width as u32, height as u32);
-    let passes: [&dyn Fn() -> Vec<u8>; 4] = [
-        &|| pixels.to_vec(),
-        &|| stretch(pixels),
-        &|| stretch(pixels).into_iter().map(|p| 255 - p).collect(),
-        &|| stretch(&median3(width, height, pixels)),
-    ];
+    let prepare = |pass: usize| match pass {
+        0 => pixels.to_vec(),
+        1 => stretch(pixels),
+        2 => stretch(pixels).into_iter().map(|p| 255 - p).collect(),
+        _ => stretch(&median3(width, height, pixels)),
+    };
     let mut failure = QrError::NotFound;
     for pass in passes {
-        match decode_once(w, h, pass()) {
+        match decode_once(w, h, prepare(pass)) {
             Ok(texts) => return Ok(texts),
             // A code that was found but not read says more than "not found" about the photo.
             Err(e @ QrError::Unreadable(_)) => failure = e,
@@ -119,6 +151,7 @@ pub fn decode_luma(width: usize, height: usize, pixels: &[u8]) -> Result<Vec<Str
     Err(failure)
 }
 
+#[cfg(feature = "qr-decode")]
 /// One pass of rxing over a prepared frame. A panic inside rxing (a fault in the library, which
 /// the fuzz target `qr_image` hunts for) is caught where panics unwind and reported as
 /// [`QrError::DecoderFault`]; where they abort (the WebAssembly build), the page recovers from
@@ -157,6 +190,7 @@ fn decode_once(width: u32, height: u32, luma: Vec<u8>) -> Result<Vec<String>, Qr
     }
 }
 
+#[cfg(feature = "qr-decode")]
 /// Stretch the 1st–99th percentile of the frame's brightness to 0–255: a code printed dim, or
 /// photographed in poor light, gets the full range. A frame of (almost) one brightness is
 /// returned as it is.
@@ -188,26 +222,70 @@ fn stretch(pixels: &[u8]) -> Vec<u8> {
         .collect()
 }
 
+#[cfg(feature = "qr-decode")]
 /// A 3 × 3 median filter (the border keeps its pixels): removes isolated dark or light pixels
 /// while keeping the edges of modules.
+///
+/// Without sorting nine values a pixel: each column of three is ordered once (low, middle, high)
+/// and shared by the three windows it belongs to; the median of a window is then the median of
+/// the largest of its three lows, the median of its three middles and the smallest of its three
+/// highs. Being made of minima and maxima only, this is exact for all inputs if it is for all
+/// inputs of 0s and 1s (the 0-1 principle), which a test checks, all 512 of them. In the browser
+/// this took the decoder's time on a 1280×720 frame without a code (where all four passes run)
+/// from 157 to 53 ms (docs/BENCHMARKS.md, "Reading QR codes in the browser").
 fn median3(width: usize, height: usize, pixels: &[u8]) -> Vec<u8> {
     let mut out = pixels.to_vec();
-    let mut window = [0u8; 9];
-    for y in 1..height.saturating_sub(1) {
-        for x in 1..width.saturating_sub(1) {
-            for (i, cell) in window.iter_mut().enumerate() {
-                *cell = pixels[(y + i / 3 - 1) * width + x + i % 3 - 1];
-            }
-            window.sort_unstable();
-            out[y * width + x] = window[4];
+    if width < 3 || height < 3 || width.checked_mul(height) != Some(pixels.len()) {
+        return out;
+    }
+    let sort3 = |a: u8, b: u8, c: u8| {
+        let (a, b) = (a.min(b), a.max(b));
+        let (b, c) = (b.min(c), b.max(c));
+        (a.min(b), a.max(b), c)
+    };
+    let median_of_3 = |a: u8, b: u8, c: u8| a.min(b).max(a.max(b).min(c));
+    let (mut low, mut middle, mut high) = (vec![0u8; width], vec![0u8; width], vec![0u8; width]);
+    for y in 1..height - 1 {
+        let above = &pixels[(y - 1) * width..y * width];
+        let row = &pixels[y * width..(y + 1) * width];
+        let below = &pixels[(y + 1) * width..(y + 2) * width];
+        for x in 0..width {
+            (low[x], middle[x], high[x]) = sort3(above[x], row[x], below[x]);
+        }
+        let target = &mut out[y * width..(y + 1) * width];
+        for x in 1..width - 1 {
+            let most_low = low[x - 1].max(low[x]).max(low[x + 1]);
+            let least_high = high[x - 1].min(high[x]).min(high[x + 1]);
+            let mid = median_of_3(middle[x - 1], middle[x], middle[x + 1]);
+            target[x] = median_of_3(most_low, mid, least_high);
         }
     }
     out
 }
 
+#[cfg(feature = "qr-decode")]
 /// [`decode_luma`] for an RGBA frame (4 bytes a pixel, as a browser canvas's `ImageData` holds
 /// it): the buffer must hold exactly `width × height` pixels.
 pub fn decode_rgba(width: usize, height: usize, rgba: &[u8]) -> Result<Vec<String>, QrError> {
+    check_rgba(width, height, rgba)?;
+    decode_luma(width, height, &rgba_to_luma(rgba))
+}
+
+#[cfg(feature = "qr-decode")]
+/// [`decode_luma_pass`] for an RGBA frame (as [`decode_rgba`]).
+pub fn decode_rgba_pass(
+    width: usize,
+    height: usize,
+    rgba: &[u8],
+    pass: usize,
+) -> Result<Vec<String>, QrError> {
+    check_rgba(width, height, rgba)?;
+    decode_luma_pass(width, height, &rgba_to_luma(rgba), pass)
+}
+
+#[cfg(feature = "qr-decode")]
+/// An RGBA buffer must hold exactly `width × height` pixels, at most `MAX_DECODE_PIXELS`.
+fn check_rgba(width: usize, height: usize, rgba: &[u8]) -> Result<(), QrError> {
     let area = width.checked_mul(height);
     if !rgba.len().is_multiple_of(4)
         || area != Some(rgba.len() / 4)
@@ -219,7 +297,7 @@ pub fn decode_rgba(width: usize, height: usize, rgba: &[u8]) -> Result<Vec<Strin
             len: rgba.len() / 4,
         });
     }
-    decode_luma(width, height, &rgba_to_luma(rgba))
+    Ok(())
 }
 
 /// Convert RGBA pixels (as a browser canvas gives them) to 8-bit grayscale (ITU-R BT.601 luma).
@@ -424,230 +502,313 @@ mod tests {
         );
     }
 
-    #[test]
-    fn rendered_codes_decode_and_bad_frames_are_errors() {
-        let text = "EL1:ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-        let m = QrMatrix::new(text, ErrorCorrection::Medium).unwrap();
-        let (side, pixels) = m.to_luma8(4);
-        let side = side as usize;
-        assert_eq!(
-            decode_luma(side, side, &pixels).unwrap(),
-            vec![text.to_owned()]
-        );
-        let rgba: Vec<u8> = pixels.iter().flat_map(|&p| [p, p, p, 255]).collect();
-        assert_eq!(rgba_to_luma(&rgba), pixels);
-        assert!(matches!(
-            decode_luma(side, side, &pixels[1..]),
-            Err(QrError::BadFrame { .. })
-        ));
-        assert!(matches!(
-            decode_luma(0, 0, &[]),
-            Err(QrError::BadFrame { .. })
-        ));
-        assert_eq!(decode_luma(10, 10, &[255; 100]), Err(QrError::NotFound));
-        // A side above MAX_DECODE_SIDE is refused even when the area is allowed; at the limit
-        // the frame is read.
-        let long = vec![255; MAX_DECODE_SIDE + 1];
-        assert!(matches!(
-            decode_luma(MAX_DECODE_SIDE + 1, 1, &long),
-            Err(QrError::BadFrame { .. })
-        ));
-        assert!(matches!(
-            decode_luma(1, MAX_DECODE_SIDE + 1, &long),
-            Err(QrError::BadFrame { .. })
-        ));
-        assert_eq!(
-            decode_luma(MAX_DECODE_SIDE, 1, &long[1..]),
-            Err(QrError::NotFound)
-        );
-        assert_eq!(decode_rgba(10, 10, &[255; 400]), Err(QrError::NotFound));
-        for (w, h, len) in [
-            (10, 10, 399),
-            (10, 10, 396),
-            (11, 10, 400),
-            (usize::MAX, 2, 8),
-        ] {
-            assert!(
-                matches!(
-                    decode_rgba(w, h, &vec![255; len]),
-                    Err(QrError::BadFrame { .. })
-                ),
-                "{w}×{h} with {len} bytes"
+    // Reading frames (feature `qr-decode`).
+    #[cfg(feature = "qr-decode")]
+    mod decoding {
+        use super::*;
+
+        #[test]
+        fn rendered_codes_decode_and_bad_frames_are_errors() {
+            let text = "EL1:ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+            let m = QrMatrix::new(text, ErrorCorrection::Medium).unwrap();
+            let (side, pixels) = m.to_luma8(4);
+            let side = side as usize;
+            assert_eq!(
+                decode_luma(side, side, &pixels).unwrap(),
+                vec![text.to_owned()]
+            );
+            let rgba: Vec<u8> = pixels.iter().flat_map(|&p| [p, p, p, 255]).collect();
+            assert_eq!(rgba_to_luma(&rgba), pixels);
+            assert!(matches!(
+                decode_luma(side, side, &pixels[1..]),
+                Err(QrError::BadFrame { .. })
+            ));
+            assert!(matches!(
+                decode_luma(0, 0, &[]),
+                Err(QrError::BadFrame { .. })
+            ));
+            assert_eq!(decode_luma(10, 10, &[255; 100]), Err(QrError::NotFound));
+            // A side above MAX_DECODE_SIDE is refused even when the area is allowed; at the limit
+            // the frame is read.
+            let long = vec![255; MAX_DECODE_SIDE + 1];
+            assert!(matches!(
+                decode_luma(MAX_DECODE_SIDE + 1, 1, &long),
+                Err(QrError::BadFrame { .. })
+            ));
+            assert!(matches!(
+                decode_luma(1, MAX_DECODE_SIDE + 1, &long),
+                Err(QrError::BadFrame { .. })
+            ));
+            assert_eq!(
+                decode_luma(MAX_DECODE_SIDE, 1, &long[1..]),
+                Err(QrError::NotFound)
+            );
+            assert_eq!(decode_rgba(10, 10, &[255; 400]), Err(QrError::NotFound));
+            for (w, h, len) in [
+                (10, 10, 399),
+                (10, 10, 396),
+                (11, 10, 400),
+                (usize::MAX, 2, 8),
+            ] {
+                assert!(
+                    matches!(
+                        decode_rgba(w, h, &vec![255; len]),
+                        Err(QrError::BadFrame { .. })
+                    ),
+                    "{w}×{h} with {len} bytes"
+                );
+            }
+        }
+
+        /// `text` rendered at level M, 1 px per module, with the pixel at each of `flips` (taken
+        /// modulo the pixel count) inverted: how the `qr_image` fuzz target builds its mode-2 images.
+        fn noisy_rendering(text: &str, flips: &[usize]) -> (usize, Vec<u8>) {
+            let m = QrMatrix::new(text, ErrorCorrection::Medium).unwrap();
+            let (side, mut pixels) = m.to_luma8(1);
+            for &at in flips {
+                let at = at % pixels.len();
+                pixels[at] = !pixels[at];
+            }
+            (side as usize, pixels)
+        }
+
+        #[test]
+        fn degenerate_perspective_is_not_a_panic() {
+            // Found by the `qr_image` fuzz target (fuzz/regressions/qr_image/) in rqrr, the decoder
+            // before rxing: a version-1 code at 1 px per module with three pixels inverted made it
+            // fit a perspective whose mapped coordinates left the i32 range (upstream
+            // WanzenBug/rqrr#54). Kept as a regression input for any decoder.
+            let (side, pixels) = noisy_rendering("EL1Z:NCF $CG", &[0x9f2f, 0x0e00, 0x007e]);
+            // Not readable at 1 px per module: an error, not a panic.
+            assert!(decode_luma(side, side, &pixels).is_err());
+        }
+
+        #[test]
+        fn degenerate_capstone_rotation_is_not_a_panic() {
+            // Found by the `qr_image` fuzz target in rqrr, the decoder before rxing: nine pixels
+            // inverted in a version-2 code at 1 px per module gave a capstone whose corners, rotated
+            // to the grid, make no perspective ("rotated perspective can't fail"). Kept as a
+            // regression input for any decoder.
+            let (side, pixels) = noisy_rendering(
+                "https://verify.elice",
+                &[
+                    0x00ff, 0xffff, 0xfffd, 0x00fd, 0x0000, 0x003f, 0xf400, 0xac00, 0x0081,
+                ],
+            );
+            assert!(decode_luma(side, side, &pixels).is_err());
+        }
+
+        #[test]
+        fn damaged_codes_are_corrected() {
+            // Modules flipped in the data area (away from finder, timing and alignment patterns):
+            // Reed–Solomon decoding must repair them.
+            let text = format!("EL1:{}", "ABCDEFGHIJ0123456789".repeat(4));
+            let m = QrMatrix::new(&text, ErrorCorrection::Medium).unwrap();
+            let w = m.width();
+            let module_px = 4;
+            let (side, mut pixels) = m.to_luma8(module_px);
+            let flips = [(9, 12), (11, 17), (13, 10), (10, 22), (14, 14), (12, 9)];
+            for &(mx, my) in &flips {
+                assert!(
+                    mx > 8 && my > 8 && mx < w - 9 && my < w - 9,
+                    "inside the data area"
+                );
+                for dy in 0..module_px as usize {
+                    for dx in 0..module_px as usize {
+                        let x = (QUIET_ZONE + mx) * module_px as usize + dx;
+                        let y = (QUIET_ZONE + my) * module_px as usize + dy;
+                        let p = &mut pixels[y * side as usize + x];
+                        *p = 255 - *p;
+                    }
+                }
+            }
+            assert_ne!(pixels, m.to_luma8(module_px).1);
+            assert_eq!(
+                decode_luma(side as usize, side as usize, &pixels).unwrap(),
+                vec![text]
             );
         }
-    }
 
-    /// `text` rendered at level M, 1 px per module, with the pixel at each of `flips` (taken
-    /// modulo the pixel count) inverted: how the `qr_image` fuzz target builds its mode-2 images.
-    fn noisy_rendering(text: &str, flips: &[usize]) -> (usize, Vec<u8>) {
-        let m = QrMatrix::new(text, ErrorCorrection::Medium).unwrap();
-        let (side, mut pixels) = m.to_luma8(1);
-        for &at in flips {
-            let at = at % pixels.len();
-            pixels[at] = !pixels[at];
+        /// A license-sized text (a version-15 code) rendered at `module_px` pixels per module.
+        fn license_sized(module_px: u32) -> (String, usize, Vec<u8>) {
+            let text = format!("EL1:{}", "ABCDEFGHIJ0123456789 $%*+-./:".repeat(20));
+            let m = QrMatrix::new(&text, ErrorCorrection::Medium).unwrap();
+            let (side, px) = m.to_luma8(module_px);
+            (text, side as usize, px)
         }
-        (side as usize, pixels)
-    }
 
-    #[test]
-    fn degenerate_perspective_is_not_a_panic() {
-        // Found by the `qr_image` fuzz target (fuzz/regressions/qr_image/) in rqrr, the decoder
-        // before rxing: a version-1 code at 1 px per module with three pixels inverted made it
-        // fit a perspective whose mapped coordinates left the i32 range (upstream
-        // WanzenBug/rqrr#54). Kept as a regression input for any decoder.
-        let (side, pixels) = noisy_rendering("EL1Z:NCF $CG", &[0x9f2f, 0x0e00, 0x007e]);
-        // Not readable at 1 px per module: an error, not a panic.
-        assert!(decode_luma(side, side, &pixels).is_err());
-    }
+        /// Whether the first pass (the frame as it is) reads `text`.
+        fn first_pass_reads(side: usize, pixels: &[u8], text: &str) -> bool {
+            decode_once(side as u32, side as u32, pixels.to_vec())
+                .is_ok_and(|texts| texts.iter().any(|t| t == text))
+        }
 
-    #[test]
-    fn degenerate_capstone_rotation_is_not_a_panic() {
-        // Found by the `qr_image` fuzz target in rqrr, the decoder before rxing: nine pixels
-        // inverted in a version-2 code at 1 px per module gave a capstone whose corners, rotated
-        // to the grid, make no perspective ("rotated perspective can't fail"). Kept as a
-        // regression input for any decoder.
-        let (side, pixels) = noisy_rendering(
-            "https://verify.elice",
-            &[
-                0x00ff, 0xffff, 0xfffd, 0x00fd, 0x0000, 0x003f, 0xf400, 0xac00, 0x0081,
-            ],
-        );
-        assert!(decode_luma(side, side, &pixels).is_err());
-    }
-
-    #[test]
-    fn damaged_codes_are_corrected() {
-        // Modules flipped in the data area (away from finder, timing and alignment patterns):
-        // Reed–Solomon decoding must repair them.
-        let text = format!("EL1:{}", "ABCDEFGHIJ0123456789".repeat(4));
-        let m = QrMatrix::new(&text, ErrorCorrection::Medium).unwrap();
-        let w = m.width();
-        let module_px = 4;
-        let (side, mut pixels) = m.to_luma8(module_px);
-        let flips = [(9, 12), (11, 17), (13, 10), (10, 22), (14, 14), (12, 9)];
-        for &(mx, my) in &flips {
-            assert!(
-                mx > 8 && my > 8 && mx < w - 9 && my < w - 9,
-                "inside the data area"
+        #[test]
+        fn small_codes_decode() {
+            // A code shrunk from 4 to 3 pixels per module with bilinear filtering, as a small code
+            // in a photo.
+            let (text, side, px) = license_sized(4);
+            let img = image::GrayImage::from_raw(side as u32, side as u32, px).unwrap();
+            let small_side = side as u32 * 3 / 4;
+            let small = image::imageops::resize(
+                &img,
+                small_side,
+                small_side,
+                image::imageops::FilterType::Triangle,
             );
-            for dy in 0..module_px as usize {
-                for dx in 0..module_px as usize {
-                    let x = (QUIET_ZONE + mx) * module_px as usize + dx;
-                    let y = (QUIET_ZONE + my) * module_px as usize + dy;
-                    let p = &mut pixels[y * side as usize + x];
-                    *p = 255 - *p;
+            let n = small_side as usize;
+            assert_eq!(decode_luma(n, n, small.as_raw()).unwrap(), vec![text]);
+        }
+
+        #[test]
+        fn each_later_pass_reads_what_the_first_cannot() {
+            let (text, side, px) = license_sized(4);
+            // Low contrast: grey on grey, 40 levels apart.
+            let dim: Vec<u8> = px
+                .iter()
+                .map(|&p| if p < 128 { 108 } else { 148 })
+                .collect();
+            // Inverted: a light code on a dark ground.
+            let inverted: Vec<u8> = px.iter().map(|&p| 255 - p).collect();
+            // Salt and pepper: 12 % of the pixels black or white (a fixed pseudo-random pattern).
+            let mut noisy = px.clone();
+            let mut state = 0x2545_f491_4f6c_dd1du64;
+            for p in noisy.iter_mut() {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                match state % 100 {
+                    0..=5 => *p = 0,
+                    6..=11 => *p = 255,
+                    _ => {}
+                }
+            }
+            for (what, pixels) in [("dim", &dim), ("inverted", &inverted), ("noisy", &noisy)] {
+                assert!(
+                    !first_pass_reads(side, pixels, &text),
+                    "{what}: the first pass reads it, so this test proves nothing"
+                );
+                assert_eq!(
+                    decode_luma(side, side, pixels).unwrap(),
+                    vec![text.clone()],
+                    "{what}"
+                );
+            }
+            // One pass at a time (a camera's frames): each frame is read by its pass, numbered
+            // modulo DECODE_PASSES, and not by the first.
+            let rgba =
+                |luma: &[u8]| -> Vec<u8> { luma.iter().flat_map(|&p| [p, p, p, 255]).collect() };
+            for (pass, pixels) in [(1, &dim), (2, &inverted), (3, &noisy)] {
+                for n in [pass, pass + DECODE_PASSES] {
+                    assert_eq!(
+                        decode_luma_pass(side, side, pixels, n).unwrap(),
+                        vec![text.clone()],
+                        "pass {n}"
+                    );
+                    assert_eq!(
+                        decode_rgba_pass(side, side, &rgba(pixels), n).unwrap(),
+                        vec![text.clone()],
+                        "pass {n}"
+                    );
+                }
+                assert_eq!(
+                    decode_luma_pass(side, side, pixels, 0),
+                    Err(QrError::NotFound),
+                    "pass 0 of pass {pass}'s frame"
+                );
+            }
+            assert_eq!(decode_luma_pass(side, side, &px, 0).unwrap(), vec![text]);
+            assert!(matches!(
+                decode_rgba_pass(side, side, &[255; 7], 0),
+                Err(QrError::BadFrame { .. })
+            ));
+            assert!(matches!(
+                decode_luma_pass(side, side + 1, &px, 0),
+                Err(QrError::BadFrame { .. })
+            ));
+        }
+
+        #[test]
+        fn every_code_in_a_frame_is_read() {
+            // A license and an attestation stamp photographed side by side.
+            let texts = ["EL1:FIRST0123456789ABCDEF", "EL1:SECOND9876543210FEDCBA"];
+            let codes: Vec<(u32, Vec<u8>)> = texts
+                .iter()
+                .map(|t| {
+                    QrMatrix::new(t, ErrorCorrection::Medium)
+                        .unwrap()
+                        .to_luma8(4)
+                })
+                .collect();
+            let side = codes[0].0 as usize;
+            assert_eq!(codes[1].0 as usize, side);
+            let width = 2 * side;
+            let mut frame = vec![255u8; width * side];
+            for (i, (_, px)) in codes.iter().enumerate() {
+                for y in 0..side {
+                    frame[y * width + i * side..y * width + (i + 1) * side]
+                        .copy_from_slice(&px[y * side..(y + 1) * side]);
+                }
+            }
+            let mut read = decode_luma(width, side, &frame).unwrap();
+            read.sort();
+            assert_eq!(read, texts);
+        }
+
+        #[test]
+        fn stretch_and_median_keep_the_frame_size_and_flat_frames() {
+            assert_eq!(stretch(&[7; 50]), vec![7; 50]);
+            let ramp: Vec<u8> = (0..=255).collect();
+            let stretched = stretch(&ramp);
+            assert_eq!((stretched[0], stretched[255]), (0, 255));
+            assert_eq!(median3(3, 3, &[0, 0, 0, 0, 255, 0, 0, 0, 0])[4], 0);
+            assert_eq!(median3(1, 5, &[1, 2, 3, 4, 5]), vec![1, 2, 3, 4, 5]);
+        }
+
+        /// The median of a 3 × 3 window by sorting it, as the filter computed it before.
+        fn sorted_median(window: &[u8]) -> u8 {
+            let mut w = window.to_vec();
+            w.sort_unstable();
+            w[4]
+        }
+
+        #[test]
+        fn median_filter_is_the_median_of_each_window() {
+            // Every 3 × 3 window of 0s and 1s: by the 0-1 principle, exact for every input.
+            for bits in 0u32..512 {
+                let window: Vec<u8> = (0..9).map(|i| ((bits >> i) & 1) as u8).collect();
+                assert_eq!(
+                    median3(3, 3, &window)[4],
+                    sorted_median(&window),
+                    "{window:?}"
+                );
+            }
+            // And a noisy frame, every inner pixel against its sorted window; the border kept.
+            let (w, h) = (37, 23);
+            let mut seed = 0x2545_f491_u32;
+            let frame: Vec<u8> = (0..w * h)
+                .map(|_| {
+                    seed ^= seed << 13;
+                    seed ^= seed >> 17;
+                    seed ^= seed << 5;
+                    (seed >> 24) as u8
+                })
+                .collect();
+            let filtered = median3(w, h, &frame);
+            for y in 0..h {
+                for x in 0..w {
+                    let want = if x == 0 || y == 0 || x == w - 1 || y == h - 1 {
+                        frame[y * w + x]
+                    } else {
+                        let window: Vec<u8> = (0..9)
+                            .map(|i| frame[(y + i / 3 - 1) * w + x + i % 3 - 1])
+                            .collect();
+                        sorted_median(&window)
+                    };
+                    assert_eq!(filtered[y * w + x], want, "({x}, {y})");
                 }
             }
         }
-        assert_ne!(pixels, m.to_luma8(module_px).1);
-        assert_eq!(
-            decode_luma(side as usize, side as usize, &pixels).unwrap(),
-            vec![text]
-        );
-    }
-
-    /// A license-sized text (a version-15 code) rendered at `module_px` pixels per module.
-    fn license_sized(module_px: u32) -> (String, usize, Vec<u8>) {
-        let text = format!("EL1:{}", "ABCDEFGHIJ0123456789 $%*+-./:".repeat(20));
-        let m = QrMatrix::new(&text, ErrorCorrection::Medium).unwrap();
-        let (side, px) = m.to_luma8(module_px);
-        (text, side as usize, px)
-    }
-
-    /// Whether the first pass (the frame as it is) reads `text`.
-    fn first_pass_reads(side: usize, pixels: &[u8], text: &str) -> bool {
-        decode_once(side as u32, side as u32, pixels.to_vec())
-            .is_ok_and(|texts| texts.iter().any(|t| t == text))
-    }
-
-    #[test]
-    fn small_codes_decode() {
-        // A code shrunk from 4 to 3 pixels per module with bilinear filtering, as a small code
-        // in a photo.
-        let (text, side, px) = license_sized(4);
-        let img = image::GrayImage::from_raw(side as u32, side as u32, px).unwrap();
-        let small_side = side as u32 * 3 / 4;
-        let small = image::imageops::resize(
-            &img,
-            small_side,
-            small_side,
-            image::imageops::FilterType::Triangle,
-        );
-        let n = small_side as usize;
-        assert_eq!(decode_luma(n, n, small.as_raw()).unwrap(), vec![text]);
-    }
-
-    #[test]
-    fn each_later_pass_reads_what_the_first_cannot() {
-        let (text, side, px) = license_sized(4);
-        // Low contrast: grey on grey, 40 levels apart.
-        let dim: Vec<u8> = px
-            .iter()
-            .map(|&p| if p < 128 { 108 } else { 148 })
-            .collect();
-        // Inverted: a light code on a dark ground.
-        let inverted: Vec<u8> = px.iter().map(|&p| 255 - p).collect();
-        // Salt and pepper: 12 % of the pixels black or white (a fixed pseudo-random pattern).
-        let mut noisy = px.clone();
-        let mut state = 0x2545_f491_4f6c_dd1du64;
-        for p in noisy.iter_mut() {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            match state % 100 {
-                0..=5 => *p = 0,
-                6..=11 => *p = 255,
-                _ => {}
-            }
-        }
-        for (what, pixels) in [("dim", &dim), ("inverted", &inverted), ("noisy", &noisy)] {
-            assert!(
-                !first_pass_reads(side, pixels, &text),
-                "{what}: the first pass reads it, so this test proves nothing"
-            );
-            assert_eq!(
-                decode_luma(side, side, pixels).unwrap(),
-                vec![text.clone()],
-                "{what}"
-            );
-        }
-    }
-
-    #[test]
-    fn every_code_in_a_frame_is_read() {
-        // A license and an attestation stamp photographed side by side.
-        let texts = ["EL1:FIRST0123456789ABCDEF", "EL1:SECOND9876543210FEDCBA"];
-        let codes: Vec<(u32, Vec<u8>)> = texts
-            .iter()
-            .map(|t| {
-                QrMatrix::new(t, ErrorCorrection::Medium)
-                    .unwrap()
-                    .to_luma8(4)
-            })
-            .collect();
-        let side = codes[0].0 as usize;
-        assert_eq!(codes[1].0 as usize, side);
-        let width = 2 * side;
-        let mut frame = vec![255u8; width * side];
-        for (i, (_, px)) in codes.iter().enumerate() {
-            for y in 0..side {
-                frame[y * width + i * side..y * width + (i + 1) * side]
-                    .copy_from_slice(&px[y * side..(y + 1) * side]);
-            }
-        }
-        let mut read = decode_luma(width, side, &frame).unwrap();
-        read.sort();
-        assert_eq!(read, texts);
-    }
-
-    #[test]
-    fn stretch_and_median_keep_the_frame_size_and_flat_frames() {
-        assert_eq!(stretch(&[7; 50]), vec![7; 50]);
-        let ramp: Vec<u8> = (0..=255).collect();
-        let stretched = stretch(&ramp);
-        assert_eq!((stretched[0], stretched[255]), (0, 255));
-        assert_eq!(median3(3, 3, &[0, 0, 0, 0, 255, 0, 0, 0, 0])[4], 0);
-        assert_eq!(median3(1, 5, &[1, 2, 3, 4, 5]), vec![1, 2, 3, 4, 5]);
     }
 
     #[test]

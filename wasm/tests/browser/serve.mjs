@@ -11,12 +11,15 @@ const TYPES = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
-/** Serve `roots` (URL prefix → directory; a string serves one directory at /). */
+/** Serve `roots` (URL prefix → directory; a string serves one directory at /). The server's
+ * `requests` lists the path of every request it answered (the page's and its service worker's). */
 export function serve(roots) {
+  const requests = [];
   if (typeof roots === 'string') roots = { '/': roots };
   const prefixes = Object.keys(roots).sort((a, b) => b.length - a.length);
   const server = createServer(async (req, res) => {
     const url = new URL(req.url, 'http://127.0.0.1');
+    requests.push(url.pathname);
     const prefix = prefixes.find((p) => url.pathname.startsWith(p));
     const dir = path.resolve(roots[prefix]);
     let file = path.resolve(dir, '.' + decodeURIComponent(url.pathname.slice(prefix.length - 1)));
@@ -33,7 +36,7 @@ export function serve(roots) {
   return new Promise((resolve) => {
     server.listen(0, '127.0.0.1', () => {
       const { port } = server.address();
-      resolve({ url: `http://127.0.0.1:${port}`, close: () => new Promise((r) => server.close(r)) });
+      resolve({ url: `http://127.0.0.1:${port}`, requests, close: () => new Promise((r) => server.close(r)) });
     });
   });
 }

@@ -235,9 +235,9 @@ test('trust files added in the page are used and kept; reset restores the bundle
   await context.close();
 });
 
-// A "photo": the QR code small on a large, uneven background, as a phone would take it.
-function photoOf(pngPath, out) {
-  const qr = PNG.sync.read(readFileSync(pngPath));
+// A "photo": QR codes (PNG path and top-left corner each) small on a large, uneven background,
+// as a phone would take it.
+function photoWith(codes, out) {
   const photo = new PNG({ width: 1400, height: 1000 });
   for (let y = 0; y < photo.height; y++) {
     for (let x = 0; x < photo.width; x++) {
@@ -246,24 +246,51 @@ function photoOf(pngPath, out) {
       photo.data.set([shade, shade - 10, shade - 25, 255], i);
     }
   }
-  const [ox, oy] = [610, 380];
-  for (let y = 0; y < qr.height; y++) {
-    for (let x = 0; x < qr.width; x++) {
-      const s = (y * qr.width + x) * 4;
-      const d = ((y + oy) * photo.width + x + ox) * 4;
-      const v = qr.data[s] < 128 ? 30 : 235;
-      photo.data.set([v, v, v, 255], d);
+  for (const [pngPath, ox, oy] of codes) {
+    const qr = PNG.sync.read(readFileSync(pngPath));
+    for (let y = 0; y < qr.height; y++) {
+      for (let x = 0; x < qr.width; x++) {
+        const s = (y * qr.width + x) * 4;
+        const d = ((y + oy) * photo.width + x + ox) * 4;
+        const v = qr.data[s] < 128 ? 30 : 235;
+        photo.data.set([v, v, v, 255], d);
+      }
     }
   }
   writeFileSync(out, PNG.sync.write(photo));
   return out;
 }
+const photoOf = (pngPath, out) => photoWith([[pngPath, 610, 380]], out);
+
+// The requests the server answered since `mark` (an index into server.requests) for the QR
+// decoder module's files.
+const decoderRequests = (mark = 0) => server.requests.slice(mark).filter((p) => /elicense_wasm_qr/.test(p));
+// A context without the browser's BarcodeDetector (Chromium on Linux has none; this makes sure).
+const noDetector = (context) => context.addInitScript(() => { delete globalThis.BarcodeDetector; });
+// A context whose BarcodeDetector is a fake: it reads QR codes (getSupportedFormats), counts its
+// calls in window.detectCalls and answers with `texts`, or throws when `texts` is 'throw'.
+const fakeDetector = (texts) => (context) => context.addInitScript((answer) => {
+  window.detectCalls = 0;
+  globalThis.BarcodeDetector = class {
+    static async getSupportedFormats() { return ['qr_code', 'ean_13']; }
+    constructor(options) { if (!options.formats.includes('qr_code')) throw new TypeError('no qr_code'); }
+    async detect(source) {
+      window.detectCalls++;
+      if (!source) throw new TypeError('no source');
+      if (answer === 'throw') throw new DOMException('detector failed', 'NotSupportedError');
+      return answer.map((rawValue) => ({ rawValue, format: 'qr_code', boundingBox: {}, cornerPoints: [] }));
+    }
+  };
+}, texts);
 
 test('an uploaded photo of a QR code is decoded in wasm and verified', async () => {
-  const { context, page, errors } = await openPage();
+  const { context, page, errors } = await openPage(browser, { before: noDetector });
   const photo = photoOf(fixturePath('licenses/real-estate-with-attachments.qr.png'), path.join(work, 'photo.png'));
   await page.setInputFiles('#photo', photo);
   assert.deepEqual(await verdict(page), DEMO);
+  assert.equal(await page.$eval('body', (b) => b.dataset.qrReader), 'wasm');
+  // One code: no list of codes.
+  assert.equal(await page.isVisible('#qr-codes'), false);
   const result = await page.textContent('#result');
   assert.match(result, /上海市不动产登记局/);
   assert.match(result, /floor-plan\.pdf/);
@@ -282,6 +309,125 @@ test('an uploaded photo of a QR code is decoded in wasm and verified', async () 
   assert.match(await page.textContent('#reason'), /没有找到二维码/);
   assert.deepEqual(errors, []);
   await context.close();
+});
+
+test('the QR decoder module is loaded only for a photo: not for a link, nor for a pasted text', async () => {
+  const mark = server.requests.length;
+  const url = text('licenses/driving-permit.url.txt');
+  const { context, page, errors } = await openPage(browser, { hash: url.slice(url.indexOf('#')), before: noDetector });
+  assert.deepEqual(await verdict(page), DEMO);
+  // The service worker has installed too (it fetches the first-load files): still no decoder.
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  assert.ok(server.requests.slice(mark).includes('/elicense_wasm_bg.wasm'), 'the main module was fetched');
+  assert.deepEqual(decoderRequests(mark), []);
+  assert.equal(await page.$eval('body', (b) => b.dataset.qrLoads), undefined);
+  assert.deepEqual(await pasteText(page, text('licenses/business-license.qr.txt')), DEMO);
+  assert.deepEqual(decoderRequests(mark), []);
+  // A QR photo: now the decoder is fetched (by the page or its service worker), once.
+  await page.$eval('#verdict', (el) => delete el.dataset.code);
+  await page.setInputFiles('#photo', photoOf(fixturePath('licenses/driving-permit.qr.png'), path.join(work, 'lazy.png')));
+  assert.deepEqual(await verdict(page), DEMO);
+  assert.match(await page.textContent('#result'), /厦门市公安局交通警察支队/);
+  assert.equal(await page.$eval('body', (b) => b.dataset.qrLoads), '1');
+  assert.ok(decoderRequests(mark).includes('/elicense_wasm_qr_bg.wasm'), `decoder fetched: ${decoderRequests(mark)}`);
+  const fetched = decoderRequests(mark).length;
+  await page.$eval('#verdict', (el) => delete el.dataset.code);
+  await page.setInputFiles('#photo', path.join(work, 'lazy.png'));
+  assert.deepEqual(await verdict(page), DEMO);
+  assert.equal(decoderRequests(mark).length, fetched, 'the second photo reuses the loaded module');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a photo of a license and its attestation stamp: both are listed, the license verified, the stamp the record', async () => {
+  const { context, page, errors } = await openPage(browser, { before: noDetector });
+  const photo = photoWith([
+    [fixturePath('licenses/business-license.qr.png'), 80, 300],
+    [fixturePath('attestations/business-license-scan.stamp.png'), 900, 360],
+  ], path.join(work, 'license-and-stamp.png'));
+  await page.setInputFiles('#photo', photo);
+  assert.deepEqual(await verdict(page), DEMO);
+  assert.match(await page.textContent('#result'), /福州市市场监督管理局/);
+  await page.waitForSelector('#qr-codes li');
+  const listed = await page.$$eval('#qr-codes li', (items) => items.map((li) => [li.dataset.kind, li.dataset.role]));
+  assert.deepEqual(listed.sort(), [['attestation', 'record'], ['license', 'verified']]);
+  const codes = await page.textContent('#qr-codes');
+  assert.match(codes, /图片中有 2 个二维码/);
+  assert.match(codes, /证照 · 已核验，结果见下方/);
+  assert.match(codes, /核验章（核验记录） · 已作为核验记录/);
+  // The verified code is the business license's text.
+  const verified = await page.$eval('#qr-codes li[data-role="verified"] .mono', (el) => el.textContent);
+  assert.ok(text('licenses/business-license.qr.txt').startsWith(verified.replace(/…$/, '')));
+  assert.match(await page.textContent('#att-record-name'), /已读取核验记录/);
+  await shot(page, 'photo-license-and-stamp');
+  // The stamp from the photo is the record the scan is checked against.
+  await page.setInputFiles('#att-file', fixturePath('attachments/business-license-scan.jpg'));
+  assert.deepEqual(await verdict(page, '#att-verdict'), DEMO_MATCH);
+  // The language switch redraws the list.
+  await page.click('#lang');
+  assert.match(await page.textContent('#qr-codes'), /The image holds 2 QR codes.*License · verified/s);
+  // A pasted text replaces the list.
+  await page.click('#lang');
+  assert.deepEqual(await pasteText(page, text('licenses/driving-permit.qr.txt')), DEMO);
+  assert.equal(await page.isVisible('#qr-codes'), false);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a photo of two licenses: the first is verified, the other can be verified from the list', async () => {
+  const { context, page, errors } = await openPage(browser, { before: noDetector });
+  const photo = photoWith([
+    [fixturePath('licenses/business-license.qr.png'), 60, 300],
+    [fixturePath('licenses/driving-permit.qr.png'), 900, 320],
+  ], path.join(work, 'two-licenses.png'));
+  await page.setInputFiles('#photo', photo);
+  assert.deepEqual(await verdict(page), DEMO);
+  await page.waitForSelector('#qr-codes li');
+  const roles = async () => page.$$eval('#qr-codes li', (items) => items.map((li) => li.dataset.role));
+  const first = (await roles()).indexOf('verified');
+  assert.deepEqual((await roles()).sort(), ['other', 'verified']);
+  const issuerOf = (r) => (/福州市市场监督管理局/.test(r) ? 'fuzhou' : /厦门市公安局交通警察支队/.test(r) ? 'xiamen' : r);
+  const before = issuerOf(await page.textContent('#result'));
+  await page.$eval('#verdict', (el) => delete el.dataset.code);
+  await page.click('#qr-codes li[data-role="other"] button');
+  assert.deepEqual(await verdict(page), DEMO);
+  const after = issuerOf(await page.textContent('#result'));
+  assert.deepEqual([before, after].sort(), ['fuzhou', 'xiamen']);
+  assert.equal((await roles())[first], 'other');
+  assert.equal((await roles())[1 - first], 'verified');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a BarcodeDetector is used when the browser has one; the decoder module is then never loaded', async () => {
+  const mark = server.requests.length;
+  const license = text('licenses/business-license.qr.txt');
+  const { context, page, errors } = await openPage(browser, { before: fakeDetector([license]) });
+  // Any image: the fake reads the license in it.
+  await page.setInputFiles('#photo', fixturePath('attachments/site-photo.png'));
+  assert.deepEqual(await verdict(page), DEMO);
+  assert.match(await page.textContent('#result'), /福州市市场监督管理局/);
+  assert.ok(await page.evaluate(() => window.detectCalls) >= 1);
+  assert.equal(await page.$eval('body', (b) => b.dataset.qrReader), 'native');
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  assert.deepEqual(decoderRequests(mark), []);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a BarcodeDetector that reads nothing or throws: the wasm decoder reads the photo', async () => {
+  for (const answer of [[], 'throw']) {
+    const { context, page, errors } = await openPage(browser, { before: fakeDetector(answer), serviceWorkers: 'block' });
+    await page.setInputFiles('#photo', photoOf(fixturePath('licenses/driving-permit.qr.png'), path.join(work, 'fallback.png')));
+    assert.deepEqual(await verdict(page), DEMO, `detector answering ${answer}`);
+    assert.match(await page.textContent('#result'), /厦门市公安局交通警察支队/);
+    // Asked (and, finding nothing, asked again with the frame inverted), then the wasm decoder.
+    assert.ok(await page.evaluate(() => window.detectCalls) >= (answer === 'throw' ? 1 : 2));
+    assert.equal(await page.$eval('body', (b) => b.dataset.qrReader), 'wasm');
+    assert.equal(await page.$eval('body', (b) => b.dataset.qrLoads), '1');
+    assert.deepEqual(errors, []);
+    await context.close();
+  }
 });
 
 test('an attachment is checked against its attestation: match, one-byte change, stamp photo', async () => {
@@ -376,10 +522,11 @@ function cameraBrowser(name) {
 test('the fake camera shows a QR code: scanning verifies it and stops the camera', async () => {
   const camBrowser = await cameraBrowser('qr.y4m');
   try {
-    const { page, errors } = await openPage(camBrowser);
+    const { page, errors } = await openPage(camBrowser, { before: noDetector });
     await page.click('#scan');
     assert.deepEqual(await verdict(page), DEMO);
     assert.match(await page.textContent('#result'), /厦门市公安局交通警察支队/);
+    assert.equal(await page.$eval('body', (b) => b.dataset.qrReader), 'wasm');
     // Scanning stopped on success: the camera is released.
     assert.equal(await page.isVisible('#camera'), false);
     assert.equal(await page.$eval('#video', (v) => v.srcObject), null);
@@ -390,13 +537,34 @@ test('the fake camera shows a QR code: scanning verifies it and stops the camera
   }
 });
 
+test('the camera with a BarcodeDetector: its reading is verified, the decoder module never loaded', async () => {
+  const camBrowser = await cameraBrowser('qr-native.y4m');
+  try {
+    const mark = server.requests.length;
+    const license = text('licenses/business-license.qr.txt');
+    const { page, errors } = await openPage(camBrowser, { before: fakeDetector([license]), serviceWorkers: 'block' });
+    await page.click('#scan');
+    assert.deepEqual(await verdict(page), DEMO);
+    // The fake's text (the business license), not the camera's (the driving permit).
+    assert.match(await page.textContent('#result'), /福州市市场监督管理局/);
+    assert.ok(await page.evaluate(() => window.detectCalls) >= 1);
+    assert.equal(await page.$eval('body', (b) => b.dataset.qrReader), 'native');
+    assert.equal(await page.isVisible('#camera'), false);
+    assert.deepEqual(decoderRequests(mark), []);
+    assert.deepEqual(errors, []);
+  } finally {
+    await camBrowser.close();
+  }
+});
+
 // The glue module of the core's first instance (no query; later instances are imported with
 // `?instance=N`), served with `target` (an export, or a method of an exported class) replaced by
 // a function that throws what a trap throws. No input is known to make the core trap (fuzz/
-// looks for them), so the test makes one. `every`: all instances.
-function trapIn(target, { every = false } = {}) {
+// looks for them), so the test makes one. `every`: all instances. `glue`: the module's glue
+// (elicense_wasm_qr.js for the QR decoder module).
+function trapIn(target, { every = false, glue = 'elicense_wasm.js' } = {}) {
   return (context) => context.route(
-    (url) => url.pathname.endsWith('/elicense_wasm.js') && (every || url.search === ''),
+    (url) => url.pathname.endsWith(`/${glue}`) && (every || url.search === ''),
     async (route) => {
       const glue = await (await route.fetch()).text();
       assert.match(glue, new RegExp(`^export (class|function) ${target.split('.')[0]}\\b`, 'm'));
@@ -438,14 +606,18 @@ test('a core that keeps trapping is restarted three times, then the page asks fo
   await context.close();
 });
 
-test('the camera keeps scanning through a trap, and stops when the core is not coming back', async () => {
+test('the camera keeps scanning through a trap, and stops when the decoder is not coming back', async () => {
   const camBrowser = await cameraBrowser('qr-trap.y4m');
   try {
-    const { page, errors } = await openPage(camBrowser, { before: trapIn('decodeQr', { every: true }), serviceWorkers: 'block' });
+    // The camera calls one pass a frame (decodeQrPass).
+    const trap = trapIn('decodeQrPass', { every: true, glue: 'elicense_wasm_qr.js' });
+    const { page, errors } = await openPage(camBrowser, { before: async (c) => { await noDetector(c); await trap(c); }, serviceWorkers: 'block' });
     await page.click('#scan');
     // Every frame traps: three restarts while the camera runs, then the page asks for a reload.
     await page.waitForFunction(() => /刷新页面/.test(document.querySelector('#reason')?.textContent), null, { timeout: 60000 });
-    assert.equal(await page.$eval('body', (b) => b.dataset.coreLoads), '4');
+    assert.equal(await page.$eval('body', (b) => b.dataset.qrLoads), '4');
+    // The verifier's own module was not touched.
+    assert.equal(await page.$eval('body', (b) => b.dataset.coreLoads), '1');
     assert.deepEqual(await verdict(page), { code: 'core', word: '无效', ok: false });
     assert.equal(await page.isVisible('#camera'), false);
     assert.equal(await page.$eval('#video', (v) => v.srcObject), null);

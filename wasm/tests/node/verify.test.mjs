@@ -11,6 +11,8 @@ const require = createRequire(import.meta.url);
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../../..');
 const wasm = require(path.join(root, 'wasm/pkg-node/elicense_wasm.js'));
+// The QR decoder is a module of its own (wasm/qr), which the page loads only when it needs it.
+const qr = require(path.join(root, 'wasm/pkg-node/elicense_wasm_qr.js'));
 const { PNG } = require('pngjs');
 
 const fixture = (p) => readFileSync(path.join(root, 'fixtures', p));
@@ -136,26 +138,42 @@ test('loading errors throw an Error with the core message and code', () => {
   v.loadTrustList(fixture('trust/lists/fujian-v2.cose'), VERIFY_AT);
 });
 
-test('decodeQr reads the driving permit QR code from its PNG', () => {
+test('decodeQr (the decoder module) reads the driving permit QR code from its PNG', () => {
   const png = PNG.sync.read(fixture('licenses/driving-permit.qr.png'));
   assert.equal(png.data.length, png.width * png.height * 4);
-  const texts = wasm.decodeQr(png.data, png.width, png.height);
+  const texts = qr.decodeQr(png.data, png.width, png.height);
   const want = fixture('licenses/driving-permit.qr.txt').toString('utf8').trim();
   assert.deepEqual(texts, [want]);
   // The same frame as 8-bit grayscale.
   const gray = png.data.filter((_, i) => i % 4 === 0);
-  assert.deepEqual(wasm.decodeQrLuma(gray, png.width, png.height), [want]);
-  assert.throws(() => wasm.decodeQrLuma(gray.subarray(1), png.width, png.height), /not a valid frame/);
+  assert.deepEqual(qr.decodeQrLuma(gray, png.width, png.height), [want]);
+  assert.throws(() => qr.decodeQrLuma(gray.subarray(1), png.width, png.height), /not a valid frame/);
 });
 
-test('decodeQr throws on a frame without a code or of the wrong size', () => {
+test('decodeQrPass reads an inverted code in pass 2 only (and 6: modulo 4)', () => {
+  const png = PNG.sync.read(fixture('licenses/driving-permit.qr.png'));
+  const inverted = png.data.map((v, i) => (i % 4 === 3 ? v : 255 - v));
+  const want = fixture('licenses/driving-permit.qr.txt').toString('utf8').trim();
+  assert.throws(() => qr.decodeQrPass(inverted, png.width, png.height, 0), /no QR code found/);
+  assert.deepEqual(qr.decodeQrPass(inverted, png.width, png.height, 2), [want]);
+  assert.deepEqual(qr.decodeQrPass(inverted, png.width, png.height, 6), [want]);
+  assert.deepEqual(qr.decodeQrPass(png.data, png.width, png.height, 0), [want]);
+});
+
+test('decodeQr (the decoder module) throws on a frame without a code or of the wrong size', () => {
   const blank = new Uint8Array(64 * 64 * 4).fill(255);
-  assert.throws(() => wasm.decodeQr(blank, 64, 64), /no QR code found/);
-  assert.throws(() => wasm.decodeQr(blank, 65, 64), /not a valid frame/);
-  assert.throws(() => wasm.decodeQr(blank.subarray(1), 64, 64), /not a valid frame/);
+  assert.throws(() => qr.decodeQr(blank, 64, 64), /no QR code found/);
+  assert.throws(() => qr.decodeQr(blank, 65, 64), /not a valid frame/);
+  assert.throws(() => qr.decodeQr(blank.subarray(1), 64, 64), /not a valid frame/);
 });
 
 // Hash a file slice by slice, as the web page does with File.slice().
+test('the main module has no QR decoder (it is the second module)', () => {
+  assert.equal(wasm.decodeQr, undefined);
+  assert.equal(wasm.decodeQrLuma, undefined);
+  assert.deepEqual(Object.keys(qr).filter((k) => !k.startsWith('__')).sort(), ['decodeQr', 'decodeQrLuma', 'decodeQrPass']);
+});
+
 function digestOf(bytes, piece = 4096) {
   const h = new wasm.FileHasher();
   for (let i = 0; i < bytes.length; i += piece) h.update(bytes.subarray(i, i + piece));
