@@ -45,11 +45,11 @@
 
 #![forbid(unsafe_code)]
 
-use elicense::{verify_attachment, FileDigest as CoreDigest, FileHasher as CoreHasher};
 use elicense::{
     check_verified_log_proof, AttachmentVerdictView, Input, LicenseFileView, LoggedVerdictView,
     TrustError, TrustOrigin, TrustState, TrustStore, VerdictView,
 };
+use elicense::{verify_attachment, FileDigest as CoreDigest, FileHasher as CoreHasher};
 use serde::Serialize;
 use time::OffsetDateTime;
 use wasm_bindgen::prelude::*;
