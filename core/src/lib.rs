@@ -141,7 +141,10 @@ pub use verify::license::{
     inspect, verify, verify_many, Inspection, Rejected, Revocation, RevocationState, Verdict,
     Verified,
 };
-pub use verify::log::{check_log_proof, log_key, log_origin, LogPolicy, LogProofError, Logged};
+pub use verify::log::{
+    check_log_proof, check_verified_log_proof, log_key, log_origin, LogPolicy, LogProofError,
+    Logged, LOG_PROOF_CODES,
+};
 pub use verify::reason::{reason_code, ListKind, Reason, ReasonCode, REASON_CODES};
 pub use verify::trust::{
     Freshness, ListDates, ListMark, RootRef, TrustError, TrustListSummary, TrustOrigin, TrustState,
@@ -152,7 +155,7 @@ pub use verify::witness::{witness_checkpoint, witness_key, witness_name, Witness
 // View: labelled, bilingual views for user interfaces.
 pub use view::{
     AttachmentVerdictView, AttachmentView, CertificateView, FieldView, Lang, LicenseFileView,
-    LicenseView, VerdictView,
+    LicenseView, LogProofView, LoggedVerdictView, VerdictView,
 };
 
 /// The issuance log's functions and constants (`docs/LOG.md`): RFC 9162 hashing and proofs, note

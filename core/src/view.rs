@@ -13,6 +13,7 @@ use crate::model::template::LicenseTemplate;
 use crate::model::time::cst;
 use crate::verify::files::{find_attachment, AttachmentVerdict};
 use crate::verify::license::{Revocation, RevocationState, Verdict, Verified};
+use crate::verify::log::{LogProofError, Logged};
 use crate::verify::reason::ListKind;
 use crate::verify::reason::Reason;
 use crate::verify::trust::ListDates;
@@ -640,5 +641,126 @@ impl LicenseFileView {
             }
         }
         view
+    }
+}
+
+/// A proof of logging (`c2sp.org/tlog-proof@v1`, `docs/LOG.md` §6) checked for a license.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LogProofView {
+    /// `logged` (the license is in its department's log, under the trust list's policy),
+    /// `not_logged` (the proof does not show it) or `license_invalid` (the license itself is
+    /// not valid, so nothing is shown logged).
+    pub outcome: &'static str,
+    /// Why not: a code of [`crate::LOG_PROOF_CODES`] (`not_logged`) or the license's reason
+    /// code (`license_invalid`).
+    pub code: Option<&'static str>,
+    /// Plain-language Chinese: `已登记在监察日志（日志 …，第 i 条，共 N 条，见证：…）`, or why not.
+    pub reason_zh: String,
+    /// English.
+    pub reason_en: String,
+    /// The log's origin, when logged.
+    pub origin: Option<String>,
+    /// The entry's index in the log (from 0, as in the proof file), when logged.
+    pub index: Option<u64>,
+    /// The size of the checkpoint the entry is proven in, when logged.
+    pub size: Option<u64>,
+    /// The witnesses (note key names) whose cosignature verified; empty when none did.
+    pub witnessed_by: Vec<String>,
+}
+
+impl LogProofView {
+    /// The view of `result` ([`crate::check_verified_log_proof`]) for the license `verdict` is
+    /// about: `None` when the license is not valid.
+    pub fn new(verdict: &Verdict, result: Option<&Result<Logged, LogProofError>>) -> Self {
+        let mut view = LogProofView {
+            outcome: "not_logged",
+            code: None,
+            reason_zh: String::new(),
+            reason_en: String::new(),
+            origin: None,
+            index: None,
+            size: None,
+            witnessed_by: vec![],
+        };
+        match (verdict, result) {
+            (Verdict::Invalid(bad), _) => {
+                view.outcome = "license_invalid";
+                view.code = Some(bad.reason.code());
+                view.reason_zh = format!(
+                    "证照无效，不核对其登记证明：{}",
+                    bad.reason.message(Lang::Zh)
+                );
+                view.reason_en = format!(
+                    "the license is not valid, so its proof of logging is not checked: {}",
+                    bad.reason.message(Lang::En)
+                );
+            }
+            (Verdict::Valid(_), None) => {
+                view.reason_zh = "未核对登记证明".into();
+                view.reason_en = "the proof of logging was not checked".into();
+            }
+            (Verdict::Valid(_), Some(Ok(logged))) => {
+                view.outcome = "logged";
+                let (zh_w, en_w) = if logged.witnessed_by.is_empty() {
+                    ("无".to_owned(), "no witness".to_owned())
+                } else {
+                    (
+                        logged.witnessed_by.join("、"),
+                        logged.witnessed_by.join(", "),
+                    )
+                };
+                view.reason_zh = format!(
+                    "已登记在监察日志（日志 {}，第 {} 条，共 {} 条，见证：{zh_w}）",
+                    logged.origin, logged.index, logged.checkpoint.size
+                );
+                view.reason_en = format!(
+                    "Logged in the supervision log (log {}, entry {} of {}, witnessed by {en_w})",
+                    logged.origin, logged.index, logged.checkpoint.size
+                );
+                view.origin = Some(logged.origin.clone());
+                view.index = Some(logged.index);
+                view.size = Some(logged.checkpoint.size);
+                view.witnessed_by = logged.witnessed_by.clone();
+            }
+            (Verdict::Valid(_), Some(Err(e))) => {
+                view.code = Some(e.code());
+                view.reason_zh = match e {
+                    LogProofError::Quorum {
+                        needed,
+                        witnessed_by,
+                    } => format!(
+                        "{}（需要 {needed} 个，有效的 {} 个）",
+                        e.message_zh(),
+                        witnessed_by.len()
+                    ),
+                    LogProofError::NotNamed(origin) => {
+                        format!("{}（{origin}）", e.message_zh())
+                    }
+                    _ => e.message_zh().to_owned(),
+                };
+                view.reason_en = format!("not shown logged: {e}");
+            }
+        }
+        view
+    }
+}
+
+/// A license's verdict and the check of a proof of its logging, for the web page's one call
+/// (`Verifier.checkLogProof`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LoggedVerdictView {
+    /// The license's verdict, as [`VerdictView`].
+    pub verdict: VerdictView,
+    /// The proof's result.
+    pub log: LogProofView,
+}
+
+impl LoggedVerdictView {
+    /// The views of `verdict` and of `result` ([`crate::check_verified_log_proof`]).
+    pub fn new(verdict: &Verdict, result: Option<&Result<Logged, LogProofError>>) -> Self {
+        LoggedVerdictView {
+            verdict: VerdictView::new(verdict),
+            log: LogProofView::new(verdict, result),
+        }
     }
 }

@@ -32,6 +32,11 @@
 //! - `verifier.checkLicenseFile(license, digest, nowUnixSeconds, requireStatus?)`: the file
 //!   against the attachments a license lists: the core's `LicenseFileView` (with
 //!   `requireStatus`, a license with a stale or unknown revocation state is invalid).
+//! - `verifier.checkLogProof(license, proof, nowUnixSeconds, requireStatus?)`: the license
+//!   (text or COSE bytes) verified and a proof of its logging (`c2sp.org/tlog-proof@v1` file
+//!   bytes) checked for it under the trust list's policy, offline: the core's
+//!   `LoggedVerdictView`, `{ verdict: VerdictView, log: LogProofView }` (`log.outcome`
+//!   `logged`, `not_logged` with a `LogProofCode`, or `license_invalid`).
 //!
 //! Reading QR codes from images is not here: it is the second module, `elicense-wasm-qr`
 //! (`wasm/qr/`), loaded only when a photo or the camera needs it.
@@ -40,11 +45,11 @@
 
 #![forbid(unsafe_code)]
 
-use elicense::{verify_attachment, FileDigest as CoreDigest, FileHasher as CoreHasher};
 use elicense::{
-    AttachmentVerdictView, Input, LicenseFileView, TrustError, TrustOrigin, TrustState, TrustStore,
-    VerdictView,
+    check_verified_log_proof, AttachmentVerdictView, Input, LicenseFileView, LoggedVerdictView,
+    TrustError, TrustOrigin, TrustState, TrustStore, VerdictView,
 };
+use elicense::{verify_attachment, FileDigest as CoreDigest, FileHasher as CoreHasher};
 use serde::Serialize;
 use time::OffsetDateTime;
 use wasm_bindgen::prelude::*;
@@ -102,6 +107,12 @@ export interface VerdictView { valid: boolean; code: ReasonCode | null; reason_z
 export interface ListView { state: "checked" | "stale" | "unknown"; sequence: number; issued_at: string; next_update: string; age_seconds: number; }
 /** A file checked against an attestation. */
 export interface AttachmentVerdictView { outcome: "match" | "mismatch" | "invalid"; code: ReasonCode | null; reason_zh: string | null; reason_en: string | null; attested_sha256: string | null; attested_size: number | null; actual_sha256: string; actual_size: number; signer: string | null; trust_origin: TrustOrigin | null; statement: string | null; officer_id: string | null; officer_name: string | null; file_name: string | null; media_type: string | null; attested_at: string | null; license: string | null; }
+/** Why a proof of logging does not show a license logged (core's LOG_PROOF_CODES; a test keeps them equal). */
+export type LogProofCode = "proof_malformed" | "document_unreadable" | "not_a_log_key" | "other_document" | "checkpoint_invalid" | "not_included" | "log_not_named" | "witness_quorum";
+/** A proof of logging checked for a license: logged (with the log, entry and witnesses), or why not. */
+export interface LogProofView { outcome: "logged" | "not_logged" | "license_invalid"; code: LogProofCode | ReasonCode | null; reason_zh: string; reason_en: string; origin: string | null; index: number | null; size: number | null; witnessed_by: string[]; }
+/** A license's verdict and the check of a proof of its logging. */
+export interface LoggedVerdictView { verdict: VerdictView; log: LogProofView; }
 /** A file checked against the attachments a license lists. */
 export interface LicenseFileView { outcome: "match" | "not_listed" | "license_invalid"; code: ReasonCode | null; reason_zh: string; reason_en: string; attachment: AttachmentView | null; license: string | null; trust_origin: TrustOrigin | null; actual_sha256: string; actual_size: number; }
 "#;
@@ -295,6 +306,28 @@ impl Verifier {
             verdict = verdict.require_status();
         }
         to_js(&LicenseFileView::new(&verdict, &file.inner))
+    }
+
+    /// Verify a license (text or COSE bytes) and check a proof of its logging (the bytes of a
+    /// `c2sp.org/tlog-proof@v1` file) for it, offline, under the policy of the trust list that
+    /// vouches for its signer. With `require_status` true, a license whose revocation state is
+    /// stale or unknown counts as invalid, as in [`Verifier::verify`].
+    #[wasm_bindgen(js_name = checkLogProof, unchecked_return_type = "LoggedVerdictView")]
+    pub fn check_log_proof(
+        &self,
+        license: &[u8],
+        proof: &[u8],
+        now_unix_seconds: f64,
+        require_status: Option<bool>,
+    ) -> Result<JsValue, JsValue> {
+        let now = instant(now_unix_seconds)?;
+        let input = Input::sniff(license);
+        let mut verdict = elicense::verify(input, &self.trust, now);
+        if require_status == Some(true) {
+            verdict = verdict.require_status();
+        }
+        let result = check_verified_log_proof(&verdict, input, proof, &self.trust);
+        to_js(&LoggedVerdictView::new(&verdict, result.as_ref()))
     }
 }
 

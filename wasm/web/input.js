@@ -7,6 +7,7 @@ import { now } from './trust.js';
 import { CoreError, callCore } from './core.js';
 import { qrFromImage } from './camera.js';
 import { useRecord } from './attach.js';
+import { isProof, licenseShown, useProof } from './proof.js';
 
 const utf8 = new TextEncoder();
 
@@ -51,11 +52,14 @@ function verifyListed(codes, chosen) {
   showCodes({ codes, verify: verifyListed });
 }
 
-function handleBytes(bytes) {
+function handleBytes(bytes, name = '') {
+  if (isProof(bytes)) return useProof(bytes, name);
   try {
     if (callCore((c) => c.documentKind(bytes)) === 'attestation') return useRecord(bytes, '');
+    const again = bytes === state.currentLicense;
     state.currentLicense = bytes;
     showVerdict(callCore(() => state.verifier.verifyBytes(bytes, now(), state.requireStatus)));
+    licenseShown(again);
   } catch (e) {
     if (!(e instanceof CoreError)) throw e;
     showCoreProblem(e);
@@ -75,8 +79,14 @@ export async function handleFile(file) {
     catch (e) { if (e instanceof CoreError) showCoreProblem(e); else showProblem(`${t('noQr')}（${e.message}）`); }
     return;
   }
-  // A license or attestation file is small; read at most 64 KiB of anything else.
-  handleBytes(new Uint8Array(await file.slice(0, 65536).arrayBuffer()));
+  // A license, attestation or proof file is small; read at most 64 KiB of anything else.
+  handleBytes(new Uint8Array(await file.slice(0, 65536).arrayBuffer()), file.name);
+}
+
+// Files dropped together: a proof among them is taken after the license it comes with.
+export async function handleFiles(files) {
+  const proof = (f) => /\.(tlog-)?proof$/i.test(f.name);
+  for (const file of [...files.filter((f) => !proof(f)), ...files.filter(proof)]) await handleFile(file);
 }
 
 // The license in the page's URL, if the QR code opened the page with one.

@@ -6,7 +6,8 @@
 //   render.js  DOM helpers, verdicts on screen       trust.js   bundled and added trust files
 //   core.js    the wasm core: load, callCore, traps  qr.js      QR reading: BarcodeDetector or
 //   camera.js  camera scanning, QR photos                       the lazily loaded wasm decoder
-//   attach.js  attestation record and scan check     input.js   licenses from text, files, URL
+//   attach.js  attestation record and scan check     proof.js   supervision log proofs
+//   input.js   licenses from text, files, URL
 // Each imports only modules listed before it (state.js and words.js at the bottom).
 import { state } from './state.js';
 import { loadLanguage, switchLanguage, t } from './words.js';
@@ -15,7 +16,8 @@ import { loadRequireStatus, onTrustAdd, onTrustReset, setRequireStatus, showTrus
 import { callCore, loadCore } from './core.js';
 import { startCamera, stopCamera } from './camera.js';
 import { onAttachmentDrop, onRecord, onScanFile } from './attach.js';
-import { handleFile, handleLocation, handleText, handleTexts, reverify } from './input.js';
+import { onProofFile, onProofLink, showLog } from './proof.js';
+import { handleFile, handleFiles, handleLocation, handleText, handleTexts, reverify } from './input.js';
 
 // ---------------------------------------------------------------------------------------------
 // The page in the current language (words.js), with what is on screen redrawn.
@@ -29,6 +31,7 @@ function applyLanguage() {
   if (state.shown.verdict) showVerdict(state.shown.verdict);
   if (state.shown.codes) showCodes(state.shown.codes);
   if (state.shown.attachment) showAttachment(state.shown.attachment);
+  if (state.shown.log) showLog(state.shown.log);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -45,6 +48,8 @@ async function main() {
   $('scan').addEventListener('click', () => startCamera(handleTexts));
   $('stop').addEventListener('click', stopCamera);
   $('photo').addEventListener('change', (e) => { if (e.target.files[0]) handleFile(e.target.files[0]); e.target.value = ''; });
+  $('proof-file').addEventListener('change', onProofFile);
+  $('proof-fetch').addEventListener('click', onProofLink);
   $('paste-go').addEventListener('click', () => handleText($('paste').value));
   $('att-record').addEventListener('change', onRecord);
   $('att-file').addEventListener('change', onScanFile);
@@ -55,10 +60,10 @@ async function main() {
   document.addEventListener('dragover', (e) => e.preventDefault());
   document.addEventListener('drop', (e) => {
     e.preventDefault();
-    const file = e.dataTransfer?.files?.[0];
-    if (!file) return;
-    if (e.target instanceof Node && $('attachment').contains(e.target)) onAttachmentDrop(file);
-    else handleFile(file);
+    const files = [...(e.dataTransfer?.files || [])];
+    if (!files.length) return;
+    if (e.target instanceof Node && $('attachment').contains(e.target)) onAttachmentDrop(files[0]);
+    else handleFiles(files);
   });
   document.addEventListener('paste', (e) => {
     if (e.target === $('paste')) return;

@@ -48,7 +48,7 @@ function attachmentList(license) {
 // `ok`: true (green ✓), false (red ✗) or 'test' (amber ⚠: valid only under a TEST-ONLY root,
 // or with a stale or unknown revocation state, which must never look like the plain green
 // "valid"). `trust`: the verdict's trust origin.
-function setVerdict(box, ok, word, trust = '') {
+export function setVerdict(box, ok, word, trust = '') {
   box.className = `verdict ${ok === 'test' ? 'test' : ok ? 'ok' : 'bad'}`;
   box.querySelector('.mark').textContent = ok === 'test' ? '⚠' : ok ? '✓' : '✗';
   box.querySelector('.word').textContent = word;
@@ -56,7 +56,7 @@ function setVerdict(box, ok, word, trust = '') {
 }
 
 // The tone of a valid verdict or matching file: amber for a TEST-ONLY root.
-const tone = (trustOrigin) => (trustOrigin === 'test' ? 'test' : true);
+export const tone = (trustOrigin) => (trustOrigin === 'test' ? 'test' : true);
 
 // Stale and unknown revocation states are amber, with their own word (docs/TRUST.md §4).
 const UNCHECKED = { stale: 'revStaleWord', unknown: 'revUnknownWord' };

@@ -36,14 +36,19 @@ export const state = {
   // Bytes of the last license verified: a scan is checked against its attachment list when no
   // attestation record is chosen.
   currentLicense: null,
+  // The proof file given for the current license (`c2sp.org/tlog-proof@v1`): { bytes, name,
+  // waiting } (`waiting`: given before any license, so checked against the next one), or null
+  // (proof.js).
+  currentProof: null,
   // Bytes of the chosen attestation record (a detached .elatt file or the text of a stamp QR),
   // or null (attach.js).
   currentRecord: null,
 
   // What is on screen, so that a language switch can redraw it: the verdict shown in #result,
-  // the list of the QR codes of one image when it held several (#qr-codes), and the attachment
-  // result shown in #att-result (render.js), null until there is one.
-  shown: { verdict: null, codes: null, attachment: null },
+  // the list of the QR codes of one image when it held several (#qr-codes), the attachment
+  // result shown in #att-result (render.js) and the log proof's result in #log-result
+  // (proof.js), null until there is one.
+  shown: { verdict: null, codes: null, attachment: null, log: null },
 
   // The camera's MediaStream while scanning, else null (camera.js).
   stream: null,

@@ -35,6 +35,10 @@ export const WORDS = {
     codeKinds: { license: '证照', attestation: '核验章（核验记录）', trust_list: '信任列表', status_list: '撤销列表', unknown: '无法识别的内容' },
     codeRoles: { verified: '已核验，结果见下方', record: '已作为核验记录，用于核对扫描件', other: '未核验', ignored: '未使用' },
     lang: 'English', langLabel: 'English',
+    logTitle: '电子监察日志', logHint: '如有签发机关给出的登记证明（.proof 文件，或它的链接），选择、拖入或粘贴链接，核对这张证照已登记在监察日志中。证明只在本机核对；证照内容不会上传。',
+    proofChoose: '选择登记证明文件', proofLink: '或粘贴证明链接', proofFetch: '获取证明',
+    proofWaiting: '已读取登记证明，请再核验它所属的证照', logged: '已登记', notLogged: '未证明已登记',
+    proofBadLink: '链接无效：只接受 https 链接', proofFetchFailed: '无法获取证明',
   },
   en: {
     title: 'E-License Verifier', loading: 'Loading…', inputsTitle: 'How to verify', scan: '📷 Scan a QR code',
@@ -70,6 +74,10 @@ export const WORDS = {
     codeKinds: { license: 'License', attestation: 'Attestation stamp', trust_list: 'Trust list', status_list: 'Status list', unknown: 'Not recognised' },
     codeRoles: { verified: 'verified, see the verdict below', record: 'taken as the attestation, to check a scanned file with', other: 'not verified', ignored: 'not used' },
     lang: '中文', langLabel: '中文',
+    logTitle: 'Supervision log', logHint: 'If the issuing department gave you a proof of logging (a .proof file, or a link to one), choose it, drop it or paste the link to check that this license is in its supervision log. The proof is checked on this device; nothing about the license is uploaded.',
+    proofChoose: 'Choose a proof file', proofLink: 'or paste a link to a proof', proofFetch: 'Fetch the proof',
+    proofWaiting: 'Proof loaded; now verify the license it is for', logged: 'Logged', notLogged: 'Not shown logged',
+    proofBadLink: 'Not a usable link: only https links', proofFetchFailed: 'The proof could not be fetched',
   },
 };
 

@@ -436,18 +436,8 @@ pub fn audit(
     let conn = registry.conn();
     let mut findings = Vec::new();
 
-    // Registry rows against entries.
-    let rows: Vec<(String, String, String)> = {
-        let mut stmt = conn
-            .prepare("SELECT id, text, issued_on FROM licenses WHERE state = 'issued'")
-            .map_err(CliError::Registry)?;
-        let rows = stmt
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-            .map_err(CliError::Registry)?
-            .collect::<Result<_, _>>()
-            .map_err(CliError::Registry)?;
-        rows
-    };
+    // Registry rows against entries (the rows are read one at a time below: their signed texts
+    // are most of the registry, about 1 KB a license).
     let mut logged = std::collections::HashMap::new();
     {
         let mut stmt = conn
@@ -484,7 +474,17 @@ pub fn audit(
         }
     }
     let mut issued = std::collections::HashSet::new();
-    for (id, text, issued_on) in &rows {
+    let mut stmt = conn
+        .prepare("SELECT id, text, issued_on FROM licenses WHERE state = 'issued'")
+        .map_err(CliError::Registry)?;
+    let mut rows = stmt.query([]).map_err(CliError::Registry)?;
+    while let Some(row) = rows.next().map_err(CliError::Registry)? {
+        let (id, text, issued_on): (String, String, String) = (
+            row.get(0).map_err(CliError::Registry)?,
+            row.get(1).map_err(CliError::Registry)?,
+            row.get(2).map_err(CliError::Registry)?,
+        );
+        let (id, text, issued_on) = (&id, &text, &issued_on);
         issued.insert(id.clone());
         let Some((idx, entry)) = logged.get(id) else {
             finding(
@@ -520,6 +520,8 @@ pub fn audit(
             }
         }
     }
+    drop(rows);
+    drop(stmt);
     for (id, (idx, _)) in &logged {
         if !issued.contains(id) {
             finding(
@@ -633,12 +635,12 @@ pub fn audit(
     if json {
         say!(
             "{}",
-            serde_json::json!({"origin": origin, "entries": size, "issued": rows.len(), "checkpoints": checkpoints.len(), "findings": findings})
+            serde_json::json!({"origin": origin, "entries": size, "issued": issued.len(), "checkpoints": checkpoints.len(), "findings": findings})
         );
     } else if findings.is_empty() {
         say!(
             "✓ log {origin}: {size} entries, {} issued licenses, {} checkpoints: all consistent",
-            rows.len(),
+            issued.len(),
             checkpoints.len()
         );
     }

@@ -5,6 +5,8 @@
 use thiserror::Error;
 
 use super::envelope::{read, Input, ReadError};
+use super::license::Verdict;
+use super::reason::ReasonCode;
 use super::trust::{TrustStore, TrustedKey};
 use super::witness::witness_key;
 use crate::documents::cert::Certificate;
@@ -207,7 +209,70 @@ pub enum LogProofError {
     },
 }
 
+/// Every code [`LogProofError::code`] can return, with its plain-language Chinese message (the
+/// English one is each variant's own text): the one source of these messages for the CLI's
+/// JSON, the web page (`LogProofView`) and the TypeScript type `LogProofCode` of the web build
+/// (checked against this table by `fixtures/tests/format_doc.rs`).
+pub const LOG_PROOF_CODES: &[ReasonCode] = &[
+    ReasonCode {
+        code: "proof_malformed",
+        zh: "登记证明文件格式不正确或已损坏",
+    },
+    ReasonCode {
+        code: "document_unreadable",
+        zh: "无法读取证照",
+    },
+    ReasonCode {
+        code: "not_a_log_key",
+        zh: "签发者的密钥或证书不能用于监察日志",
+    },
+    ReasonCode {
+        code: "other_document",
+        zh: "这份登记证明属于另一份证照，不是这一份",
+    },
+    ReasonCode {
+        code: "checkpoint_invalid",
+        zh: "登记证明中的日志检查点无效：不是该机关的日志，没有该机关的有效签名，或见证签名不符",
+    },
+    ReasonCode {
+        code: "not_included",
+        zh: "包含证明不成立：证明已被改动或不完整，不能说明证照在该日志中",
+    },
+    ReasonCode {
+        code: "log_not_named",
+        zh: "信任列表没有列出该机关的监察日志",
+    },
+    ReasonCode {
+        code: "witness_quorum",
+        zh: "见证不足：日志检查点没有足够的见证签名",
+    },
+];
+
+/// The proof of logging for `document`, given its `verdict`: `None` when the document is not
+/// valid (there is nothing to show logged), else [`TrustStore::check_log_proof`] for its
+/// signer. The web page's one call verifies and checks with it (`Verifier.checkLogProof`).
+pub fn check_verified_log_proof(
+    verdict: &Verdict,
+    document: Input<'_>,
+    proof: &[u8],
+    store: &TrustStore,
+) -> Option<Result<Logged, LogProofError>> {
+    match verdict {
+        Verdict::Valid(ok) => Some(store.check_log_proof(proof, document, &ok.signer)),
+        Verdict::Invalid(_) => None,
+    }
+}
+
 impl LogProofError {
+    /// The plain-language Chinese message of [`LogProofError::code`] (from [`LOG_PROOF_CODES`]).
+    pub fn message_zh(&self) -> &'static str {
+        let code = self.code();
+        LOG_PROOF_CODES
+            .iter()
+            .find(|c| c.code == code)
+            .map_or(code, |c| c.zh)
+    }
+
     /// A stable machine-readable code for the failure.
     pub fn code(&self) -> &'static str {
         match self {
