@@ -34,6 +34,11 @@ impl Env {
         );
     }
 
+    /// `log prove` of document `id` in the log of directory `dir`, to `out`.
+    fn prove(&self, dir: &str, id: &str, out: &str) -> String {
+        self.ok(&["log", "prove", "--dir", dir, "--id", id, "--out", out])
+    }
+
     /// Issue `rows` business licenses (holders named with `tag`) into `out`, one job.
     fn issue_rows(&self, rows: usize, tag: &str, out: &str) {
         let mut s = String::from("holder_name,holder_id,company_type,legal_representative,registered_capital,established_on,address,business_scope\n");
@@ -263,16 +268,7 @@ fn issue_publish_prove_verify() {
     // Prove and verify.
     let id = &logged[7];
     let license = format!("out1/{id}.txt");
-    env.ok(&[
-        "log",
-        "prove",
-        "--dir",
-        "dept",
-        "--id",
-        id,
-        "--out",
-        "p.tlog-proof",
-    ]);
+    env.prove("dept", id, "p.tlog-proof");
     let (code, out) = env.verify_proof(&license, "p.tlog-proof");
     assert_eq!(code, Some(0), "{out}");
     assert!(out.contains("entry 7 of 300"), "{out}");
@@ -341,16 +337,7 @@ fn issue_publish_prove_verify() {
         "pass.txt",
     ]);
     let other_ids = ids(&env, "other");
-    env.ok(&[
-        "log",
-        "prove",
-        "--dir",
-        "other",
-        "--id",
-        &other_ids[0],
-        "--out",
-        "o.tlog-proof",
-    ]);
+    env.prove("other", &other_ids[0], "o.tlog-proof");
     let (code, out) = env.verify_proof(&format!("out2/{}.txt", other_ids[0]), "o.tlog-proof");
     assert_eq!(code, Some(0), "{out}");
     refused(
@@ -528,18 +515,7 @@ fn a_witness_cosigns_consistent_checkpoints_and_catches_split_views() {
     env.ok(&["log", "publish", "--dir", "dept", "--out", "pub"]);
     let first = std::fs::read_to_string(env.p("pub/checkpoint")).unwrap();
     let id = ids(&env, "dept")[3].clone();
-    let prove = || {
-        env.ok(&[
-            "log",
-            "prove",
-            "--dir",
-            "dept",
-            "--id",
-            &id,
-            "--out",
-            "p.tlog-proof",
-        ])
-    };
+    let prove = || env.prove("dept", &id, "p.tlog-proof");
     let license = format!("out1/{id}.txt");
     let wname = format!("elicense/witness/{witness_org}");
     // Before any witness cosigned: below the quorum the trust list names.
@@ -836,18 +812,7 @@ fn a_root_logs_its_trust_lists_and_another_root_witnesses_them() {
         "--passphrase-file",
         "pass.txt",
     ]);
-    let prove = |seq: u32, out: &str| {
-        env.ok(&[
-            "log",
-            "prove",
-            "--dir",
-            "root",
-            "--id",
-            &format!("TRUST-{root_org}-{seq}"),
-            "--out",
-            out,
-        ])
-    };
+    let prove = |seq: u32, out: &str| env.prove("root", &format!("TRUST-{root_org}-{seq}"), out);
     let show = |proof: &str, extra: &[&str]| {
         let mut args = vec![
             "trust",

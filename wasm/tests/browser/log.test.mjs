@@ -11,6 +11,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { serve } from './serve.mjs';
+import { dropFiles } from './drop.mjs';
 
 const require = createRequire(import.meta.url);
 const { chromium } = require('playwright-core');
@@ -54,17 +55,6 @@ async function openPage() {
   await page.goto(`${server.url}/`);
   await page.waitForSelector('body[data-ready="true"]', { timeout: 30000 });
   return { context, page, errors };
-}
-
-async function dropFiles(page, selector, files) {
-  const payload = files.map((f) => ({ name: path.basename(f), data: [...readFileSync(f)] }));
-  await page.evaluate(({ selector, payload }) => {
-    const dt = new DataTransfer();
-    for (const { name, data } of payload) dt.items.add(new File([new Uint8Array(data)], name));
-    const target = document.querySelector(selector);
-    target.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
-    target.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
-  }, { selector, payload });
 }
 
 // The proof's result once shown (after clearing the last one): code, word, colour, reason.

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import os from 'node:os';
 import path from 'node:path';
 import { serve } from './serve.mjs';
+import { dropFiles } from './drop.mjs';
 
 const require = createRequire(import.meta.url);
 const { chromium } = require('playwright-core');
@@ -464,18 +465,6 @@ test('an attachment is checked against its attestation: match, one-byte change, 
   assert.deepEqual(errors, []);
   await context.close();
 });
-
-// Drop files on an element, as a user dragging them from the desktop does.
-async function dropFiles(page, selector, files) {
-  const payload = files.map((f) => ({ name: path.basename(f), data: [...readFileSync(f)] }));
-  await page.evaluate(({ selector, payload }) => {
-    const dt = new DataTransfer();
-    for (const { name, data } of payload) dt.items.add(new File([new Uint8Array(data)], name));
-    const target = document.querySelector(selector);
-    target.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
-    target.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
-  }, { selector, payload });
-}
 
 test('attestation and scan dropped on the attachment area: match, then a one-byte change', async () => {
   const { context, page, errors } = await openPage();
