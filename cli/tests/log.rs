@@ -78,20 +78,12 @@ impl Env {
             "--passphrase-file",
             "pass.txt",
         ]);
-        self.ok(&[
-            "cert",
-            "issue",
-            "--root-dir",
+        self.cert_issue(
             "root",
-            "--csr",
             &format!("{dir}/request.csr.pem"),
-            "--types",
             "YYZZ",
-            "--out",
             &format!("{dir}/certificate.pem"),
-            "--passphrase-file",
-            "pass.txt",
-        ]);
+        );
     }
 
     fn issue(&self, dir: &str, rows: usize, tag: &str, out: &str) {
