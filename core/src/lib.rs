@@ -37,6 +37,7 @@
 //!     fields: vec![Field::new("registered_capital", FieldValue::Text("100万元".into()))],
 //!     attachments: vec![],
 //!     status_index: None,
+//!     not_shown: vec![],
 //! };
 //!
 //! // Sign, and write as QR text.
@@ -83,7 +84,9 @@ mod view;
 pub use encoding::cbor::{CborError, FieldError};
 pub use encoding::cose::{ContentType, CoseError, CoseSign1, HeaderProblem, Kid, Payload};
 pub use encoding::qr::{ErrorCorrection, QrError, QrMatrix};
-pub use encoding::transport::{Compression, Decoded, Encoding, Form, InflateError, TransportError};
+pub use encoding::transport::{
+    Compression, Decoded, Encoding, Form, InflateError, TextVersion, TransportError,
+};
 
 // The issuance log: Merkle trees and proofs, signed notes, checkpoints, tiles, offline proofs
 // (functions and constants in the `tlog` path module).
@@ -106,9 +109,14 @@ pub use model::license::{
     AttachmentError, AttachmentRef, Field, FieldValue, Holder, HolderId, HolderProblem, License,
     LicenseError, Validity, FORMAT_VERSION, TAG_DAYS_SINCE_EPOCH,
 };
+pub use model::license_v2::{
+    disclosure_units, present, Disclosure, LicenseV2, V2Problem, Wire, WireForm, DIGEST_LEN,
+    SALT_LEN, SEED_LEN,
+};
 pub use model::template::{
-    parse_date, ColumnProblem, DateError, FieldKind, FieldSpec, HolderKind, IssueContext,
-    LicenseTemplate, TemplateError, TemplateProblem,
+    parse_date, ColumnProblem, DateError, DisclosureSpec, FieldKind, FieldSpec, HolderKind,
+    IssueContext, LicenseTemplate, TemplateError, TemplateProblem, HOLDER_ID_ITEM,
+    HOLDER_NAME_ITEM,
 };
 pub use model::text::TextError;
 pub use model::time::{license_day, LICENSE_UTC_OFFSET_HOURS};
@@ -175,16 +183,16 @@ pub mod tlog {
 
 /// The transport text (`EL1…`, `docs/FORMAT.md` §5): encoding signed bytes as text and back.
 pub mod transport {
-    pub use crate::encoding::transport::{decode, encode, VERSION_PREFIX};
+    pub use crate::encoding::transport::{decode, encode, encode_v2, VERSION_PREFIX};
 }
 
-/// zlib streams with a preset dictionary (RFC 1950 `FDICT`), for format version 2 (not yet used
-/// by any document).
+/// zlib streams with a preset dictionary (RFC 1950 `FDICT`), for format version 2's `EL2Z`
+/// texts, and the dictionaries a verifier knows (`docs/FORMAT.md` §10.8).
 pub mod dictionary {
     #[cfg(feature = "issuance")]
     pub use crate::encoding::dictionary::deflate;
     pub use crate::encoding::dictionary::{
-        inflate, Dictionary, DictionaryError, MAX_DICTIONARY_LEN,
+        inflate, known, newest, Dictionary, DictionaryError, DICTIONARIES, MAX_DICTIONARY_LEN,
     };
 }
 

@@ -122,3 +122,7 @@ pub const MAX_TILE_LEVEL: u8 = 7;
 /// Witnesses a trust list names for one log (`docs/LOG.md` §9); with the log's own signature,
 /// within [`MAX_NOTE_SIGNATURES`].
 pub const MAX_LOG_WITNESSES: usize = 16;
+
+/// Most disclosure units of a license type (version 2, `docs/FORMAT.md` §11): also the most
+/// disclosures and hidden digests one presentation carries.
+pub const MAX_DISCLOSURE_UNITS: usize = 16;

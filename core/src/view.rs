@@ -42,8 +42,31 @@ pub struct FieldView {
     /// `text`, `date`, `integer` or `bytes`.
     #[serde(rename = "type")]
     pub kind: &'static str,
-    /// The value as text (dates `YYYY-MM-DD`, bytes in hex).
+    /// The value as text (dates `YYYY-MM-DD`, bytes in hex); empty when not shown.
     pub value: String,
+    /// The holder chose not to show this item (a version-2 presentation): display "未出示 /
+    /// not shown"; the verdict is unaffected.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub not_shown: bool,
+    /// For a resident identity number: the value masked for the screen (`3501**********1234`),
+    /// to show by default and reveal only on request.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub masked: Option<String>,
+}
+
+/// A resident identity number masked for the screen: the first 4 and last 4 characters kept,
+/// the 10 between as `*`.
+pub fn mask_id(id: &str) -> String {
+    let chars: Vec<char> = id.chars().collect();
+    if chars.len() <= 8 {
+        return "*".repeat(chars.len());
+    }
+    let n = chars.len();
+    chars[..4]
+        .iter()
+        .chain(std::iter::repeat_n(&'*', n - 8))
+        .chain(&chars[n - 4..])
+        .collect()
 }
 
 /// A license as labelled rows.
@@ -72,6 +95,8 @@ pub struct LicenseView {
     pub attachments: Vec<AttachmentView>,
     /// Status index, if any.
     pub status_index: Option<u64>,
+    /// Whether this is a presentation that hides some items (rows marked `not_shown`).
+    pub partial: bool,
 }
 
 /// An attachment reference for display.
@@ -105,7 +130,15 @@ fn row(key: &str, zh: &str, en: &str, kind: &'static str, value: String) -> Fiel
         label_en: en.into(),
         kind,
         value,
+        not_shown: false,
+        masked: None,
     }
+}
+
+fn not_shown(mut row: FieldView) -> FieldView {
+    row.value = String::new();
+    row.not_shown = true;
+    row
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -126,8 +159,20 @@ impl LicenseView {
         let holder_kind = match &license.holder.id {
             HolderId::Organisation(_) => ("统一社会信用代码", "Unified social credit code"),
             HolderId::Person(_) => ("公民身份号码", "Resident identity number"),
-            HolderId::Other(_) => ("证件号码", "Identity document number"),
+            _ => ("证件号码", "Identity document number"),
         };
+        let mut holder_id = row(
+            "holder_id",
+            holder_kind.0,
+            holder_kind.1,
+            "text",
+            license.holder.id.as_str().into(),
+        );
+        match &license.holder.id {
+            HolderId::Person(id) => holder_id.masked = Some(mask_id(id.as_str())),
+            HolderId::NotShown => holder_id = not_shown(holder_id),
+            _ => {}
+        }
         let v = license.validity;
         let mut fields = vec![
             row(
@@ -137,13 +182,7 @@ impl LicenseView {
                 "text",
                 license.holder.name.clone(),
             ),
-            row(
-                "holder_id",
-                holder_kind.0,
-                holder_kind.1,
-                "text",
-                license.holder.id.as_str().into(),
-            ),
+            holder_id,
             row(
                 "issued_on",
                 "发证日期",
@@ -182,6 +221,36 @@ impl LicenseView {
                 f.value.to_string(),
             ));
         }
+        // Items a presentation hid, in the template's order among the fields.
+        if let Some(t) = template {
+            for spec in t
+                .fields
+                .iter()
+                .filter(|s| license.not_shown.contains(&s.key))
+            {
+                let kind = match spec.kind {
+                    crate::model::template::FieldKind::Date => "date",
+                    crate::model::template::FieldKind::Integer => "integer",
+                    crate::model::template::FieldKind::Bytes => "bytes",
+                    _ => "text",
+                };
+                let hidden = not_shown(row(
+                    &spec.key,
+                    &spec.label_zh,
+                    &spec.label_en,
+                    kind,
+                    String::new(),
+                ));
+                let at = fields
+                    .iter()
+                    .position(|r| {
+                        t.position(&r.key)
+                            .is_some_and(|p| Some(p) > t.position(&spec.key))
+                    })
+                    .unwrap_or(fields.len());
+                fields.insert(at, hidden);
+            }
+        }
         LicenseView {
             id: license.id.to_string(),
             type_code: license.type_code().to_string(),
@@ -200,6 +269,7 @@ impl LicenseView {
                 .map(AttachmentView::from)
                 .collect(),
             status_index: license.status_index,
+            partial: license.holder.id == HolderId::NotShown || !license.not_shown.is_empty(),
         }
     }
 }

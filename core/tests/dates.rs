@@ -106,6 +106,7 @@ impl World {
             fields: vec![],
             attachments: vec![],
             status_index: None,
+            not_shown: vec![],
         }
     }
 

@@ -21,6 +21,7 @@ fn sample() -> License {
         )],
         attachments: vec![],
         status_index: None,
+        not_shown: vec![],
     }
 }
 

@@ -105,6 +105,7 @@ prop_compose! {
             fields: fields.into_iter().map(|(k, v)| Field::new(k, v)).collect(),
             attachments,
             status_index,
+            not_shown: vec![],
         }
     }
 }

@@ -224,6 +224,7 @@ fn license(u: &mut Unstructured<'_>) -> Result<License> {
         fields,
         attachments,
         status_index: u.arbitrary()?,
+        not_shown: vec![],
     })
 }
 

@@ -53,15 +53,18 @@ pub enum ContentType {
     TrustList,
     /// A revocation status list.
     StatusList,
+    /// A license of format version 2 (`docs/FORMAT.md` §10), or a presentation of one (§11).
+    LicenseV2,
 }
 
 impl ContentType {
     /// Every kind of document.
-    pub const ALL: [ContentType; 4] = [
+    pub const ALL: [ContentType; 5] = [
         ContentType::License,
         ContentType::Attestation,
         ContentType::TrustList,
         ContentType::StatusList,
+        ContentType::LicenseV2,
     ];
 
     /// The kind's number in the header and its stable snake_case name.
@@ -71,6 +74,7 @@ impl ContentType {
             ContentType::Attestation => (65001, "attestation"),
             ContentType::TrustList => (65002, "trust_list"),
             ContentType::StatusList => (65003, "status_list"),
+            ContentType::LicenseV2 => (65004, "license_v2"),
         }
     }
 
@@ -436,6 +440,11 @@ impl CoseSign1 {
     /// The signature bytes.
     pub fn signature(&self) -> &[u8] {
         &self.signature
+    }
+
+    /// The protected header's bytes, as signed.
+    pub fn protected(&self) -> &[u8] {
+        &self.protected
     }
 
     /// The COSE algorithm identifier of the protected header.

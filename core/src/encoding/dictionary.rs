@@ -1,6 +1,6 @@
 //! zlib streams with a preset dictionary (RFC 1950, `FDICT` with its `DICTID`), for format
-//! version 2's compact texts (issue 19; `docs/FORMAT-v2-proposal.md` §5). Not yet used by any
-//! document: this is the codec and its checks.
+//! version 2's compact texts (`EL2Z`, `docs/FORMAT.md` §10.8), and the list of the dictionaries
+//! every verifier keeps ([`DICTIONARIES`]).
 //!
 //! Inflating uses miniz_oxide, which the core already carries for version 1 (so the wasm build
 //! pays nothing more): its raw DEFLATE decoder writes into a buffer that starts with the
@@ -40,6 +40,30 @@ impl<'a> Dictionary<'a> {
     pub fn bytes(&self) -> &'a [u8] {
         self.bytes
     }
+}
+
+/// Every preset dictionary ever published, oldest first (`docs/FORMAT.md` §10.8): a verifier
+/// keeps them all, because licenses live for decades; issuers compress with the newest. Each
+/// is immutable once listed, and a new one must have a `DICTID` no earlier one has (a test
+/// checks it).
+pub const DICTIONARIES: &[&[u8]] = &[include_bytes!("../../dictionaries/elicense-dict-v2-1.bin")];
+
+/// The listed dictionary whose `DICTID` is `id`.
+pub fn known(id: u32) -> Option<Dictionary<'static>> {
+    DICTIONARIES
+        .iter()
+        .filter_map(|d| Dictionary::new(d).ok())
+        .find(|d| d.id == id)
+}
+
+/// The newest listed dictionary, the one issuers compress with.
+pub fn newest() -> Dictionary<'static> {
+    // The list is never empty and every entry is a valid dictionary (tests check both); the
+    // fallback is never taken.
+    DICTIONARIES
+        .last()
+        .and_then(|d| Dictionary::new(d).ok())
+        .unwrap_or(Dictionary { bytes: b"-", id: 0 })
 }
 
 /// Longest preset dictionary: DEFLATE's 32 KiB window.
@@ -193,6 +217,25 @@ mod tests {
 
     const DICT: &[u8] =
         b"\xe8\x90\xa5\xe4\xb8\x9a\xe6\x89\xa7\xe7\x85\xa7 limited company business scope";
+
+    /// Every listed dictionary is valid, and no two share a `DICTID` (Adler-32 is no hash: a
+    /// clash is checked when a dictionary is added, never left to chance).
+    #[test]
+    fn listed_dictionaries_are_valid_and_distinct() {
+        let ids: Vec<u32> = DICTIONARIES
+            .iter()
+            .map(|d| Dictionary::new(d).unwrap().id())
+            .collect();
+        let unique: std::collections::BTreeSet<u32> = ids.iter().copied().collect();
+        assert_eq!(unique.len(), ids.len(), "{ids:08x?}");
+        assert_eq!(
+            newest().id(),
+            0x104a_2730,
+            "dictionary 1 of FORMAT.md §10.8"
+        );
+        assert_eq!(known(0x104a_2730), Some(newest()));
+        assert_eq!(known(0x104a_2731), None);
+    }
 
     #[test]
     fn round_trip_and_dictid() {

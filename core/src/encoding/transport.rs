@@ -1,10 +1,12 @@
 //! The transport text that QR codes, URLs and JSON carry (`docs/FORMAT.md` §5).
 //!
 //! ```text
-//! text   = "EL1" [ "Z" ] [ "U" ] ":" data
+//! text   = ( "EL1" / "EL2" ) [ "Z" ] [ "U" ] ":" data
 //! ```
 //!
-//! `Z` means the COSE_Sign1 bytes were zlib-compressed (RFC 1950); `U` means `data` is base64url
+//! `EL1` carries a version-1 license or any other document; `EL2` a version-2 license or
+//! presentation (`docs/FORMAT.md` §10). `Z` means the bytes were zlib-compressed (RFC 1950; for
+//! `EL2Z`, with a preset dictionary named by its `DICTID`); `U` means `data` is base64url
 //! without padding (RFC 4648 §5) instead of base45 (RFC 9285). Base45 texts use only the QR
 //! alphanumeric alphabet; base64url texts fit in URL fragments (`https://verifier/#EL1ZU:...`).
 //! [`decode`] also accepts such a URL (https only) and takes the text from its fragment.
@@ -46,9 +48,21 @@ pub enum Compression {
     Never,
 }
 
+/// The transport version a text names: `EL1` or `EL2`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TextVersion {
+    /// `EL1`: a version-1 license, or any document of another kind.
+    V1,
+    /// `EL2`: a version-2 license or presentation (`docs/FORMAT.md` §10).
+    V2,
+}
+
 /// The form of a transport text, as named by its prefix.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Form {
+    /// `EL1` or `EL2`.
+    pub version: TextVersion,
     /// Text encoding.
     pub encoding: Encoding,
     /// Whether the bytes are zlib-compressed.
@@ -58,32 +72,43 @@ pub struct Form {
 impl Form {
     /// The prefix for this form, such as `EL1Z:`.
     pub fn prefix(self) -> &'static str {
-        match (self.compressed, self.encoding) {
-            (false, Encoding::Base45) => "EL1:",
-            (true, Encoding::Base45) => "EL1Z:",
-            (false, Encoding::Base64Url) => "EL1U:",
-            (true, Encoding::Base64Url) => "EL1ZU:",
+        match (self.version, self.compressed, self.encoding) {
+            (TextVersion::V1, false, Encoding::Base45) => "EL1:",
+            (TextVersion::V1, true, Encoding::Base45) => "EL1Z:",
+            (TextVersion::V1, false, Encoding::Base64Url) => "EL1U:",
+            (TextVersion::V1, true, Encoding::Base64Url) => "EL1ZU:",
+            (TextVersion::V2, false, Encoding::Base45) => "EL2:",
+            (TextVersion::V2, true, Encoding::Base45) => "EL2Z:",
+            (TextVersion::V2, false, Encoding::Base64Url) => "EL2U:",
+            (TextVersion::V2, true, Encoding::Base64Url) => "EL2ZU:",
         }
     }
 
-    const ALL: [Form; 4] = [
-        Form {
+    const ALL: [Form; 8] = {
+        let mut all = [Form {
+            version: TextVersion::V1,
             encoding: Encoding::Base45,
             compressed: false,
-        },
-        Form {
-            encoding: Encoding::Base45,
-            compressed: true,
-        },
-        Form {
-            encoding: Encoding::Base64Url,
-            compressed: false,
-        },
-        Form {
-            encoding: Encoding::Base64Url,
-            compressed: true,
-        },
-    ];
+        }; 8];
+        let mut i = 0;
+        while i < 8 {
+            all[i] = Form {
+                version: if i < 4 {
+                    TextVersion::V1
+                } else {
+                    TextVersion::V2
+                },
+                encoding: if i % 4 < 2 {
+                    Encoding::Base45
+                } else {
+                    Encoding::Base64Url
+                },
+                compressed: i % 2 == 1,
+            };
+            i += 1;
+        }
+        all
+    };
 }
 
 /// Why a transport text cannot be decoded.
@@ -102,14 +127,20 @@ pub enum TransportError {
         max: usize,
     },
     /// Does not start with `EL`.
-    #[error("the text does not start with \"EL1\": it is not an electronic license (it starts with {0:?})")]
+    #[error("the text does not start with \"EL1\" or \"EL2\": it is not an electronic license (it starts with {0:?})")]
     BadPrefix(String),
-    /// A version other than 1.
-    #[error("the text is format version {0:?}; this verifier reads EL1 (a newer verifier may be needed)")]
+    /// A version other than 1 or 2.
+    #[error("the text is format version {0:?}; this verifier reads EL1 and EL2 (a newer verifier may be needed)")]
     UnsupportedVersion(String),
-    /// `EL1` followed by something other than `:`, `Z:`, `U:` or `ZU:`.
-    #[error("unknown form {0:?} after EL1; expected EL1:, EL1Z:, EL1U: or EL1ZU:")]
+    /// `EL1` or `EL2` followed by something other than `:`, `Z:`, `U:` or `ZU:`.
+    #[error(
+        "unknown form {0:?} after EL1 or EL2; expected for example EL1:, EL1Z:, EL1U: or EL1ZU:"
+    )]
     UnknownForm(String),
+    /// An `EL2Z` text compressed with a preset dictionary this verifier does not have (a newer
+    /// verifier may be needed).
+    #[error("the text needs preset dictionary {0:08x}, which this verifier does not have (a newer verifier may be needed)")]
+    UnknownDictionary(u32),
     /// A URL without a usable fragment, or percent-encoded.
     #[error(
         "the URL must carry the license text after '#', in the base64url form (EL1U: or EL1ZU:)"
@@ -165,14 +196,43 @@ pub struct Decoded {
     pub form: Form,
 }
 
-/// Encode signed bytes as a transport text.
+/// Encode signed bytes as a transport text (`EL1`).
 pub fn encode(signed: &[u8], encoding: Encoding, compression: Compression) -> String {
     let compressed = match compression {
         Compression::Never => None,
         Compression::Always => Some(compress(signed)),
         Compression::Auto => Some(compress(signed)).filter(|c| c.len() < signed.len()),
     };
+    write(TextVersion::V1, signed, compressed, encoding)
+}
+
+/// Encode a version-2 license or presentation as a transport text (`EL2`): compressed with the
+/// newest preset dictionary ([`crate::dictionary::newest`]) when that is shorter or asked for.
+/// Without the `issuance` feature (the web page's build) nothing is compressed: `EL2Z` needs
+/// the dictionary compressor, which only issuers and holders' tools carry.
+pub fn encode_v2(wire: &[u8], encoding: Encoding, compression: Compression) -> String {
+    #[cfg(feature = "issuance")]
+    let compress = |bytes: &[u8]| {
+        crate::encoding::dictionary::deflate(bytes, &crate::encoding::dictionary::newest()).ok()
+    };
+    #[cfg(not(feature = "issuance"))]
+    let compress = |_: &[u8]| None::<Vec<u8>>;
+    let compressed = match compression {
+        Compression::Never => None,
+        Compression::Always => compress(wire),
+        Compression::Auto => compress(wire).filter(|c| c.len() < wire.len()),
+    };
+    write(TextVersion::V2, wire, compressed, encoding)
+}
+
+fn write(
+    version: TextVersion,
+    signed: &[u8],
+    compressed: Option<Vec<u8>>,
+    encoding: Encoding,
+) -> String {
     let form = Form {
+        version,
         encoding,
         compressed: compressed.is_some(),
     };
@@ -212,7 +272,9 @@ pub fn decode(text: &str) -> Result<Decoded, TransportError> {
             .decode(data)
             .map_err(TransportError::BadBase64)?,
     };
-    let signed = if form.compressed {
+    let signed = if form.compressed && form.version == TextVersion::V2 {
+        inflate_v2(&bytes)?
+    } else if form.compressed {
         inflate(&bytes)?
     } else if bytes.len() > MAX_SIGNED_LEN {
         return Err(TransportError::TooLarge {
@@ -222,6 +284,11 @@ pub fn decode(text: &str) -> Result<Decoded, TransportError> {
         bytes
     };
     Ok(Decoded { signed, form })
+}
+
+/// Whether `text` (or the URL fragment it carries) is an `EL2` text, by its prefix alone.
+pub(crate) fn names_v2(text: &str) -> bool {
+    strip_url(text.trim()).is_ok_and(|t| t.starts_with("EL2"))
 }
 
 /// The scheme of a text of the form `scheme://…` (RFC 3986 §3.1 syntax), if it is one. A
@@ -264,7 +331,10 @@ fn strip_url(text: &str) -> Result<&str, TransportError> {
 
 fn classify_prefix(text: &str) -> TransportError {
     let head: String = text.chars().take(12).collect();
-    if let Some(rest) = text.strip_prefix(VERSION_PREFIX) {
+    if let Some(rest) = text
+        .strip_prefix(VERSION_PREFIX)
+        .or_else(|| text.strip_prefix("EL2"))
+    {
         let form: String = rest.chars().take_while(|&c| c != ':').take(8).collect();
         return TransportError::UnknownForm(form);
     }
@@ -338,6 +408,30 @@ fn decode_base45(data: &str) -> Result<Vec<u8>, TransportError> {
         out.push(value as u8);
     }
     Ok(out)
+}
+
+/// Inflate an `EL2Z` stream: with the known dictionary its `DICTID` names (`FDICT` set), or
+/// with none (`FDICT` clear: plain zlib).
+fn inflate_v2(bytes: &[u8]) -> Result<Vec<u8>, TransportError> {
+    use crate::encoding::dictionary::{self, DictionaryError};
+    let Some(&[_, flg, d0, d1, d2, d3]) = bytes.get(..6) else {
+        return inflate(bytes);
+    };
+    if flg & 0x20 == 0 {
+        return inflate(bytes);
+    }
+    let id = u32::from_be_bytes([d0, d1, d2, d3]);
+    let dict = dictionary::known(id).ok_or(TransportError::UnknownDictionary(id))?;
+    dictionary::inflate(bytes, &dict, MAX_SIGNED_LEN).map_err(|e| match e {
+        DictionaryError::TooLong(_) => TransportError::TooLarge {
+            max: MAX_SIGNED_LEN,
+        },
+        DictionaryError::Truncated | DictionaryError::TooShort(_) => {
+            TransportError::Inflate(InflateError::Truncated)
+        }
+        DictionaryError::Checksum => TransportError::Inflate(InflateError::Checksum),
+        _ => TransportError::Inflate(InflateError::Corrupt),
+    })
 }
 
 fn inflate(bytes: &[u8]) -> Result<Vec<u8>, TransportError> {
@@ -442,8 +536,12 @@ mod tests {
             Err(TransportError::BadPrefix(_))
         ));
         assert_eq!(
-            decode("EL2:ABC"),
-            Err(TransportError::UnsupportedVersion("EL2".into()))
+            decode("EL3:ABC"),
+            Err(TransportError::UnsupportedVersion("EL3".into()))
+        );
+        assert_eq!(
+            decode("EL2X:ABC"),
+            Err(TransportError::UnknownForm("X".into()))
         );
         assert_eq!(
             decode("EL1X:ABC"),

@@ -200,6 +200,12 @@ pub enum LicenseError {
         /// What is wrong.
         reason: AttachmentError,
     },
+    /// The license was read from a presentation that hid some of it, so it cannot be encoded.
+    #[error("the license was read from a presentation that hides some of it: it cannot be signed or encoded again")]
+    Incomplete,
+    /// A version-2 payload or presentation breaks a rule of `docs/FORMAT.md` §10–§11.
+    #[error("version 2: {0}")]
+    V2(crate::model::license_v2::V2Problem),
     /// The encoded license would exceed [`MAX_PAYLOAD_LEN`].
     #[error("encoded license is {len} bytes, more than the limit of {max}")]
     PayloadTooLarge {
@@ -312,7 +318,7 @@ impl AttachmentRef {
         self.sha256 == file.sha256 && self.size == file.size
     }
 
-    fn to_cbor(&self) -> Value {
+    pub(crate) fn to_cbor(&self) -> Value {
         Value::Array(vec![
             Value::Bytes(self.sha256.to_vec()),
             Value::Integer(self.size.into()),
@@ -321,7 +327,7 @@ impl AttachmentRef {
         ])
     }
 
-    fn from_cbor(index: usize, value: &Value) -> Result<Self, LicenseError> {
+    pub(crate) fn from_cbor(index: usize, value: &Value) -> Result<Self, LicenseError> {
         let bad = |reason: AttachmentError| LicenseError::BadAttachment { index, reason };
         let Value::Array(items) = value else {
             return Err(bad(AttachmentError::Shape));
@@ -366,6 +372,9 @@ pub enum HolderId {
     Person(ResidentId),
     /// Any other identifier (passport or permit number), 1 to 64 bytes of printable text.
     Other(String),
+    /// Not shown: a version-2 presentation whose holder left the code out (`docs/FORMAT.md`
+    /// §11). Such a license is never encoded again.
+    NotShown,
 }
 
 impl HolderId {
@@ -374,6 +383,7 @@ impl HolderId {
             HolderId::Organisation(_) => 1,
             HolderId::Person(_) => 2,
             HolderId::Other(_) => 3,
+            HolderId::NotShown => 0,
         }
     }
 
@@ -383,6 +393,7 @@ impl HolderId {
             HolderId::Organisation(c) => c.as_str(),
             HolderId::Person(c) => c.as_str(),
             HolderId::Other(c) => c,
+            HolderId::NotShown => "",
         }
     }
 }
@@ -491,6 +502,9 @@ pub struct License {
     pub attachments: Vec<AttachmentRef>,
     /// Position of this license in its issuer's revocation status list, if it has one.
     pub status_index: Option<u64>,
+    /// Items a version-2 presentation did not show (`holder_id` or field keys), in template
+    /// order; empty for a full license. A license with items not shown is never encoded again.
+    pub not_shown: Vec<String>,
 }
 
 impl License {
@@ -502,6 +516,14 @@ impl License {
     /// The issuing department's organisation code (from the identifier).
     pub fn issuer_code(&self) -> &OrgCode {
         self.id.issuer()
+    }
+
+    /// A license read from a presentation that hid some of it cannot be encoded again.
+    pub(crate) fn check_complete(&self) -> Result<(), LicenseError> {
+        if self.holder.id == HolderId::NotShown || !self.not_shown.is_empty() {
+            return Err(LicenseError::Incomplete);
+        }
+        Ok(())
     }
 
     /// Check every rule that the encoding imposes beyond the types themselves.
@@ -574,6 +596,7 @@ impl License {
     /// Encode as deterministic CBOR (the payload that gets signed).
     pub fn to_cbor(&self) -> Result<Vec<u8>, LicenseError> {
         self.validate()?;
+        self.check_complete()?;
         let text = |s: &str| Value::Text(s.to_owned());
         let mut entries = vec![
             (keys::ISS, text(self.issuer_code().as_str())),
@@ -734,6 +757,7 @@ impl License {
             fields,
             attachments,
             status_index,
+            not_shown: vec![],
         };
         license.validate()?;
         Ok(license)
@@ -778,7 +802,7 @@ fn days_value(date: Date) -> Value {
 }
 
 /// A day number as a date in years [`MIN_YEAR`]..=[`MAX_YEAR`].
-fn date_from_days(field: impl fmt::Display, days: i128) -> Result<Date, LicenseError> {
+pub(crate) fn date_from_days(field: impl fmt::Display, days: i128) -> Result<Date, LicenseError> {
     days_to_date(days).ok_or_else(|| LicenseError::DateOutOfRange {
         field: field.to_string(),
         days,

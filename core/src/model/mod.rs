@@ -4,6 +4,7 @@
 pub(crate) mod digest;
 pub(crate) mod identifier;
 pub(crate) mod license;
+pub(crate) mod license_v2;
 pub(crate) mod log_entry;
 pub(crate) mod template;
 pub(crate) mod text;

@@ -22,6 +22,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 use time::Date;
 
+use crate::limits::{MAX_DISCLOSURE_UNITS, MAX_FIELDS};
 use crate::model::identifier::{IdentifierError, LicenseId, LicenseTypeCode, OrgCode};
 use crate::model::license::{Field, FieldValue, Holder, HolderId, License, LicenseError, Validity};
 
@@ -61,6 +62,15 @@ pub enum TemplateProblem {
     /// A field key is repeated or is one of the standard columns.
     #[error("field key {0:?} is repeated or reserved")]
     Key(String),
+    /// More fields than [`MAX_FIELDS`] (a version-2 key is the field's position).
+    #[error("a template has at most {MAX_FIELDS} fields, not {0}")]
+    TooManyFields(usize),
+    /// An enumeration on a field that is not text, or with a repeated or empty value.
+    #[error("field {0:?}: values are only for text fields, each once and not empty")]
+    Values(String),
+    /// The disclosure units are not acceptable.
+    #[error("disclosure: {0}")]
+    Disclosure(String),
     /// The type code is a built-in type's, but the type name is not that type's: verifiers
     /// would refuse every license of it (`type_mismatch`, `docs/FORMAT.md` §7).
     #[error(
@@ -191,7 +201,29 @@ pub struct FieldSpec {
     pub kind: FieldKind,
     /// Whether every license of this type must have it.
     pub required: bool,
+    /// For a text field: the values a license of version 2 writes as their index in this list
+    /// (`docs/FORMAT.md` §10.6). The list only grows: an index never changes meaning.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub values: Vec<String>,
 }
+
+/// The items of a license a holder may leave out of a presentation (version 2, selective
+/// disclosure; `docs/FORMAT.md` §11): which items are personal, grouped into units, and which
+/// items every presentation must show.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DisclosureSpec {
+    /// The units: each a list of items (`holder_name`, `holder_id` or a field key), shown or
+    /// hidden together as one disclosure. Unit *i* has the salt of index *i*.
+    pub units: Vec<Vec<String>>,
+    /// Items every presentation must show (the units that hold them).
+    pub minimum: Vec<String>,
+}
+
+/// The item names of the holder's name and code in [`DisclosureSpec`] units.
+pub const HOLDER_NAME_ITEM: &str = "holder_name";
+/// See [`HOLDER_NAME_ITEM`].
+pub const HOLDER_ID_ITEM: &str = "holder_id";
 
 /// The default kind of holder of a license type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -220,8 +252,12 @@ pub struct LicenseTemplate {
     pub holder_kind: HolderKind,
     /// Default validity in years from the start; `null` means perpetual (长期).
     pub validity_years: Option<u16>,
-    /// The fields, in display order.
+    /// The fields, in display order. A field's position in this list, from 1, is its key in a
+    /// version-2 license: fields are only ever appended.
     pub fields: Vec<FieldSpec>,
+    /// Which items are personal and how a presentation may hide them (version 2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disclosure: Option<DisclosureSpec>,
 }
 
 /// What a record does not say: who issues, with which numbers, on which day.
@@ -243,6 +279,8 @@ const BUILTIN: &[&str] = &[
     include_str!("../../templates/YYZZ.json"),
     include_str!("../../templates/JSZ.json"),
     include_str!("../../templates/BDCQZ.json"),
+    include_str!("../../templates/SPJY.json"),
+    include_str!("../../templates/YSZY.json"),
 ];
 
 /// The built-in templates, parsed once.
@@ -310,6 +348,11 @@ impl LicenseTemplate {
         t.type_code
             .parse::<LicenseTypeCode>()
             .map_err(|e| TemplateError::BadTemplate(TemplateProblem::TypeCode(e)))?;
+        if t.fields.len() > MAX_FIELDS {
+            return Err(TemplateError::BadTemplate(TemplateProblem::TooManyFields(
+                t.fields.len(),
+            )));
+        }
         let mut seen = std::collections::HashSet::new();
         for f in &t.fields {
             if STANDARD_COLUMNS.contains(&f.key.as_str()) || !seen.insert(f.key.as_str()) {
@@ -317,11 +360,62 @@ impl LicenseTemplate {
                     f.key.clone(),
                 )));
             }
+            let mut values = std::collections::HashSet::new();
+            if !f.values.is_empty()
+                && (f.kind != FieldKind::Text
+                    || f.values.iter().any(|v| v.is_empty() || !values.insert(v)))
+            {
+                return Err(TemplateError::BadTemplate(TemplateProblem::Values(
+                    f.key.clone(),
+                )));
+            }
+        }
+        if let Some(d) = &t.disclosure {
+            t.check_disclosure(d)
+                .map_err(|e| TemplateError::BadTemplate(TemplateProblem::Disclosure(e)))?;
         }
         Ok(t)
     }
 
-    /// The built-in templates (营业执照 YYZZ, 机动车驾驶证 JSZ, 不动产权证书 BDCQZ).
+    fn check_disclosure(&self, d: &DisclosureSpec) -> Result<(), String> {
+        if d.units.is_empty() || d.units.len() > MAX_DISCLOSURE_UNITS {
+            return Err(format!(
+                "1 to {MAX_DISCLOSURE_UNITS} units, not {}",
+                d.units.len()
+            ));
+        }
+        let mut seen = std::collections::HashSet::new();
+        for item in d.units.iter().flatten() {
+            let known =
+                item == HOLDER_NAME_ITEM || item == HOLDER_ID_ITEM || self.field(item).is_some();
+            if !known || !seen.insert(item.as_str()) {
+                return Err(format!("item {item:?} is unknown or in two units"));
+            }
+        }
+        if let Some(unit) = d.units.iter().find(|u| u.is_empty()) {
+            return Err(format!("an empty unit {unit:?}"));
+        }
+        if let Some(item) = d.minimum.iter().find(|m| !seen.contains(m.as_str())) {
+            return Err(format!("minimum item {item:?} is in no unit"));
+        }
+        Ok(())
+    }
+
+    /// Whether `item` (`holder_name`, `holder_id` or a field key) is personal: in a disclosure
+    /// unit, so that a presentation may hide it.
+    pub fn is_personal(&self, item: &str) -> bool {
+        self.disclosure
+            .as_ref()
+            .is_some_and(|d| d.units.iter().flatten().any(|i| i == item))
+    }
+
+    /// The 1-based position of field `key` (its key in a version-2 license).
+    pub fn position(&self, key: &str) -> Option<usize> {
+        self.fields.iter().position(|f| f.key == key).map(|i| i + 1)
+    }
+
+    /// The built-in templates (营业执照 YYZZ, 机动车驾驶证 JSZ, 不动产权证书 BDCQZ, 食品经营许可证
+    /// SPJY, 医师执业证书 YSZY).
     pub fn builtin() -> Vec<LicenseTemplate> {
         builtin_templates().to_vec()
     }
@@ -497,6 +591,7 @@ impl LicenseTemplate {
             fields,
             attachments: vec![],
             status_index: ctx.status_index,
+            not_shown: vec![],
         };
         license
             .validate()

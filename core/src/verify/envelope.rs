@@ -17,6 +17,7 @@ use thiserror::Error;
 
 use crate::encoding::cose::{ContentType, CoseError, CoseSign1, Kid, Payload};
 use crate::encoding::transport::{self, Form, TransportError};
+use crate::model::license_v2::Wire;
 use crate::suite::PublicKey;
 
 /// What to open or verify.
@@ -49,7 +50,24 @@ impl<'a> Input<'a> {
         // The largest signed document of any kind (trust lists); texts are bounded by the
         // transport's own limit.
         let max = crate::limits::MAX_TRUST_LIST_LEN.max(crate::limits::MAX_STATUS_LIST_LEN);
+        if self.is_v2() {
+            let (bytes, _) = self.signed_bytes().ok()?;
+            return Wire::parse(&bytes).ok().map(|w| w.cose.content_type());
+        }
         read(*self, max).ok().map(|r| r.cose.content_type())
+    }
+
+    /// Whether this is a version-2 license or presentation (`docs/FORMAT.md` §10): an `EL2`
+    /// text, a `[protected, body, signature]` array, or a COSE_Sign1 of content type
+    /// [`ContentType::LicenseV2`]. Reads no more than the prefix or header.
+    pub fn is_v2(&self) -> bool {
+        match self {
+            Input::Text(t) => transport::names_v2(t),
+            Input::Bytes(b) => {
+                b.first() == Some(&0x83)
+                    || CoseSign1::parse(b).is_ok_and(|c| c.content_type() == ContentType::LicenseV2)
+            }
+        }
     }
 
     /// The COSE_Sign1 bytes, and the transport form when the input was text.
@@ -181,6 +199,23 @@ pub struct Opened<'k, P, K> {
     /// The envelope, with the payload bytes as received (digests are taken over these, never
     /// over a re-encoding).
     pub cose: CoseSign1,
+}
+
+impl<P: Payload> Sealed<P> {
+    /// A document of kind `P` from an envelope already parsed (a version-2 license's, rebuilt by
+    /// [`Wire::parse`]): the content type checked and the payload decoded, unverified.
+    pub fn from_cose<K>(cose: CoseSign1) -> Result<Sealed<P>, Failure<P, K>> {
+        if let Err(e) = cose.expect_content_type(P::CONTENT_TYPE) {
+            return Err(Failure {
+                error: e.into(),
+                kid: Some(cose.kid()),
+                unverified: None,
+                revoked_signer: None,
+            });
+        }
+        let payload = P::decode(cose.payload());
+        Ok(Sealed { cose, payload })
+    }
 }
 
 /// Steps 1 to 5 and the payload: read `input` as a document of kind `P` without checking its

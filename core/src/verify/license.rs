@@ -10,6 +10,7 @@ use crate::encoding::transport::Form;
 use crate::limits::MAX_SIGNED_LEN;
 use crate::model::identifier::{LicenseTypeCode, OrgCode};
 use crate::model::license::{License, LicenseError};
+use crate::model::license_v2::{LicenseV2, Wire};
 use crate::model::template::LicenseTemplate;
 use crate::model::time::{checked_license_day, license_day, saturating_add};
 use crate::suite::{verify_batch as suite_verify_batch, PublicKey};
@@ -210,6 +211,9 @@ impl Verdict {
 /// department's revocation status list (if loaded), and the validity dates (China Standard Time,
 /// with [`MAX_CLOCK_SKEW`]). Never panics.
 pub fn verify(input: Input<'_>, trust: &TrustStore, now: OffsetDateTime) -> Verdict {
+    if input.is_v2() {
+        return verify_v2(input, trust, now);
+    }
     match unseal::<License, TrustedKey>(input) {
         Ok(sealed) => finish(sealed, trust, now, None),
         Err(failure) => rejected(failure),
@@ -235,6 +239,42 @@ fn rejected(failure: Failure<License, TrustedKey>) -> Verdict {
     reject(Reason::from_open(error, revoked_signer), kid, unverified)
 }
 
+/// A version-2 license or presentation (`docs/FORMAT.md` §10–§11): the wire form unwrapped and
+/// the signed payload rebuilt ([`Wire::parse`]), the one envelope path from the content type to
+/// the signature, the disclosures checked against the signed digests (issuer: the signing key's
+/// department), then the same checks as version 1. A rejected version-2 license carries no
+/// unverified content (its issuer is known only from a verified signature).
+fn verify_v2(input: Input<'_>, trust: &TrustStore, now: OffsetDateTime) -> Verdict {
+    let bytes = match input.signed_bytes() {
+        Ok((bytes, _)) => bytes,
+        Err(e) => return reject(Reason::Transport(e), None, None),
+    };
+    let wire = match Wire::parse(&bytes) {
+        Ok(w) => w,
+        Err(e) => return reject(Reason::License(e), None, None),
+    };
+    let fail = |f: Failure<LicenseV2, TrustedKey>| {
+        reject(Reason::from_open(f.error, f.revoked_signer), f.kid, None)
+    };
+    let sealed = match Sealed::<LicenseV2>::from_cose(wire.cose) {
+        Ok(s) => s,
+        Err(f) => return fail(f),
+    };
+    let opened = match sealed.open(trust, None) {
+        Ok(o) => o,
+        Err(f) => return fail(f),
+    };
+    let kid = opened.kid;
+    let signer = opened.signer;
+    match opened
+        .payload
+        .disclose(&wire.disclosures, (&signer.org_code, &signer.name))
+    {
+        Ok(license) => judge(license, signer, kid, trust, now),
+        Err(e) => reject(Reason::License(e), Some(kid), None),
+    }
+}
+
 /// The steps of [`verify`] from the signature on. `verified_by`, when given, is a key already
 /// known to verify the signature, and the only trusted key with the document's kid.
 fn finish(
@@ -247,8 +287,21 @@ fn finish(
         Ok(o) => o,
         Err(failure) => return rejected(failure),
     };
-    let (license, kid) = (opened.payload, Some(opened.kid));
-    let signer = match resolve_certificate(&license, opened.signer, trust.candidates(opened.kid)) {
+    judge(opened.payload, opened.signer, opened.kid, trust, now)
+}
+
+/// The checks after the signature, for a license of either version: the signer's certificate,
+/// the type name, the dates, the status lists.
+fn judge(
+    license: License,
+    signer: &TrustedKey,
+    kid: Kid,
+    trust: &TrustStore,
+    now: OffsetDateTime,
+) -> Verdict {
+    let opened_kid = kid;
+    let kid = Some(kid);
+    let signer = match resolve_certificate(&license, signer, trust.candidates(opened_kid)) {
         Ok(signer) => signer,
         Err(reason) => return reject(reason, kid, Some(license)),
     };
@@ -346,6 +399,7 @@ pub fn verify_many(inputs: &[Input<'_>], trust: &TrustStore, now: OffsetDateTime
     let mut slots: Vec<Slot<'_>> = inputs
         .iter()
         .map(|input| match unseal::<License, TrustedKey>(*input) {
+            _ if input.is_v2() => Slot::Done(verify_v2(*input, trust, now)),
             Err(failure) => Slot::Done(rejected(failure)),
             Ok(sealed) => match trust.candidates(sealed.cose().kid()) {
                 [key] if batchable(&sealed, key) => Slot::Batch(sealed, key),
@@ -559,6 +613,7 @@ mod tests {
             fields: vec![],
             attachments: vec![],
             status_index: None,
+            not_shown: vec![],
         }
     }
 

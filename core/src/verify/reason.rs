@@ -14,6 +14,7 @@ use crate::encoding::cose::{CoseError, Kid};
 use crate::encoding::transport::TransportError;
 use crate::model::identifier::{LicenseTypeCode, OrgCode};
 use crate::model::license::LicenseError;
+use crate::model::license_v2::V2Problem;
 
 /// A reason code with its plain-language Chinese message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,6 +69,10 @@ pub const REASON_CODES: &[ReasonCode] = &[
         zh: "证照数据已损坏或被篡改",
     },
     ReasonCode {
+        code: "unknown_dictionary",
+        zh: "证照使用了本程序没有的压缩字典，请更新核验程序",
+    },
+    ReasonCode {
         code: "too_large",
         zh: "证照数据过大，已拒绝",
     },
@@ -106,6 +111,14 @@ pub const REASON_CODES: &[ReasonCode] = &[
     ReasonCode {
         code: "bad_license",
         zh: "证照内容格式错误",
+    },
+    ReasonCode {
+        code: "bad_disclosure",
+        zh: "出示的个人信息与证照签名不符",
+    },
+    ReasonCode {
+        code: "below_minimum_disclosure",
+        zh: "出示的信息少于此类证照必须出示的内容",
     },
     ReasonCode {
         code: "issuer_not_signer",
@@ -336,6 +349,7 @@ impl Reason {
                 TransportError::BadBase45 { .. } => "bad_base45",
                 TransportError::BadBase64(_) => "bad_base64",
                 TransportError::Inflate(_) => "bad_compression",
+                TransportError::UnknownDictionary(_) => "unknown_dictionary",
                 TransportError::TooLarge { .. } => "too_large",
             },
             Reason::Cose(e) => match e {
@@ -362,6 +376,12 @@ impl Reason {
                 CoseError::Suite(_) | CoseError::AlgorithmMismatch { .. } => "bad_signature",
             },
             Reason::License(LicenseError::Cbor(_)) => "bad_cbor",
+            Reason::License(LicenseError::V2(
+                V2Problem::BadDisclosure { .. } | V2Problem::Duplicate(_),
+            )) => "bad_disclosure",
+            Reason::License(LicenseError::V2(V2Problem::BelowMinimum(_))) => {
+                "below_minimum_disclosure"
+            }
             Reason::License(_) => "bad_license",
             Reason::UnknownSigner(_) => "unknown_signer",
             Reason::BadSignature => "bad_signature",
@@ -443,6 +463,9 @@ mod tests {
                 crate::encoding::transport::InflateError::Checksum,
             )),
             Reason::Transport(TransportError::TooLarge { max: 0 }),
+            Reason::Transport(TransportError::UnknownDictionary(0)),
+            Reason::License(LicenseError::V2(V2Problem::Duplicate(""))),
+            Reason::License(LicenseError::V2(V2Problem::BelowMinimum(String::new()))),
             Reason::Cose(CoseError::TooLarge { len: 1, max: 0 }),
             Reason::Cose(CoseError::NotFourItems),
             Reason::Cose(CoseError::MissingKid),
