@@ -187,7 +187,7 @@ pub mod transport {
 }
 
 /// zlib streams with a preset dictionary (RFC 1950 `FDICT`), for format version 2's `EL2Z`
-/// texts, and the dictionaries a verifier knows (`docs/FORMAT.md` §10.8).
+/// texts, and the dictionaries a verifier knows (`docs/FORMAT.md` §11.8).
 pub mod dictionary {
     #[cfg(feature = "issuance")]
     pub use crate::encoding::dictionary::deflate;

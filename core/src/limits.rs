@@ -123,6 +123,6 @@ pub const MAX_TILE_LEVEL: u8 = 7;
 /// within [`MAX_NOTE_SIGNATURES`].
 pub const MAX_LOG_WITNESSES: usize = 16;
 
-/// Most disclosure units of a license type (version 2, `docs/FORMAT.md` §11): also the most
+/// Most disclosure units of a license type (version 2, `docs/FORMAT.md` §12): also the most
 /// disclosures and hidden digests one presentation carries.
 pub const MAX_DISCLOSURE_UNITS: usize = 16;

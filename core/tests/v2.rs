@@ -1,4 +1,4 @@
-//! Format version 2 (`docs/FORMAT.md` §10–§11): compact licenses, the holder's copy, and
+//! Format version 2 (`docs/FORMAT.md` §11–§12): compact licenses, the holder's copy, and
 //! presentations that hide personal items, verified through the one path; and the attacks on
 //! selective disclosure, each reproduced.
 

@@ -53,7 +53,7 @@ pub enum ContentType {
     TrustList,
     /// A revocation status list.
     StatusList,
-    /// A license of format version 2 (`docs/FORMAT.md` §10), or a presentation of one (§11).
+    /// A license of format version 2 (`docs/FORMAT.md` §11), or a presentation of one (§12).
     LicenseV2,
 }
 

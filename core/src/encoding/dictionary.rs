@@ -1,5 +1,5 @@
 //! zlib streams with a preset dictionary (RFC 1950, `FDICT` with its `DICTID`), for format
-//! version 2's compact texts (`EL2Z`, `docs/FORMAT.md` §10.8), and the list of the dictionaries
+//! version 2's compact texts (`EL2Z`, `docs/FORMAT.md` §11.8), and the list of the dictionaries
 //! every verifier keeps ([`DICTIONARIES`]).
 //!
 //! Inflating uses miniz_oxide, which the core already carries for version 1 (so the wasm build
@@ -42,7 +42,7 @@ impl<'a> Dictionary<'a> {
     }
 }
 
-/// Every preset dictionary ever published, oldest first (`docs/FORMAT.md` §10.8): a verifier
+/// Every preset dictionary ever published, oldest first (`docs/FORMAT.md` §11.8): a verifier
 /// keeps them all, because licenses live for decades; issuers compress with the newest. Each
 /// is immutable once listed, and a new one must have a `DICTID` no earlier one has (a test
 /// checks it).
@@ -231,7 +231,7 @@ mod tests {
         assert_eq!(
             newest().id(),
             0x104a_2730,
-            "dictionary 1 of FORMAT.md §10.8"
+            "dictionary 1 of FORMAT.md §11.8"
         );
         assert_eq!(known(0x104a_2730), Some(newest()));
         assert_eq!(known(0x104a_2731), None);

@@ -5,7 +5,7 @@
 //! ```
 //!
 //! `EL1` carries a version-1 license or any other document; `EL2` a version-2 license or
-//! presentation (`docs/FORMAT.md` §10). `Z` means the bytes were zlib-compressed (RFC 1950; for
+//! presentation (`docs/FORMAT.md` §11). `Z` means the bytes were zlib-compressed (RFC 1950; for
 //! `EL2Z`, with a preset dictionary named by its `DICTID`); `U` means `data` is base64url
 //! without padding (RFC 4648 §5) instead of base45 (RFC 9285). Base45 texts use only the QR
 //! alphanumeric alphabet; base64url texts fit in URL fragments (`https://verifier/#EL1ZU:...`).
@@ -54,7 +54,7 @@ pub enum Compression {
 pub enum TextVersion {
     /// `EL1`: a version-1 license, or any document of another kind.
     V1,
-    /// `EL2`: a version-2 license or presentation (`docs/FORMAT.md` §10).
+    /// `EL2`: a version-2 license or presentation (`docs/FORMAT.md` §11).
     V2,
 }
 

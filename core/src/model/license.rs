@@ -203,7 +203,7 @@ pub enum LicenseError {
     /// The license was read from a presentation that hid some of it, so it cannot be encoded.
     #[error("the license was read from a presentation that hides some of it: it cannot be signed or encoded again")]
     Incomplete,
-    /// A version-2 payload or presentation breaks a rule of `docs/FORMAT.md` §10–§11.
+    /// A version-2 payload or presentation breaks a rule of `docs/FORMAT.md` §11–§12.
     #[error("version 2: {0}")]
     V2(crate::model::license_v2::V2Problem),
     /// The encoded license would exceed [`MAX_PAYLOAD_LEN`].

@@ -1,4 +1,4 @@
-//! Format version 2 of the license (`docs/FORMAT.md` §10) and its selective disclosure (§11).
+//! Format version 2 of the license (`docs/FORMAT.md` §11) and its selective disclosure (§12).
 //!
 //! A version-2 payload keys fields by their position in the license type's template, leaves out
 //! what the verifier already has (the type's name comes from the template, the issuer's code and
@@ -52,7 +52,7 @@ pub const DIGEST_LEN: usize = 32;
 /// A disclosure key above this names a unit of several items: key = this + the unit's index.
 pub const UNIT_KEY_BASE: i128 = 100;
 
-/// The payload's map keys (`docs/FORMAT.md` §10.2).
+/// The payload's map keys (`docs/FORMAT.md` §11.2).
 mod key {
     pub const TYPE: i128 = 1;
     pub const SEQUENCE: i128 = 2;
@@ -566,10 +566,10 @@ fn sd_array(protected: &[u8], body: &Map, signature: &[u8]) -> Vec<u8> {
 }
 
 impl License {
-    /// Sign as a version-2 license (`docs/FORMAT.md` §10): the wire bytes, to be written with
+    /// Sign as a version-2 license (`docs/FORMAT.md` §11): the wire bytes, to be written with
     /// [`crate::transport::encode_v2`]. A license of a type with personal items
     /// ([`crate::DisclosureSpec`]) needs `seed`, 16 bytes from a CSPRNG drawn for this license
-    /// alone, and becomes the holder's copy (§11.3); any other license becomes a plain
+    /// alone, and becomes the holder's copy (§11.4); any other license becomes a plain
     /// COSE_Sign1. The issuer's code and name are not written: the verifier takes them from the
     /// signing key's certificate, so sign only with the key of the license's issuer.
     pub fn sign_v2(
@@ -668,7 +668,7 @@ impl Wire {
     /// Unwrap wire bytes: a tagged COSE_Sign1 (plain), or `[protected, body, signature]`
     /// (holder's copy or presentation), rebuilding the signed payload from the body and the
     /// disclosures (their digests taken over the bytes as received) with the checks of
-    /// `docs/FORMAT.md` §11.6 that need no key.
+    /// `docs/FORMAT.md` §12.6 that need no key.
     pub fn parse(bytes: &[u8]) -> Result<Wire, LicenseError> {
         if bytes.len() > MAX_SIGNED_LEN {
             return Err(problem(V2Problem::Shape));
@@ -867,7 +867,7 @@ fn parse_disclosure(
 // ---------------------------------------------------------------------------------------------
 // The signed payload.
 
-/// A version-2 license payload as signed (`docs/FORMAT.md` §10.2), decoded: everything but
+/// A version-2 license payload as signed (`docs/FORMAT.md` §11.2), decoded: everything but
 /// the personal items, which are in disclosures whose digests it lists.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LicenseV2 {
@@ -1168,7 +1168,7 @@ impl Payload for LicenseV2 {
 // ---------------------------------------------------------------------------------------------
 // Presenting.
 
-/// Make a presentation from the holder's copy `wire` (`docs/FORMAT.md` §11.4): the units that
+/// Make a presentation from the holder's copy `wire` (`docs/FORMAT.md` §12.4): the units that
 /// hold any of the items in `show` (`holder_name`, `holder_id` or field keys) are disclosed,
 /// every other unit is replaced by its digest, and the seed is left out. Refused when an item
 /// is unknown, or when the units shown do not include the template's minimum set. Needs no

@@ -202,13 +202,13 @@ pub struct FieldSpec {
     /// Whether every license of this type must have it.
     pub required: bool,
     /// For a text field: the values a license of version 2 writes as their index in this list
-    /// (`docs/FORMAT.md` §10.6). The list only grows: an index never changes meaning.
+    /// (`docs/FORMAT.md` §11.1). The list only grows: an index never changes meaning.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub values: Vec<String>,
 }
 
 /// The items of a license a holder may leave out of a presentation (version 2, selective
-/// disclosure; `docs/FORMAT.md` §11): which items are personal, grouped into units, and which
+/// disclosure; `docs/FORMAT.md` §12): which items are personal, grouped into units, and which
 /// items every presentation must show.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -57,7 +57,7 @@ impl<'a> Input<'a> {
         read(*self, max).ok().map(|r| r.cose.content_type())
     }
 
-    /// Whether this is a version-2 license or presentation (`docs/FORMAT.md` §10): an `EL2`
+    /// Whether this is a version-2 license or presentation (`docs/FORMAT.md` §11): an `EL2`
     /// text, a `[protected, body, signature]` array, or a COSE_Sign1 of content type
     /// [`ContentType::LicenseV2`]. Reads no more than the prefix or header.
     pub fn is_v2(&self) -> bool {

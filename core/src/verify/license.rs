@@ -239,7 +239,7 @@ fn rejected(failure: Failure<License, TrustedKey>) -> Verdict {
     reject(Reason::from_open(error, revoked_signer), kid, unverified)
 }
 
-/// A version-2 license or presentation (`docs/FORMAT.md` §10–§11): the wire form unwrapped and
+/// A version-2 license or presentation (`docs/FORMAT.md` §11–§12): the wire form unwrapped and
 /// the signed payload rebuilt ([`Wire::parse`]), the one envelope path from the content type to
 /// the signature, the disclosures checked against the signed digests (issuer: the signing key's
 /// department), then the same checks as version 1. A rejected version-2 license carries no
