@@ -107,11 +107,11 @@ pub use model::identifier::{
 };
 pub use model::license::{
     AttachmentError, AttachmentRef, Field, FieldValue, Holder, HolderId, HolderProblem, License,
-    LicenseError, Validity, FORMAT_VERSION, TAG_DAYS_SINCE_EPOCH,
+    LicenseError, V2Problem, Validity, FORMAT_VERSION, TAG_DAYS_SINCE_EPOCH,
 };
 pub use model::license_v2::{
-    disclosure_units, present, Disclosure, LicenseV2, V2Problem, Wire, WireForm, DIGEST_LEN,
-    SALT_LEN, SEED_LEN,
+    disclosure_units, present, Disclosure, LicenseV2, Wire, WireForm, DIGEST_LEN, SALT_LEN,
+    SEED_LEN,
 };
 pub use model::template::{
     parse_date, ColumnProblem, DateError, DisclosureSpec, FieldKind, FieldSpec, HolderKind,

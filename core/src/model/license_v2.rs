@@ -23,7 +23,6 @@ use std::collections::BTreeMap;
 use hmac::{Hmac, Mac};
 use serde_cbor::Value;
 use sha2::{Digest, Sha256};
-use thiserror::Error;
 use time::Date;
 
 use crate::encoding::cbor;
@@ -35,7 +34,7 @@ use crate::limits::{
 use crate::model::identifier::{LicenseId, LicenseTypeCode, OrgCode, ResidentId};
 use crate::model::license::{
     date_from_days, AttachmentRef, Field, FieldValue, Holder, HolderId, License, LicenseError,
-    Validity,
+    V2Problem, Validity,
 };
 use crate::model::template::{
     FieldKind, HolderKind, LicenseTemplate, HOLDER_ID_ITEM, HOLDER_NAME_ITEM,
@@ -72,77 +71,6 @@ mod key {
     /// The disclosure keys of the holder's name and code.
     pub const ITEM_HOLDER_NAME: i128 = -1;
     pub const ITEM_HOLDER_CODE: i128 = -2;
-}
-
-/// What is wrong with a version-2 license, holder's copy or presentation.
-#[derive(Debug, Clone, PartialEq, Eq, Error)]
-#[non_exhaustive]
-pub enum V2Problem {
-    /// The type code has no built-in template: a version-2 license needs one to be read.
-    #[error("license type {0} has no built-in template, which version 2 needs")]
-    NoTemplate(String),
-    /// A map key that the form does not have.
-    #[error("key {0} is not a key of this form")]
-    UnknownKey(i128),
-    /// A required key is missing.
-    #[error("key {0} ({1}) is missing")]
-    Missing(i128, &'static str),
-    /// A value of the wrong CBOR type or out of range.
-    #[error("key {0} ({1}) is not valid")]
-    BadValue(i128, &'static str),
-    /// An entry written although the format says it must be left out (its value is implied).
-    #[error("key {0} ({1}) must be left out when it has its implied value")]
-    Implied(i128, &'static str),
-    /// A field number the template does not have.
-    #[error("field number {0} is not a field of the template")]
-    NoField(i128),
-    /// A listed value written as text (it must be its index), or an index past the list.
-    #[error(
-        "field {0}: a listed value must be written as its index, and an index must be in the list"
-    )]
-    Listed(String),
-    /// A personal item written in place in a signed payload (it belongs in a disclosure).
-    #[error("{0} is personal: the signed payload must carry it in a disclosure")]
-    PersonalInPlace(String),
-    /// The digests are not distinct, sorted 32-byte strings, or more than the units.
-    #[error("the disclosure digests must be 1 to {MAX_DISCLOSURE_UNITS} distinct, sorted SHA-256 digests")]
-    Digests,
-    /// A holder's copy or presentation that mixes the seed with disclosures, or has neither.
-    #[error("a holder's copy carries the seed (13) alone, a presentation disclosures (14) or hidden digests (15)")]
-    Form,
-    /// Not a COSE_Sign1 nor a `[protected, body, signature]` array.
-    #[error("not a version-2 license: neither a COSE_Sign1 nor [protected, body, signature]")]
-    Shape,
-    /// A disclosure is malformed: not `[salt (16 bytes), value, key]`, a key that is no unit
-    /// of the template, or a value of the wrong type.
-    #[error("disclosure {index}: {what}")]
-    BadDisclosure {
-        /// 0-based position among the disclosures.
-        index: usize,
-        /// What is wrong.
-        what: String,
-    },
-    /// Two disclosures are equal or disclose the same unit, or a disclosure's digest is also
-    /// given as hidden (every disclosure must match exactly one digest).
-    #[error("disclosures and digests must each be given once: {0}")]
-    Duplicate(&'static str),
-    /// A presentation that hides an item every presentation of the type must show.
-    #[error("the presentation hides {0}, which every presentation of this license type must show")]
-    BelowMinimum(String),
-    /// A presentation was asked of something that is not a holder's copy (only the seed lets a
-    /// holder make one).
-    #[error(
-        "a presentation is made from the holder's copy of a version-2 license (with its seed)"
-    )]
-    NotHoldersCopy,
-    /// An item to show that the license type does not have.
-    #[error("{0:?} is not an item of this license type")]
-    UnknownItem(String),
-    /// A license with personal items was to be signed without a seed.
-    #[error(
-        "this license type has personal items: signing needs a seed of {SEED_LEN} random bytes"
-    )]
-    SeedRequired,
 }
 
 fn problem(p: V2Problem) -> LicenseError {

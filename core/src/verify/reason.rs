@@ -14,7 +14,7 @@ use crate::encoding::cose::{CoseError, Kid};
 use crate::encoding::transport::TransportError;
 use crate::model::identifier::{LicenseTypeCode, OrgCode};
 use crate::model::license::LicenseError;
-use crate::model::license_v2::V2Problem;
+use crate::model::license::V2Problem;
 
 /// A reason code with its plain-language Chinese message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
