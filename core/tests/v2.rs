@@ -330,3 +330,167 @@ fn an_unknown_dictionary_is_named() {
     let v = elicense::verify(Input::Text(&text), &trust(), NOW);
     assert_eq!(reason(&v), "unknown_dictionary", "{v:?}");
 }
+
+/// Every built-in type, with the entries that version 2 leaves out when implied written out
+/// when they are not: the license read back is the license signed.
+#[test]
+fn every_builtin_type_round_trips_through_version_2() {
+    let cases: Vec<License> = vec![
+        driving_permit(),
+        // An explicit perpetual end for a type with a default term, a start after the issue
+        // date, a value outside the listed ones.
+        build(
+            "JSZ",
+            &[
+                ("holder_name", "王五"),
+                ("holder_id", "11010519491231002X"),
+                ("sex", "女"),
+                ("nationality", "加拿大"),
+                ("birth_date", "1949-12-31"),
+                ("first_issued_on", "1990-01-01"),
+                ("vehicle_class", "C1"),
+                ("issued_on", "2024-02-01"),
+                ("valid_from", "2024-03-01"),
+                ("valid_until", "长期"),
+            ],
+        ),
+        // A person holding a real-estate title (not the template's default kind), with an end.
+        build(
+            "BDCQZ",
+            &[
+                ("holder_name", "赵六"),
+                ("holder_id", "350203198506151233"),
+                ("holder_kind", "person"),
+                ("certificate_number", "闽（2024）厦门市不动产权第0012345号"),
+                ("unit_number", "350203001001GB00001F00010001"),
+                ("location", "思明区湖滨南路1号"),
+                ("right_type", "国有建设用地使用权/房屋所有权"),
+                ("area_m2_hundredths", "8923"),
+                ("valid_until", "2094-05-31"),
+            ],
+        ),
+        build(
+            "SPJY",
+            &[
+                ("holder_name", "厦门示例餐饮有限公司"),
+                ("holder_id", "91350100MA8T2Q3X18"),
+                ("license_number", "JY13502030012345"),
+                ("legal_representative", "钱七"),
+                ("address", "厦门市思明区"),
+                ("premises", "厦门市思明区中山路1号"),
+                ("business_form", "餐饮服务经营者（小型餐馆）"),
+                ("business_items", "热食类食品制售"),
+                ("complaint_phone", "12315"),
+            ],
+        ),
+        build(
+            "YSZY",
+            &[
+                ("holder_name", "孙八"),
+                ("holder_id", "350203198506151233"),
+                ("sex", "男"),
+                ("birth_date", "1985-06-15"),
+                ("qualification_number", "200935110350203198506151233"),
+                ("practice_number", "110350200012345"),
+                ("practice_category", "临床"),
+                ("practice_scope", "内科专业"),
+                ("practice_location", "福建省"),
+                ("employer", "厦门市第一医院"),
+            ],
+        ),
+    ];
+    for (i, l) in cases.into_iter().enumerate() {
+        let wire = l.sign_v2(&key(), Some([i as u8; SEED_LEN])).unwrap();
+        let v = verdict(&wire);
+        let Verdict::Valid(ok) = &v else {
+            panic!("{i}: {v:?}")
+        };
+        assert_eq!(ok.license, l, "{i}");
+        let text = transport::encode_v2(&wire, Encoding::Base64Url, Compression::Auto);
+        assert!(elicense::verify(Input::Text(&text), &trust(), NOW).is_valid());
+    }
+}
+
+/// A signed payload that writes an implied entry, a listed value as text, a personal item in
+/// place or an unknown key is refused: each license has one byte form, and personal items can
+/// always be hidden.
+#[test]
+fn non_canonical_version_2_payloads_are_refused() {
+    use elicense::{cose, ContentType};
+    let signed_with = |entries: Vec<(i128, Value)>| {
+        let map = Value::Map(
+            entries
+                .into_iter()
+                .map(|(k, v)| (Value::Integer(k), v))
+                .collect(),
+        );
+        cose::sign(
+            &serde_cbor::to_vec(&map).unwrap(),
+            &key(),
+            ContentType::LicenseV2,
+        )
+    };
+    let base = || {
+        vec![
+            (1, Value::Text("YYZZ".into())),
+            (2, Value::Integer(5)),
+            (3, Value::Bytes(vec![0; 11])),
+            (4, Value::Text("福州示例科技有限公司".into())),
+            (6, Value::Integer(20_000)),
+            (
+                9,
+                Value::Map(
+                    [
+                        (Value::Integer(1), Value::Integer(0)),
+                        (Value::Integer(2), Value::Text("张三".into())),
+                        (Value::Integer(3), Value::Text("壹佰万元整".into())),
+                        (Value::Integer(4), Value::Integer(18_000)),
+                        (Value::Integer(5), Value::Text("福州市".into())),
+                        (Value::Integer(6), Value::Text("软件开发".into())),
+                    ]
+                    .into_iter()
+                    .collect(),
+                ),
+            ),
+        ]
+    };
+    let ok = signed_with(base());
+    assert!(verdict(&ok).is_valid(), "{:?}", verdict(&ok));
+    let with = |k: i128, v: Value| {
+        let mut e = base();
+        e.retain(|(key, _)| *key != k);
+        e.push((k, v));
+        verdict(&signed_with(e))
+    };
+    // nbf equal to iat, and the holder kind of the template's default.
+    assert_eq!(reason(&with(7, Value::Integer(20_000))), "bad_license");
+    assert_eq!(reason(&with(5, Value::Integer(1))), "bad_license");
+    // An unknown key, and a seed inside a signed payload.
+    assert_eq!(reason(&with(16, Value::Integer(1))), "bad_license");
+    assert_eq!(reason(&with(13, Value::Bytes(vec![0; 16]))), "bad_license");
+    // A listed value (company type index 0) written as its text.
+    let mut e = base();
+    if let Some((_, Value::Map(fields))) = e.iter_mut().find(|(k, _)| *k == 9) {
+        fields.insert(
+            Value::Integer(1),
+            Value::Text("有限责任公司（自然人投资或控股）".into()),
+        );
+    }
+    assert_eq!(reason(&verdict(&signed_with(e))), "bad_license");
+    // A driving permit whose name is in place: personal items must be in disclosures.
+    let permit = vec![
+        (1, Value::Text("JSZ".into())),
+        (2, Value::Integer(5)),
+        (4, Value::Text("李四".into())),
+        (6, Value::Integer(20_000)),
+    ];
+    let v = verdict(&signed_with(permit));
+    assert_eq!(reason(&v), "bad_license", "{v:?}");
+    assert!(
+        v.reason()
+            .unwrap()
+            .to_string()
+            .contains("holder_name is personal"),
+        "{v:?}"
+    );
+}
