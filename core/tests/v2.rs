@@ -494,3 +494,23 @@ fn non_canonical_version_2_payloads_are_refused() {
         "{v:?}"
     );
 }
+
+/// What `inspect` cannot unwrap, `verify` refuses for the same reason; `inspect` never gives a
+/// version-2 license as if its issuer were known.
+#[test]
+fn inspect_and_verify_agree_on_version_2_inputs() {
+    let wire = driving_permit().sign_v2(&key(), Some(SEED)).unwrap();
+    let bad: Vec<Vec<u8>> = vec![
+        vec![0x83],
+        vec![0x83, 0x40, 0xa0, 0x40],
+        wire[..wire.len() - 1].to_vec(),
+    ];
+    for b in &bad {
+        let v = verdict(b);
+        let i = elicense::inspect(Input::Bytes(b));
+        assert_eq!(i.err().as_ref(), v.reason(), "{b:02x?}");
+    }
+    let i = elicense::inspect(Input::Bytes(&wire)).unwrap();
+    assert_eq!(i.content_type, elicense::ContentType::LicenseV2);
+    assert!(i.license.is_err());
+}

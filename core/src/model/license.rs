@@ -281,6 +281,10 @@ pub enum V2Problem {
     /// An item to show that the license type does not have.
     #[error("{0:?} is not an item of this license type")]
     UnknownItem(String),
+    /// A version-2 license read without verifying it: its issuer is the signing key's
+    /// department, known only once the signature has verified.
+    #[error("a version-2 license names no issuer: its issuer is the signing key's department, known only by verifying it")]
+    IssuerFromSigner,
     /// A license with personal items was to be signed without a seed.
     #[error("this license type has personal items: signing needs a seed of 16 random bytes")]
     SeedRequired,

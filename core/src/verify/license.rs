@@ -9,7 +9,7 @@ use crate::encoding::cose::{ContentType, Kid};
 use crate::encoding::transport::Form;
 use crate::limits::MAX_SIGNED_LEN;
 use crate::model::identifier::{LicenseTypeCode, OrgCode};
-use crate::model::license::{License, LicenseError};
+use crate::model::license::{License, LicenseError, V2Problem};
 use crate::model::license_v2::{LicenseV2, Wire};
 use crate::model::template::LicenseTemplate;
 use crate::model::time::{checked_license_day, license_day, saturating_add};
@@ -467,6 +467,9 @@ pub struct Inspection {
 /// Decode a license's structure without checking its signature or trust. Fails only when the
 /// transport text or the COSE_Sign1 envelope cannot be read.
 pub fn inspect(input: Input<'_>) -> Result<Inspection, Reason> {
+    if input.is_v2() {
+        return inspect_v2(input);
+    }
     let Read {
         cose,
         form,
@@ -482,6 +485,24 @@ pub fn inspect(input: Input<'_>) -> Result<Inspection, Reason> {
         content_type: cose.content_type(),
         payload_len: cose.payload().len(),
         license: License::from_cbor(cose.payload()),
+    })
+}
+
+/// [`inspect`] of a version-2 license or presentation: the wire form is unwrapped as
+/// [`verify`] does (failing for the same reasons), but the license itself is not given, since
+/// its issuer is known only from a verified signature ([`V2Problem::IssuerFromSigner`]).
+fn inspect_v2(input: Input<'_>) -> Result<Inspection, Reason> {
+    let (bytes, form) = input.signed_bytes().map_err(Reason::Transport)?;
+    let wire = Wire::parse(&bytes).map_err(Reason::License)?;
+    let cose = wire.cose;
+    Ok(Inspection {
+        form,
+        signed_len: bytes.len(),
+        kid: cose.kid(),
+        content_type: cose.content_type(),
+        payload_len: cose.payload().len(),
+        license: LicenseV2::from_cbor(cose.payload())
+            .and(Err(LicenseError::V2(V2Problem::IssuerFromSigner))),
     })
 }
 
