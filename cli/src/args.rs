@@ -31,9 +31,10 @@ pub struct ImportArgs {
 /// Where the license comes from.
 #[derive(Debug, Clone, clap::Args)]
 pub struct Source {
-    /// The license text (`EL1…` or a verifier URL). Omit it, or give `-`, to read standard input.
+    /// The license text (`EL1…`, `EL2…` or a verifier URL). Omit it, or give `-`, to read
+    /// standard input.
     pub text: Option<String>,
-    /// A file holding the text, the COSE bytes, or a PNG/JPEG photo of the QR code.
+    /// A file holding the text, the signed bytes, or a PNG/JPEG photo of the QR code.
     #[arg(long, conflicts_with = "text")]
     pub file: Option<PathBuf>,
 }
@@ -98,7 +99,7 @@ pub struct IssueArgs {
     /// Department directory.
     #[arg(long)]
     pub dir: PathBuf,
-    /// A built-in license type (YYZZ, JSZ, BDCQZ) ...
+    /// A built-in license type (YYZZ, JSZ, BDCQZ, SPJY, YSZY) ...
     #[arg(long = "type", conflicts_with = "template")]
     pub type_code: Option<String>,
     /// ... or a license-type template file (JSON).
@@ -119,6 +120,12 @@ pub struct IssueArgs {
     /// Files per license: any of txt, png, svg.
     #[arg(long, default_value = "txt,png,svg")]
     pub formats: String,
+    /// Format version of the licenses: 1, or 2 (compact `EL2…` texts; for a type with personal
+    /// items, JSZ, BDCQZ or YSZY, the holder's copy, from which `elicense present` makes
+    /// presentations that hide them).
+    #[arg(long = "format", value_name = "VERSION", default_value_t = 1,
+          value_parser = clap::value_parser!(u8).range(1..=2))]
+    pub format_version: u8,
     /// Worker threads (default: all cores).
     #[arg(long)]
     pub jobs: Option<usize>,

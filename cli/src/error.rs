@@ -240,6 +240,19 @@ pub enum CliError {
     /// Text that is not a license text (for `qr` and `card`).
     #[error("not a license text: {0}")]
     NotALicense(#[source] CoreError),
+    /// A version-1 license (or another document) where `present` needs a version-2 one.
+    #[error("not a version-2 license: a presentation is made from the holder's copy (EL2…) of a license issued with `elicense issue --format 2`")]
+    NotVersion2,
+    /// A version-2 license given to a command that reads version 1 only (`inspect`, `card`).
+    #[error("`elicense {0}` does not read version-2 licenses (EL2…) yet; use `elicense verify`")]
+    Version2Unsupported(&'static str),
+    /// A version-2 license of a type without personal items: nothing to hide (`present`).
+    #[error("license type {0} has no items a presentation can hide: show the license itself")]
+    NothingToHide(String),
+    /// A presentation that cannot be made (an unknown item, below the type's minimum set, not
+    /// a holder's copy), or a version-2 license that cannot be read.
+    #[error("cannot make the presentation: {0}")]
+    Present(#[source] LicenseError),
     /// Input whose structure cannot be read at all (for `inspect`), with the reason's code.
     #[error("{0} [{code}]", code = .0.code())]
     Unreadable(#[source] Reason),
@@ -301,6 +314,10 @@ pub enum CliError {
         /// The department certificate's file name in it.
         cert: &'static str,
     },
+
+    /// The operating system's random generator failed (a version-2 license's seed).
+    #[error("the operating system's random generator failed: {0}")]
+    Random(rand_core::Error),
 
     /// Printing JSON failed.
     #[error("{0}")]

@@ -58,8 +58,8 @@ fn is_image(bytes: &[u8]) -> bool {
 }
 
 /// Decode the QR code in a PNG or JPEG photo. With several codes, the first of the kind wanted
-/// (a license and its attestation stamp photographed together is normal) is taken, else the
-/// first `EL1` one, and a warning on standard error says which one and names the others.
+/// (a license and its attestation stamp photographed together is normal; a license of either
+/// format version for a license) is taken, else the first `EL1` or `EL2` one, and a warning on standard error says which one and names the others.
 pub fn decode_photo(bytes: &[u8], want: ContentType) -> Result<String, CliError> {
     let (text, warning) = choose_qr(photo_texts(bytes)?, want)?;
     if let Some(warning) = warning {
@@ -112,8 +112,17 @@ const QUOTED_CHARS: usize = 40;
 fn choose_qr(texts: Vec<String>, want: ContentType) -> Result<(String, Option<String>), CliError> {
     let chosen = texts
         .iter()
-        .position(|t| Input::Text(t).document_kind() == Some(want))
-        .or_else(|| texts.iter().position(|t| t.contains("EL1")))
+        .position(|t| {
+            let kind = Input::Text(t).document_kind();
+            // A license of either format version.
+            kind == Some(want)
+                || (want == ContentType::License && kind == Some(ContentType::LicenseV2))
+        })
+        .or_else(|| {
+            texts
+                .iter()
+                .position(|t| t.contains("EL1") || t.contains("EL2"))
+        })
         .or(if texts.is_empty() { None } else { Some(0) })
         .ok_or(CliError::NoQrCode)?;
     let quote = |t: &str| {
@@ -199,7 +208,7 @@ pub fn load_template(
         }
         (Some(t), None) => LicenseTemplate::builtin_for(t).ok_or_else(|| {
             CliError::Usage(format!(
-                "no built-in template for {t:?} (built in: YYZZ, JSZ, BDCQZ); use --template FILE"
+                "no built-in template for {t:?} (built in: YYZZ, JSZ, BDCQZ, SPJY, YSZY); use --template FILE"
             ))
         }),
         (None, None) => Err(CliError::Usage("give --type or --template".into())),

@@ -154,6 +154,38 @@ enum Command {
         /// fewer).
         #[arg(long, default_value_t = 0, requires = "proof")]
         witness_quorum: usize,
+        /// Print a resident identity number in full (it is masked by default, as
+        /// 3502**********1233; --json always carries the full value beside the masked one).
+        #[arg(long)]
+        reveal_id: bool,
+    },
+    /// Holder: from the holder's copy of a version-2 license (`issue --format 2`), a
+    /// presentation that shows only the items chosen; the others print as "未出示 / not shown"
+    /// where it is verified. Prints the presentation text (EL2…); --qr writes its QR code.
+    ///
+    /// Examples:
+    ///   elicense present --file issued/ID.txt --list
+    ///   elicense present --file issued/ID.txt --show holder_name --qr shown.png
+    Present {
+        #[command(flatten)]
+        source: Source,
+        /// Items to show, comma-separated (holder_name, holder_id or field keys; see --list).
+        /// An item shows the whole disclosure unit it belongs to; items that are never hidden
+        /// are always shown.
+        #[arg(
+            long,
+            value_delimiter = ',',
+            required_unless_present = "list",
+            conflicts_with = "list"
+        )]
+        show: Vec<String>,
+        /// List the license type's disclosure units (the items shown or hidden together) and
+        /// which every presentation must show, instead of presenting.
+        #[arg(long)]
+        list: bool,
+        /// Also write the presentation's QR code to this file (.png or .svg).
+        #[arg(long, conflicts_with = "list")]
+        qr: Option<PathBuf>,
     },
     /// Show a license's structure WITHOUT verifying it (for support staff).
     ///
@@ -673,6 +705,7 @@ fn main() -> ExitCode {
             proof,
             witnesses,
             witness_quorum,
+            reveal_id,
         } => cmd::verify::run(
             &source,
             &trust,
@@ -680,8 +713,15 @@ fn main() -> ExitCode {
             proof
                 .as_deref()
                 .map(|p| (p, witnesses.as_slice(), witness_quorum)),
+            reveal_id,
             json,
         ),
+        Command::Present {
+            source,
+            show,
+            list,
+            qr,
+        } => cmd::present::run(&source, &show, list, qr.as_deref(), json),
         Command::Inspect { source } => cmd::inspect::run(&source, json),
         Command::Revoke { dir, id } => cmd::revoke::run(&dir, &id, json),
         Command::Status(StatusCommand::Build {

@@ -377,6 +377,7 @@ fn every_command_has_help_with_an_example() {
         vec!["qr"],
         vec!["card"],
         vec!["verify"],
+        vec!["present"],
         vec!["inspect"],
         vec!["revoke"],
         vec!["status", "build"],

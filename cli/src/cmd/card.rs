@@ -18,6 +18,9 @@ pub fn run(
 ) -> Result<(), CliError> {
     let text = input::read_text(source)?;
     let text = text.trim();
+    if Input::Text(text).is_v2() {
+        return Err(CliError::Version2Unsupported("card"));
+    }
     let ins = elicense::inspect(Input::Text(text))
         .map_err(|e| CliError::NotALicense(CoreError::from(e)))?;
     let license = ins.license.map_err(CliError::Undecodable)?;

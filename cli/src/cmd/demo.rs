@@ -106,6 +106,7 @@ pub fn run(no_qr: bool) -> Result<(), CliError> {
             set: vec![],
             out: p(&format!("{dir}-issued")),
             formats: "txt,png,svg".into(),
+            format_version: 1,
             jobs: None,
             today: None,
             key: no_key(),
@@ -146,7 +147,7 @@ pub fn run(no_qr: bool) -> Result<(), CliError> {
     for text in &texts {
         let view = VerdictView::new(&verify(Input::Text(text), &store, now));
         ok &= view.valid;
-        print_verdict(&view);
+        print_verdict(&view, false);
         say!();
     }
 
@@ -157,7 +158,7 @@ pub fn run(no_qr: bool) -> Result<(), CliError> {
     let altered = String::from_utf8_lossy(&altered).into_owned();
     let view = VerdictView::new(&verify(Input::Text(&altered), &store, now));
     ok &= !view.valid;
-    print_verdict(&view);
+    print_verdict(&view, false);
 
     step(
         "8. 吊销  The department revokes the second business license and publishes its status list",
@@ -175,7 +176,7 @@ pub fn run(no_qr: bool) -> Result<(), CliError> {
     let store = input::load_trust(&trust, now)?;
     let view = VerdictView::new(&verify(Input::Text(&texts[1]), &store, now));
     ok &= view.code == Some("revoked");
-    print_verdict(&view);
+    print_verdict(&view, false);
 
     say!(
         "\n{} The demo directory is removed now; run the same commands yourself with `elicense --help`.",

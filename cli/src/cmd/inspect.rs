@@ -10,6 +10,9 @@ use crate::input;
 /// Decode without verifying and print; fails only when nothing can be read.
 pub fn run(src: &Source, json: bool) -> Result<(), CliError> {
     let bytes = input::read_source(src)?;
+    if Input::sniff(&bytes).is_v2() {
+        return Err(CliError::Version2Unsupported("inspect"));
+    }
     let ins = elicense::inspect(Input::sniff(&bytes)).map_err(CliError::Unreadable)?;
     let license = ins.license.as_ref().map(|l| LicenseView::new(l, None));
     if json {
@@ -39,7 +42,7 @@ pub fn run(src: &Source, json: bool) -> Result<(), CliError> {
     say!("  content type  {}", ins.content_type);
     say!("  payload bytes {}", ins.payload_len);
     match license {
-        Ok(view) => print_fields(&view),
+        Ok(view) => print_fields(&view, true),
         Err(e) => say!("  license cannot be decoded: {e}"),
     }
     Ok(())

@@ -4,11 +4,12 @@
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use elicense::transport::encode as encode_transport;
+use elicense::transport::{encode as encode_transport, encode_v2};
 use elicense::{
     parse_date, Compression, Encoding, IssueContext, IssuingCertificate, License, LicenseId,
-    LicenseTemplate, LicenseTypeCode, Signer, TemplateError,
+    LicenseTemplate, LicenseTypeCode, Signer, TemplateError, SEED_LEN,
 };
+use rand_core::{OsRng, RngCore};
 use rayon::prelude::*;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -27,6 +28,20 @@ pub fn run(args: &IssueArgs, json: bool) -> Result<(), CliError> {
     let config = workdir::load(&args.dir, Role::Department)?;
     let template = input::load_template(args.type_code.as_deref(), args.template.as_deref())?;
     let formats = Formats::parse(&args.formats)?;
+    // Version 2 keys fields by their position in the built-in template every verifier has.
+    if args.format_version == 2
+        && LicenseTemplate::builtin_ref(&template.type_code) != Some(&template)
+    {
+        return Err(CliError::Usage(format!(
+            "--format 2 needs a license type built into every verifier (YYZZ, JSZ, BDCQZ, SPJY, YSZY) with its built-in template: {} {}",
+            template.type_code,
+            if LicenseTemplate::builtin_ref(&template.type_code).is_some() {
+                "is given with another template (--template)"
+            } else {
+                "is not built in"
+            }
+        )));
+    }
     let today = match &args.today {
         Some(t) => parse_date(t).map_err(|e| CliError::Usage(format!("--today: {e}")))?,
         None => today(),
@@ -75,6 +90,12 @@ pub fn run(args: &IssueArgs, json: bool) -> Result<(), CliError> {
             (vec![(1, rec)], vec![], Some(source))
         }
     };
+    // The same input issued in version 2 is another source: its rows are new licenses, not
+    // the version-1 ones already issued (version 1's sources are as they always were).
+    let source = match args.format_version {
+        2 => source.map(|s| source_id(format!("{s}\nelicense format version 2").as_bytes())),
+        _ => source,
+    };
     let key = workdir::signing_key(&args.dir, &config, args.key.passphrase_file.as_deref())?;
     // Before anything is reserved or signed: the certificate and its root, as verifiers check
     // them (core), for this type today; each row's own issue date is checked in `run`.
@@ -88,6 +109,7 @@ pub fn run(args: &IssueArgs, json: bool) -> Result<(), CliError> {
         today,
         out: &args.out,
         formats,
+        version: args.format_version,
     };
     issuer.check_certificate()?;
     let mut registry = Registry::open(&args.dir)?;
@@ -265,6 +287,8 @@ pub struct Issuer<'a> {
     pub out: &'a Path,
     /// Which files to write per license.
     pub formats: Formats,
+    /// Format version to sign: 1 or 2 (`--format`).
+    pub version: u8,
 }
 
 impl Issuer<'_> {
@@ -279,6 +303,28 @@ impl Issuer<'_> {
                 path: self.dir.join(workdir::CERT_FILE),
                 source,
             })
+    }
+
+    /// Sign `license` in the format version asked for; its transport text (base45, compressed
+    /// when shorter). Version 2 draws a fresh seed for each license from the operating system's
+    /// random generator (used only when the type has personal items: `License::sign_v2`).
+    fn sign(&self, line: u64, license: &License) -> Result<String, CliError> {
+        let row = |e: elicense::LicenseError| CliError::Row {
+            line,
+            source: e.into(),
+        };
+        if self.version == 2 {
+            let mut seed = [0u8; SEED_LEN];
+            OsRng.try_fill_bytes(&mut seed).map_err(CliError::Random)?;
+            let wire = license.sign_v2(self.key, Some(seed)).map_err(row)?;
+            return Ok(encode_v2(&wire, Encoding::Base45, Compression::Auto));
+        }
+        let signed = license.sign(self.key).map_err(row)?;
+        Ok(encode_transport(
+            &signed,
+            Encoding::Base45,
+            Compression::Auto,
+        ))
     }
 
     fn context(&self) -> Result<IssueContext, CliError> {
@@ -385,13 +431,10 @@ impl Issuer<'_> {
                         });
                     }
                     license.status_index = Some(reserved.status_index);
-                    let signed = license.sign(self.key).map_err(|e| CliError::Row {
-                        line,
-                        source: e.into(),
-                    })?;
+                    let text = self.sign(line, &license)?;
                     Ok(Signed {
                         id: reserved.id,
-                        text: encode_transport(&signed, Encoding::Base45, Compression::Auto),
+                        text,
                         pending,
                     })
                 })

@@ -460,7 +460,12 @@ pub fn audit(
             }
             match elicense::LogEntry::decode(&entry) {
                 // Status lists and attestations have no registry row.
-                Ok(e) if e.id == id && e.kind != elicense::ContentType::License => {}
+                Ok(e)
+                    if e.id == id
+                        && !matches!(
+                            e.kind,
+                            elicense::ContentType::License | elicense::ContentType::LicenseV2
+                        ) => {}
                 Ok(e) if e.id == id => {
                     logged.insert(id, (idx, e));
                 }
@@ -494,8 +499,8 @@ pub fn audit(
             );
             continue;
         };
-        let signed = elicense::transport::decode(text)?.signed;
-        if !entry.covers(&signed) {
+        let (kind, signed) = log::license_signed(text)?;
+        if !entry.covers(&signed) || entry.kind != kind {
             finding(
                 &mut findings,
                 json,

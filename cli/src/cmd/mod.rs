@@ -11,6 +11,7 @@ pub mod inspect;
 pub mod issue;
 pub mod keygen;
 pub mod log;
+pub mod present;
 pub mod qr;
 pub mod revoke;
 pub mod status;

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use elicense::{verify, Input, LicenseView, Verdict, VerdictView};
+use elicense::{verify, FieldView, Input, LicenseView, Verdict, VerdictView};
 
 use crate::args::{Source, TrustArgs};
 use crate::clock::verification_time;
@@ -12,12 +12,14 @@ use crate::input;
 /// Verify and print the verdict; an invalid license is [`Invalid::License`] (exit code 1). With
 /// `require_status`, a stale or unknown revocation state is invalid too
 /// ([`elicense::Verdict::require_status`]). With `proof`, a valid license's inclusion proof is
-/// checked too (`cmd::log::check_proof`).
+/// checked too (`cmd::log::check_proof`). For people, a resident identity number is printed
+/// masked unless `reveal_id`; `--json` prints core's view as it is.
 pub fn run(
     src: &Source,
     trust: &TrustArgs,
     require_status: bool,
     proof: Option<(&Path, &[std::path::PathBuf], usize)>,
+    reveal_id: bool,
     json: bool,
 ) -> Result<(), CliError> {
     let at = verification_time(trust.at.as_deref())?;
@@ -36,7 +38,7 @@ pub fn run(
     if let (Some((proof, witnesses, quorum)), Verdict::Valid(ok)) = (proof, &verdict) {
         let policy = super::log::proof_policy(&store, ok, witnesses, quorum)?;
         if !json {
-            print_verdict(&view);
+            print_verdict(&view, reveal_id);
         }
         let (log, outcome) = super::log::check_proof(proof, &bytes, policy, json)?;
         if json {
@@ -58,7 +60,7 @@ pub fn run(
             serde_json::to_string_pretty(&view).map_err(CliError::Json)?
         );
     } else {
-        print_verdict(&view);
+        print_verdict(&view, reveal_id);
     }
     if view.valid {
         Ok(())
@@ -67,8 +69,23 @@ pub fn run(
     }
 }
 
-/// Print a license's fields for people.
-pub fn print_fields(view: &LicenseView) {
+/// What a row shows people: "未出示 / not shown" for an item a presentation hid; a resident
+/// identity number masked (core's `FieldView::masked`) unless `reveal_id`; else the value.
+fn shown_value(f: &FieldView, reveal_id: bool) -> &str {
+    if f.not_shown {
+        NOT_SHOWN
+    } else if reveal_id {
+        &f.value
+    } else {
+        f.masked.as_deref().unwrap_or(&f.value)
+    }
+}
+
+/// Printed for an item the holder chose not to show.
+pub const NOT_SHOWN: &str = "未出示 / not shown";
+
+/// Print a license's fields for people, a resident identity number masked unless `reveal_id`.
+pub fn print_fields(view: &LicenseView, reveal_id: bool) {
     // The code always; a name no built-in template vouches for is marked as the issuer's own.
     say!(
         "  {} {} [{}]{}",
@@ -87,8 +104,18 @@ pub fn print_fields(view: &LicenseView) {
         view.issuer_name,
         view.issuer_code
     );
+    if view.partial {
+        say!(
+            "  部分出示 Presentation: 持证人未出示部分内容 the holder chose not to show some items"
+        );
+    }
     for f in &view.fields {
-        say!("  {} {}: {}", f.label_zh, f.label_en, f.value);
+        say!(
+            "  {} {}: {}",
+            f.label_zh,
+            f.label_en,
+            shown_value(f, reveal_id)
+        );
     }
     for a in &view.attachments {
         say!(
@@ -101,8 +128,9 @@ pub fn print_fields(view: &LicenseView) {
     }
 }
 
-/// Print a verdict for people: a big verdict line, the reason, then the fields.
-pub fn print_verdict(view: &VerdictView) {
+/// Print a verdict for people: a big verdict line, the reason, then the fields (a resident
+/// identity number masked unless `reveal_id`).
+pub fn print_verdict(view: &VerdictView, reveal_id: bool) {
     if view.valid {
         say!("✓ 有效 VALID");
         say!(
@@ -146,6 +174,6 @@ pub fn print_verdict(view: &VerdictView) {
         if !view.valid {
             say!("  --- content below is UNVERIFIED 以下内容未经验证 ---");
         }
-        print_fields(l);
+        print_fields(l, reveal_id);
     }
 }

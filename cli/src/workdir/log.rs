@@ -10,7 +10,8 @@
 
 use elicense::tlog::{self, Hash};
 use elicense::{
-    Checkpoint, ContentType, LogEntry, NodeSource, Note, OrgCode, SigningKey, TileHeights,
+    Checkpoint, ContentType, LogEntry, NodeSource, Note, OrgCode, SigningKey, TextVersion,
+    TileHeights, Wire,
 };
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
@@ -58,17 +59,25 @@ pub fn size(conn: &Connection) -> Result<u64, CliError> {
     .map_err(err)
 }
 
-/// Appends the entry for signed transport text `text` (a document of `kind` named `id`) inside
-/// the caller's transaction, with the subtree hashes of every tile it completes. Returns its
-/// index.
-pub fn append(
-    tx: &Transaction<'_>,
-    kind: ContentType,
-    id: &str,
-    text: &str,
-    time: u64,
-) -> Result<u64, CliError> {
-    let signed = elicense::transport::decode(text)?.signed;
+/// The kind and the signed bytes (the COSE_Sign1 its issuer signed) of the license in transport
+/// text `text`, as the log entry names and digests them: for a version-2 text (`EL2…`, a holder's
+/// copy or plain), the COSE_Sign1 its wire form carries ([`elicense::Wire::parse`]), the same
+/// bytes every presentation made from it rebuilds, of kind `license_v2`; else the decoded bytes,
+/// of kind `license`.
+pub fn license_signed(text: &str) -> Result<(ContentType, Vec<u8>), CliError> {
+    let decoded = elicense::transport::decode(text)?;
+    if decoded.form.version == TextVersion::V2 {
+        let cose = Wire::parse(&decoded.signed)?.cose;
+        return Ok((cose.content_type(), cose.to_bytes()));
+    }
+    Ok((ContentType::License, decoded.signed))
+}
+
+/// Appends the entry for the license in signed transport text `text` (named `id`, of either
+/// format version: [`license_signed`]) inside the caller's transaction, with the subtree hashes
+/// of every tile it completes. Returns its index.
+pub fn append(tx: &Transaction<'_>, id: &str, text: &str, time: u64) -> Result<u64, CliError> {
+    let (kind, signed) = license_signed(text)?;
     append_signed(tx, kind, id, &signed, time)
 }
 

@@ -24,8 +24,6 @@ use std::time::Duration;
 
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 
-use elicense::ContentType;
-
 use super::log;
 use crate::error::CliError;
 
@@ -324,7 +322,7 @@ impl Registry {
                     .map_err(err)?;
                 // The log entry is committed with the row, or neither is (docs/LOG.md §3).
                 if updated == 1 {
-                    log::append(&tx, ContentType::License, &s.id, &s.text, now)?;
+                    log::append(&tx, &s.id, &s.text, now)?;
                 }
                 issued += updated;
             }
@@ -465,7 +463,7 @@ fn log_unlogged(tx: &Transaction<'_>) -> Result<(), CliError> {
     };
     let now = log_time();
     for (id, text) in rows {
-        log::append(tx, ContentType::License, &id, &text, now)?;
+        log::append(tx, &id, &text, now)?;
     }
     Ok(())
 }

@@ -447,6 +447,21 @@ impl CoseSign1 {
         &self.protected
     }
 
+    /// The tagged COSE_Sign1 as deterministic CBOR: for a parsed document, the bytes it was
+    /// parsed from; for the envelope of a version-2 license rebuilt by [`crate::Wire::parse`],
+    /// the bytes its issuer signed (what an issuance log entry digests).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        cbor::encode(&Value::Tag(
+            TAG_COSE_SIGN1,
+            Box::new(Value::Array(vec![
+                Value::Bytes(self.protected.clone()),
+                Value::Map(Default::default()),
+                Value::Bytes(self.payload.clone()),
+                Value::Bytes(self.signature.clone()),
+            ])),
+        ))
+    }
+
     /// The COSE algorithm identifier of the protected header.
     pub fn algorithm(&self) -> i64 {
         self.alg
@@ -571,6 +586,7 @@ mod tests {
         assert_eq!(parsed.kid(), Kid::of(&key().verifying_key().into()));
         assert_eq!(parsed.content_type(), ContentType::License);
         parsed.verify(&key().verifying_key().into()).unwrap();
+        assert_eq!(parsed.to_bytes(), signed, "the bytes parsed, again");
         let other = SigningKey::from_bytes(&[8u8; 32]).verifying_key().into();
         assert_eq!(
             parsed.verify(&other),

@@ -16,6 +16,8 @@ use crate::log::merkle::{leaf_hash, verify_inclusion, ProofError};
 use crate::log::note::{key_id, NoteError, NoteKey, NoteKeyKind, SIG_TYPE_ED25519};
 use crate::log::proof::{TlogProof, TlogProofError};
 use crate::model::identifier::OrgCode;
+use crate::model::license::LicenseError;
+use crate::model::license_v2::Wire;
 use crate::model::log_entry::{LogEntry, LogEntryError};
 use crate::suite::{Ed25519, PublicKey, Suite};
 
@@ -181,6 +183,9 @@ pub enum LogProofError {
     /// The document could not be read.
     #[error("document: {0}")]
     Document(#[from] ReadError),
+    /// A version-2 license whose wire form could not be unwrapped.
+    #[error("document: {0}")]
+    License(LicenseError),
     /// The signer's key cannot sign C2SP checkpoints (not an Ed25519 key).
     #[error("the signer's key is not an Ed25519 key, the only kind that signs C2SP checkpoints")]
     NotANoteKey,
@@ -277,7 +282,7 @@ impl LogProofError {
     pub fn code(&self) -> &'static str {
         match self {
             LogProofError::Proof(_) | LogProofError::Entry(_) => "proof_malformed",
-            LogProofError::Document(_) => "document_unreadable",
+            LogProofError::Document(_) | LogProofError::License(_) => "document_unreadable",
             LogProofError::NotANoteKey | LogProofError::NoOrigin => "not_a_log_key",
             LogProofError::OtherDocument => "other_document",
             LogProofError::Checkpoint(_) => "checkpoint_invalid",
@@ -316,11 +321,21 @@ pub fn check_log_proof(
     let proof = TlogProof::parse(proof)?;
     let entry = LogEntry::decode(&proof.extra)?;
     let max = crate::limits::MAX_TRUST_LIST_LEN.max(crate::limits::MAX_STATUS_LIST_LEN);
-    let doc = read(document, max)?;
     let (signed, _) = document
         .signed_bytes()
         .map_err(|e| LogProofError::Document(ReadError::from(e)))?;
-    if !entry.covers(&signed) || entry.kind != doc.cose.content_type() {
+    // A version-2 license, holder's copy or presentation: the COSE_Sign1 its issuer signed,
+    // which every wire form of it rebuilds alike, is what its entry digests.
+    let (signed, kind) = if document.is_v2() {
+        let cose = Wire::parse(&signed).map_err(LogProofError::License)?.cose;
+        (
+            std::borrow::Cow::Owned(cose.to_bytes()),
+            cose.content_type(),
+        )
+    } else {
+        (signed, read(document, max)?.cose.content_type())
+    };
+    if !entry.covers(&signed) || entry.kind != kind {
         return Err(LogProofError::OtherDocument);
     }
     let key = &policy.key;
