@@ -162,8 +162,9 @@ pub use verify::witness::{witness_checkpoint, witness_key, witness_name, Witness
 
 // View: labelled, bilingual views for user interfaces.
 pub use view::{
-    AttachmentVerdictView, AttachmentView, CertificateView, FieldView, Lang, LicenseFileView,
-    LicenseView, LogProofView, LoggedVerdictView, VerdictView,
+    AttachmentVerdictView, AttachmentView, CertificateView, DisclosureItemView, DisclosureUnitView,
+    DisclosureView, FieldView, Lang, LicenseFileView, LicenseView, LogProofView, LoggedVerdictView,
+    VerdictView,
 };
 
 /// The issuance log's functions and constants (`docs/LOG.md`): RFC 9162 hashing and proofs, note

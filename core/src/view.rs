@@ -9,8 +9,10 @@ use crate::documents::trust_list::TrustList;
 use crate::encoding::cose::Kid;
 use crate::model::digest::FileDigest;
 use crate::model::license::{AttachmentRef, FieldValue, HolderId, License};
-use crate::model::template::LicenseTemplate;
+use crate::model::license_v2::{disclosure_units, LicenseV2, Wire, WireForm};
+use crate::model::template::{HolderKind, LicenseTemplate, HOLDER_ID_ITEM, HOLDER_NAME_ITEM};
 use crate::model::time::cst;
+use crate::verify::envelope::Input;
 use crate::verify::files::{find_attachment, AttachmentVerdict};
 use crate::verify::license::{Revocation, RevocationState, Verdict, Verified};
 use crate::verify::log::{LogProofError, Logged};
@@ -135,6 +137,15 @@ fn row(key: &str, zh: &str, en: &str, kind: &'static str, value: String) -> Fiel
     }
 }
 
+/// The labels of the holder's identifier of a kind (`None`: another kind of document).
+fn holder_id_labels(kind: Option<HolderKind>) -> (&'static str, &'static str) {
+    match kind {
+        Some(HolderKind::Organisation) => ("统一社会信用代码", "Unified social credit code"),
+        Some(HolderKind::Person) => ("公民身份号码", "Resident identity number"),
+        _ => ("证件号码", "Identity document number"),
+    }
+}
+
 fn not_shown(mut row: FieldView) -> FieldView {
     row.value = String::new();
     row.not_shown = true;
@@ -156,11 +167,13 @@ impl LicenseView {
                 builtin.as_ref()
             }
         };
-        let holder_kind = match &license.holder.id {
-            HolderId::Organisation(_) => ("统一社会信用代码", "Unified social credit code"),
-            HolderId::Person(_) => ("公民身份号码", "Resident identity number"),
-            _ => ("证件号码", "Identity document number"),
-        };
+        let holder_kind = holder_id_labels(match &license.holder.id {
+            HolderId::Organisation(_) => Some(HolderKind::Organisation),
+            HolderId::Person(_) => Some(HolderKind::Person),
+            // A presentation that hides the code: the kind the type's template names.
+            HolderId::NotShown => template.map(|t| t.holder_kind),
+            _ => None,
+        });
         let mut holder_id = row(
             "holder_id",
             holder_kind.0,
@@ -271,6 +284,94 @@ impl LicenseView {
             status_index: license.status_index,
             partial: license.holder.id == HolderId::NotShown || !license.not_shown.is_empty(),
         }
+    }
+}
+
+/// A labelled item of a disclosure unit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DisclosureItemView {
+    /// The item: `holder_name`, `holder_id` or a field key of the template (what
+    /// [`crate::present`] takes).
+    pub key: String,
+    /// Chinese label (as in [`LicenseView`]'s rows).
+    pub label_zh: String,
+    /// English label.
+    pub label_en: String,
+}
+
+/// One disclosure unit: items a presentation shows or hides together.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DisclosureUnitView {
+    /// The unit's items, in the template's order.
+    pub items: Vec<DisclosureItemView>,
+    /// Whether every presentation must show it (it holds an item of the type's minimum).
+    pub required: bool,
+}
+
+/// What the holder of a version-2 license can choose to show (`docs/FORMAT.md` §11), for a
+/// holder's interface: the license type and its disclosure units, labelled. Read from the
+/// input without verifying it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DisclosureView {
+    /// License type code.
+    pub type_code: String,
+    /// Type name (Chinese), from the built-in template.
+    pub type_name: String,
+    /// Type name in English.
+    pub type_name_en: String,
+    /// `plain` (a license without personal items), `holders_copy` (the only form a
+    /// presentation can be made from) or `presentation`.
+    pub form: &'static str,
+    /// The type's disclosure units (empty for a type without personal items).
+    pub units: Vec<DisclosureUnitView>,
+}
+
+impl DisclosureView {
+    /// The choice a version-2 license text, URL or wire bytes offers; an error when it is not
+    /// a readable version-2 license (a version-1 license has no disclosure units).
+    pub fn new(input: Input<'_>) -> Result<Self, Reason> {
+        let (bytes, _) = input.signed_bytes()?;
+        let wire = Wire::parse(&bytes)?;
+        let template = LicenseV2::from_cbor(wire.cose.payload())?.template();
+        let label = |key: &str| match key {
+            HOLDER_NAME_ITEM => ("持证主体".to_owned(), "Holder".to_owned()),
+            HOLDER_ID_ITEM => {
+                let (zh, en) = holder_id_labels(Some(template.holder_kind));
+                (zh.to_owned(), en.to_owned())
+            }
+            _ => template.field(key).map_or_else(
+                || (key.to_owned(), key.to_owned()),
+                |f| (f.label_zh.clone(), f.label_en.clone()),
+            ),
+        };
+        let units = disclosure_units(&template.type_code)
+            .into_iter()
+            .map(|(items, required)| DisclosureUnitView {
+                items: items
+                    .into_iter()
+                    .map(|key| {
+                        let (label_zh, label_en) = label(&key);
+                        DisclosureItemView {
+                            key,
+                            label_zh,
+                            label_en,
+                        }
+                    })
+                    .collect(),
+                required,
+            })
+            .collect();
+        Ok(DisclosureView {
+            type_code: template.type_code.clone(),
+            type_name: template.type_name.clone(),
+            type_name_en: template.type_name_en.clone(),
+            form: match wire.form {
+                WireForm::Plain => "plain",
+                WireForm::HoldersCopy => "holders_copy",
+                WireForm::Presentation => "presentation",
+            },
+            units,
+        })
     }
 }
 

@@ -5,8 +5,9 @@
 use std::collections::BTreeMap;
 
 use elicense::{
-    present, transport, Compression, Encoding, HolderId, Input, IssueContext, License,
-    LicenseTemplate, LicenseView, OrgCode, QrMatrix, SigningKey, TrustStore, Verdict, SEED_LEN,
+    present, transport, Compression, DisclosureView, Encoding, HolderId, Input, IssueContext,
+    License, LicenseTemplate, LicenseView, OrgCode, QrMatrix, SigningKey, TrustStore, Verdict,
+    SEED_LEN,
 };
 use serde_cbor::Value;
 use time::macros::{date, datetime};
@@ -163,6 +164,12 @@ fn a_presentation_hides_what_the_holder_leaves_out() {
         ]
     );
     assert!(view.partial);
+    // A hidden identity number keeps the label of the type's holder kind.
+    let id = view.fields.iter().find(|f| f.key == "holder_id").unwrap();
+    assert_eq!(
+        (id.label_zh.as_str(), id.label_en.as_str()),
+        ("公民身份号码", "Resident identity number")
+    );
     // The seed never travels in a presentation.
     let (_, body, _) = parts(&shown);
     assert!(!body.contains_key(&Value::Integer(13)));
@@ -172,6 +179,54 @@ fn a_presentation_hides_what_the_holder_leaves_out() {
         panic!()
     };
     assert_eq!(ok.license, driving_permit());
+}
+
+#[test]
+fn the_disclosure_view_labels_the_units_a_holder_chooses_from() {
+    let wire = driving_permit().sign_v2(&key(), Some(SEED)).unwrap();
+    let text = transport::encode_v2(&wire, Encoding::Base45, Compression::Auto);
+    let view = DisclosureView::new(Input::Text(&text)).unwrap();
+    assert_eq!(
+        (view.type_code.as_str(), view.type_name.as_str(), view.form),
+        ("JSZ", "机动车驾驶证", "holders_copy")
+    );
+    let units: Vec<(bool, Vec<(&str, &str, &str)>)> = view
+        .units
+        .iter()
+        .map(|u| {
+            let items = u
+                .items
+                .iter()
+                .map(|i| (i.key.as_str(), i.label_zh.as_str(), i.label_en.as_str()));
+            (u.required, items.collect())
+        })
+        .collect();
+    assert_eq!(
+        units[0],
+        (true, vec![("holder_name", "持证主体", "Holder")])
+    );
+    assert!(!units[1].0);
+    assert_eq!(
+        units[1].1[..2],
+        [
+            ("holder_id", "公民身份号码", "Resident identity number"),
+            ("sex", "性别", "Sex")
+        ]
+    );
+    assert_eq!(units[1].1.len(), 6);
+    // A presentation says it is one; the items a holder can show are the ones present takes.
+    let shown = present(&wire, &["holder_name"]).unwrap();
+    assert_eq!(
+        DisclosureView::new(Input::Bytes(&shown)).unwrap().form,
+        "presentation"
+    );
+    for unit in &view.units {
+        let keys: Vec<&str> = unit.items.iter().map(|i| i.key.as_str()).collect();
+        assert!(present(&wire, &[&["holder_name"], &keys[..]].concat()).is_ok());
+    }
+    // Not a version-2 license: the reason.
+    let junk = DisclosureView::new(Input::Text("hello")).unwrap_err();
+    assert_eq!(junk.code(), "bad_prefix");
 }
 
 #[test]
