@@ -190,7 +190,9 @@ fn the_disclosure_view_labels_the_units_a_holder_chooses_from() {
         (view.type_code.as_str(), view.type_name.as_str(), view.form),
         ("JSZ", "机动车驾驶证", "holders_copy")
     );
-    let units: Vec<(bool, Vec<(&str, &str, &str)>)> = view
+    // (key, label_zh, label_en) of each item, and whether the unit is required.
+    type Labelled<'a> = (&'a str, &'a str, &'a str);
+    let units: Vec<(bool, Vec<Labelled>)> = view
         .units
         .iter()
         .map(|u| {
