@@ -8,8 +8,11 @@ import { CoreError, callCore } from './core.js';
 import { qrFromImage } from './camera.js';
 import { useRecord } from './attach.js';
 import { isProof, licenseShown, useProof } from './proof.js';
+import { openOwn } from './holder.js';
 
 const utf8 = new TextEncoder();
+// The document kinds of licenses (documentKind): version 1 and version 2 (FORMAT.md §10).
+const LICENSE_KINDS = ['license', 'license_v2'];
 
 // A license or attestation as text (pasted, read from a QR code, or the page's URL).
 export function handleText(text) {
@@ -32,11 +35,13 @@ export function handleTexts(texts) {
     if (!(e instanceof CoreError)) throw e;
     return showCoreProblem(e);
   }
+  // The holder's own license: the first code that is a license.
+  if (state.mode === 'holder') return handleText((codes.find((c) => LICENSE_KINDS.includes(c.kind)) ?? codes[0]).text);
   // The license to verify: the first code that says it is one, else the first that is not an
   // attestation (its verdict says what is wrong with it).
-  const license = codes.find((c) => c.kind === 'license') ?? codes.find((c) => c.kind !== 'attestation');
+  const license = codes.find((c) => LICENSE_KINDS.includes(c.kind)) ?? codes.find((c) => c.kind !== 'attestation');
   const record = codes.find((c) => c.kind === 'attestation');
-  for (const c of codes) c.role = c === license ? 'verified' : c === record ? 'record' : c.kind === 'license' ? 'other' : 'ignored';
+  for (const c of codes) c.role = c === license ? 'verified' : c === record ? 'record' : LICENSE_KINDS.includes(c.kind) ? 'other' : 'ignored';
   if (record) useRecord(utf8.encode(record.text), 'QR');
   if (license) handleBytes(utf8.encode(license.text));
   showCodes({ codes, verify: verifyListed });
@@ -52,7 +57,13 @@ function verifyListed(codes, chosen) {
   showCodes({ codes, verify: verifyListed });
 }
 
+// Bytes of any input, to the mode on screen: the holder's own license, or verification.
 function handleBytes(bytes, name = '') {
+  if (state.mode === 'holder') return openOwn(bytes);
+  verifyBytes(bytes, name);
+}
+
+function verifyBytes(bytes, name = '') {
   if (isProof(bytes)) return useProof(bytes, name);
   try {
     if (callCore((c) => c.documentKind(bytes)) === 'attestation') return useRecord(bytes, '');
@@ -69,7 +80,7 @@ function handleBytes(bytes, name = '') {
 // The license shown, verified again (after the "require a current revocation check" setting
 // changed).
 export function reverify() {
-  if (state.currentLicense && state.shown.verdict) handleBytes(state.currentLicense);
+  if (state.currentLicense && state.shown.verdict) verifyBytes(state.currentLicense);
 }
 
 // A file dropped, pasted or chosen: an image is searched for a QR code, anything else read as is.
@@ -93,11 +104,11 @@ export async function handleFiles(files) {
 export function handleLocation() {
   const fragment = location.hash.slice(1);
   if (!fragment) return;
-  // A base45 text (`#EL1:` / `#EL1Z:`) has spaces, which the browser shows as %20 in the
+  // A base45 text (`#EL1:`, `#EL1Z:`, `#EL2:`, `#EL2Z:`) has spaces, which the browser shows as %20 in the
   // fragment; the base64url forms are taken as `#` and the fragment, as FORMAT.md §5 specifies
   // (not with the page's own URL: the core refuses URLs that are not https, and a page opened
   // from a file or a local server is not, though its fragment is what was scanned).
-  if (/^EL1Z?:/.test(fragment)) {
+  if (/^EL[12]Z?:/.test(fragment)) {
     const spaced = fragment.replaceAll('%20', ' ');
     // '%20' is also valid base45, so the literal reading is tried first.
     try {

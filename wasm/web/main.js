@@ -7,7 +7,7 @@
 //   core.js    the wasm core: load, callCore, traps  qr.js      QR reading: BarcodeDetector or
 //   camera.js  camera scanning, QR photos                       the lazily loaded wasm decoder
 //   attach.js  attestation record and scan check     proof.js   supervision log proofs
-//   input.js   licenses from text, files, URL
+//   holder.js  出示我的证照: the holder's presentation   input.js   licenses from text, files, URL
 // Each imports only modules listed before it (state.js and words.js at the bottom).
 import { state } from './state.js';
 import { loadLanguage, switchLanguage, t } from './words.js';
@@ -17,13 +17,15 @@ import { callCore, loadCore } from './core.js';
 import { startCamera, stopCamera } from './camera.js';
 import { onAttachmentDrop, onRecord, onScanFile } from './attach.js';
 import { onProofFile, onProofLink, showLog } from './proof.js';
+import { setMode, showOwn } from './holder.js';
 import { handleFile, handleFiles, handleLocation, handleText, handleTexts, reverify } from './input.js';
 
 // ---------------------------------------------------------------------------------------------
 // The page in the current language (words.js), with what is on screen redrawn.
 function applyLanguage() {
   document.documentElement.lang = state.lang === 'zh' ? 'zh-CN' : 'en';
-  for (const el of document.querySelectorAll('[data-t]')) el.textContent = t(el.dataset.t);
+  // Some controls say what they do in the holder's mode (data-t-holder).
+  for (const el of document.querySelectorAll('[data-t]')) el.textContent = t((state.mode === 'holder' && el.dataset.tHolder) || el.dataset.t);
   $('lang').textContent = t('lang');
   $('lang').setAttribute('aria-label', t('langLabel'));
   document.title = `${t('title')} · ${state.lang === 'zh' ? 'E-License Verifier' : '电子证照核验'}`;
@@ -32,6 +34,7 @@ function applyLanguage() {
   if (state.shown.codes) showCodes(state.shown.codes);
   if (state.shown.attachment) showAttachment(state.shown.attachment);
   if (state.shown.log) showLog(state.shown.log);
+  if (state.own) showOwn(state.own);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -42,6 +45,13 @@ async function main() {
     switchLanguage();
     applyLanguage();
   });
+  for (const mode of ['verify', 'holder']) {
+    $(`mode-${mode}`).addEventListener('click', () => {
+      setMode(mode);
+      applyLanguage();
+    });
+  }
+  setMode('verify');
   await loadCore();
   $('loading').hidden = true;
   $('scan').disabled = false;

@@ -5,18 +5,42 @@ import { WORDS, t } from './words.js';
 
 export const $ = (id) => document.getElementById(id);
 
-function el(tag, attrs = {}, ...children) {
+export function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
   for (const c of children) node.append(c);
   return node;
 }
 
+// A resident identity number, masked (`3502**********1233`) until the user presses 显示 / Show.
+function maskedValue(field) {
+  const dd = el('dd', { class: 'masked', 'data-masked': 'true' });
+  const value = el('span', {}, field.masked);
+  const button = el('button', { type: 'button', class: 'small reveal', 'aria-pressed': 'false' }, t('reveal'));
+  button.addEventListener('click', () => {
+    const reveal = dd.dataset.masked === 'true';
+    value.textContent = reveal ? field.value : field.masked;
+    dd.dataset.masked = String(!reveal);
+    button.textContent = t(reveal ? 'conceal' : 'reveal');
+    button.setAttribute('aria-pressed', String(reveal));
+  });
+  dd.append(value, ' ', button);
+  return dd;
+}
+
+// Rows of [label, value, mono, field]: `field`, a license row (FieldView), may be one the holder
+// did not show (未出示 / not shown) or a masked identity number.
 function fieldList(rows) {
   const dl = el('dl', { class: 'fields' });
-  for (const [label, value, mono] of rows) {
+  for (const [label, value, mono, field] of rows) {
+    const attrs = field ? { 'data-key': field.key } : {};
+    if (field?.not_shown) {
+      dl.append(el('div', { ...attrs, 'data-not-shown': 'true' }, el('dt', {}, label), el('dd', { class: 'not-shown' }, t('notShown'))));
+      continue;
+    }
     if (value === null || value === undefined || value === '') continue;
-    dl.append(el('div', {}, el('dt', {}, label), el('dd', mono ? { class: 'mono' } : {}, String(value))));
+    const dd = field?.masked ? maskedValue(field) : el('dd', mono ? { class: 'mono' } : {}, String(value));
+    dl.append(el('div', attrs, el('dt', {}, label), dd));
   }
   return dl;
 }
@@ -34,7 +58,7 @@ function licenseRows(license) {
     [t('type'), typeText(license)],
     [t('id'), license.id],
   ];
-  for (const f of license.fields) rows.push([state.lang === 'zh' ? f.label_zh : f.label_en, f.value]);
+  for (const f of license.fields) rows.push([state.lang === 'zh' ? f.label_zh : f.label_en, f.value, false, f]);
   return rows;
 }
 
@@ -61,13 +85,20 @@ export const tone = (trustOrigin) => (trustOrigin === 'test' ? 'test' : true);
 // Stale and unknown revocation states are amber, with their own word (docs/TRUST.md §4).
 const UNCHECKED = { stale: 'revStaleWord', unknown: 'revUnknownWord' };
 
-export function showVerdict(v) {
-  state.shown.verdict = v;
-  $('result').hidden = false;
+// A license verdict's tone and word: green 有效, amber (TEST-ONLY root, or a stale or unknown
+// revocation state) or red 无效.
+export function verdictLook(v) {
   const test = v.valid && v.trust_origin === 'test';
   const unchecked = v.valid && UNCHECKED[v.revocation];
   const word = test ? t('demo') : unchecked ? t(unchecked) : v.valid ? t('valid') : t('invalid');
-  setVerdict($('verdict'), v.valid && (unchecked ? 'test' : tone(v.trust_origin)), word, v.trust_origin);
+  return { ok: v.valid && (unchecked ? 'test' : tone(v.trust_origin)), word, test, unchecked };
+}
+
+export function showVerdict(v) {
+  state.shown.verdict = v;
+  $('result').hidden = false;
+  const { ok, word, test, unchecked } = verdictLook(v);
+  setVerdict($('verdict'), ok, word, v.trust_origin);
   $('verdict').dataset.code = v.valid ? 'valid' : v.code;
   $('verdict').dataset.revocation = v.revocation ?? '';
   const details = $('details');
@@ -80,6 +111,8 @@ export function showVerdict(v) {
       : v.trust_origin === 'added_on_device' ? `${t('validReason')} ${v.signer} · ${t('trustOrigin')}：${origin}`
         : `${t('validReason')} ${v.signer}`;
     $('reason').textContent = unchecked ? `${revocation} · ${reason}` : reason;
+    // A presentation: the holder chose what to show; the verdict is the same.
+    if (v.license.partial) details.append(el('p', { class: 'partial', id: 'partial' }, t('partial')));
     details.append(
       fieldList([...licenseRows(v.license), [t('issuer'), v.signer], [t('root'), v.root], [t('trustOrigin'), origin],
         [t('revocation'), revocation]]),
@@ -96,13 +129,25 @@ export function showVerdict(v) {
   $('result').scrollIntoView({ behavior: 'smooth', block: 'start' });
 }
 
+// In the holder's mode (holder.js) a problem is said in the holder's section, where the user looks.
+function showOwnProblem(message) {
+  state.own = { kind: 'message', message };
+  $('holder').hidden = false;
+  $('holder').dataset.kind = 'message';
+  $('holder-title').textContent = '';
+  $('holder-verdict').hidden = true;
+  $('holder-body').replaceChildren(el('p', { class: 'reason', id: 'holder-message' }, message));
+}
+
 // A message in the verdict area for input that is not a license at all (no QR found ...).
 export function showProblem(message) {
+  if (state.mode === 'holder') return showOwnProblem(message);
   showVerdict({ valid: false, code: 'input', reason_zh: message, reason_en: message, license: null });
 }
 
 // The verdict for an input the core could not take (a CoreError), in both languages.
 export function showCoreProblem(e) {
+  if (state.mode === 'holder') return showOwnProblem(WORDS[state.lang][e.key]);
   showVerdict({ valid: false, code: 'core', reason_zh: WORDS.zh[e.key], reason_en: WORDS.en[e.key], license: null });
 }
 

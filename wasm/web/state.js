@@ -50,6 +50,14 @@ export const state = {
   // (proof.js), null until there is one.
   shown: { verdict: null, codes: null, attachment: null, log: null },
 
+  // 'verify' (the verifier) or 'holder' (出示我的证照: the citizen shows their own license,
+  // holder.js); every input goes to the mode on screen.
+  mode: 'verify',
+  // The holder's own license on screen (holder.js), to redraw after a language switch or a
+  // change of the units ticked: { kind: 'choice' | 'as_is' | 'message' | 'failed', text, verdict,
+  // view (the core's DisclosureView), chosen (a Set of unit indexes), key or message }, or null.
+  own: null,
+
   // The camera's MediaStream while scanning, else null (camera.js).
   stream: null,
   // The timer of the next camera frame to decode (setTimeout id).

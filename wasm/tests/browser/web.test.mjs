@@ -630,6 +630,13 @@ test('after the first visit the page works offline (service worker)', async () =
   await page.waitForSelector('body[data-ready="true"]', { timeout: 30000 });
   assert.deepEqual(await verdict(page), DEMO);
   await shot(page, 'offline-valid');
+  // The holder's mode works offline too: a presentation of a version-2 holder's copy.
+  await page.click('#mode-holder');
+  if (!(await page.$eval('#paste-box', (d) => d.open))) await page.click('#paste-box summary');
+  await page.fill('#paste', text('licenses/v2/driving-permit.qr.txt'));
+  await page.click('#paste-go');
+  await page.waitForSelector('#holder[data-presentation]', { timeout: 30000 });
+  assert.equal(await page.$eval('#holder', (h) => h.dataset.presentation), text('licenses/v2/driving-permit.presentation.qr.txt'));
   // Really offline: the server cannot be reached from this context.
   const reached = await page.evaluate((u) => fetch(`${u}/no-such-file-${Date.now()}`).then(() => true, () => false), server.url);
   assert.equal(reached, false);
