@@ -5,10 +5,9 @@ use std::path::Path;
 
 use elicense::transport::{decode as decode_transport, encode_v2};
 use elicense::{
-    disclosure_units, Compression, Encoding, ErrorCorrection, HolderKind, Input, LicenseTemplate,
-    LicenseV2, QrMatrix, TextVersion, Wire, WireForm,
+    Compression, DisclosureView, Encoding, ErrorCorrection, Input, LicenseV2, QrMatrix,
+    TextVersion, Wire, WireForm,
 };
-use serde::Serialize;
 
 use crate::args::Source;
 use crate::error::CliError;
@@ -79,75 +78,30 @@ fn wire_bytes(bytes: &[u8]) -> Result<Vec<u8>, CliError> {
     }
 }
 
-/// One item of a disclosure unit, labelled.
-#[derive(Serialize)]
-struct ItemView<'a> {
-    key: &'a str,
-    label_zh: &'a str,
-    label_en: &'a str,
-}
-
-/// A disclosure unit: its items, and whether every presentation must show it.
-#[derive(Serialize)]
-struct UnitView<'a> {
-    items: Vec<ItemView<'a>>,
-    required: bool,
-}
-
-/// The labels of item `key` of template `t`: the holder's (as the verifier's view labels them)
-/// or the field's.
-fn labels<'a>(t: &'a LicenseTemplate, key: &'a str) -> ItemView<'a> {
-    let (label_zh, label_en) = match key {
-        elicense::HOLDER_NAME_ITEM => ("持证主体", "Holder"),
-        elicense::HOLDER_ID_ITEM => match t.holder_kind {
-            HolderKind::Organisation => ("统一社会信用代码", "Unified social credit code"),
-            HolderKind::Person => ("公民身份号码", "Resident identity number"),
-            _ => ("证件号码", "Identity document number"),
-        },
-        _ => t
-            .fields
-            .iter()
-            .find(|f| f.key == key)
-            .map_or(("", ""), |f| (f.label_zh.as_str(), f.label_en.as_str())),
-    };
-    ItemView {
-        key,
-        label_zh,
-        label_en,
-    }
-}
-
-/// `--list`: the disclosure units of the license's type, for people or as JSON.
+/// `--list`: the disclosure units of the license's type (core's `DisclosureView`), for people or
+/// as JSON.
 fn print_units(wire: &[u8], json: bool) -> Result<(), CliError> {
-    let parsed = Wire::parse(wire).map_err(CliError::Present)?;
-    let signed = LicenseV2::from_cbor(parsed.cose.payload()).map_err(CliError::Present)?;
-    let t = signed.template();
-    let units = disclosure_units(&t.type_code);
-    let views: Vec<UnitView<'_>> = units
-        .iter()
-        .map(|(items, required)| UnitView {
-            items: items.iter().map(|k| labels(t, k)).collect(),
-            required: *required,
-        })
-        .collect();
+    let view =
+        DisclosureView::new(Input::Bytes(wire)).map_err(|e| CliError::NotALicense(e.into()))?;
     if json {
         say!(
             "{}",
-            serde_json::to_string_pretty(&serde_json::json!({
-                "type_code": t.type_code,
-                "units": views,
-            }))
-            .map_err(CliError::Json)?
+            serde_json::to_string_pretty(&view).map_err(CliError::Json)?
         );
         return Ok(());
     }
-    say!("{} {} [{}]", t.type_name, t.type_name_en, t.type_code);
-    if views.is_empty() {
+    say!(
+        "{} {} [{}]",
+        view.type_name,
+        view.type_name_en,
+        view.type_code
+    );
+    if view.units.is_empty() {
         say!("  无可隐藏的内容 No item of this type can be hidden: it has no presentations");
         return Ok(());
     }
     say!("  出示单元 Disclosure units (shown or hidden together; --show any item of a unit):");
-    for (i, u) in views.iter().enumerate() {
+    for (i, u) in view.units.iter().enumerate() {
         let items: Vec<String> = u
             .items
             .iter()
