@@ -1,10 +1,13 @@
 //! `elicense demo`: the real workflow, end to end, in a throwaway directory, with plain
 //! (unencrypted, demo-only) keys: a root authority, two departments, certificates, a trust list,
-//! licenses from CSV and JSON Lines, a QR code, verification, tampering and revocation.
+//! licenses from CSV and JSON Lines, a QR code, verification, tampering, revocation, and a
+//! version-2 driving permit shown with only the holder's name (selective disclosure).
 
 use std::path::Path;
 
-use elicense::{verify, ErrorCorrection, Input, OrgCode, QrMatrix, VerdictView};
+use elicense::{
+    verify, Compression, Encoding, ErrorCorrection, Input, OrgCode, QrMatrix, VerdictView,
+};
 
 use crate::args::{IssueArgs, KeyArgs, TrustArgs};
 use crate::cmd::verify::print_verdict;
@@ -176,6 +179,40 @@ pub fn run(no_qr: bool) -> Result<(), CliError> {
     let store = input::load_trust(&trust, now)?;
     let view = VerdictView::new(&verify(Input::Text(&texts[1]), &store, now));
     ok &= view.code == Some("revoked");
+    print_verdict(&view, false);
+
+    step("9. 出示  Format version 2: the driver shows only the name (and the never-hidden class)");
+    let args = IssueArgs {
+        dir: p("xiamen"),
+        type_code: Some("JSZ".into()),
+        template: None,
+        batch: Some(p("permits.jsonl")),
+        record: None,
+        set: vec![],
+        out: p("xiamen-v2"),
+        formats: "txt".into(),
+        format_version: 2,
+        jobs: None,
+        today: None,
+        key: no_key(),
+    };
+    issue::run(&args, false)?;
+    let holders_copy = issued_texts(&p("xiamen-v2"))?.pop().ok_or(Invalid::Demo)?;
+    let wire = elicense::transport::decode(&holders_copy)?.signed;
+    let shown = elicense::present(&wire, &["holder_name"]).map_err(CliError::Present)?;
+    let text = elicense::transport::encode_v2(&shown, Encoding::Base45, Compression::Auto);
+    let qr = QrMatrix::new(&text, ErrorCorrection::Medium)?;
+    say!(
+        "持证人的完整副本 The holder's copy: {} characters; 出示 the presentation: {} characters, QR version {}",
+        holders_copy.len(),
+        text.len(),
+        qr.version()
+    );
+    let view = VerdictView::new(&verify(Input::Text(&text), &store, now));
+    ok &= view.valid
+        && view.license.as_ref().is_some_and(|l| {
+            l.partial && l.fields.iter().any(|f| f.key == "holder_id" && f.not_shown)
+        });
     print_verdict(&view, false);
 
     say!(
