@@ -14,8 +14,14 @@ fn demo(args: &[&str]) -> (bool, String) {
 fn demo_runs_the_workflow() {
     let (ok, stdout) = demo(&["demo"]);
     assert!(ok, "{stdout}");
-    // Three licenses verify; the tampered one and the revoked one do not.
-    assert_eq!(stdout.matches("✓ 有效 VALID").count(), 3, "{stdout}");
+    // Three licenses and the version-2 presentation verify; the tampered one and the revoked one
+    // do not.
+    assert_eq!(stdout.matches("✓ 有效 VALID").count(), 4, "{stdout}");
+    assert!(
+        stdout.contains("公民身份号码 Resident identity number: 未出示 / not shown"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("QR version 10"), "{stdout}");
     assert_eq!(stdout.matches("✗ 无效 INVALID").count(), 2, "{stdout}");
     assert!(stdout.contains("[revoked]"), "{stdout}");
     assert!(
@@ -34,7 +40,7 @@ fn demo_runs_the_workflow() {
 fn no_arguments_runs_the_demo_and_no_qr_hides_the_code() {
     let (ok, stdout) = demo(&[]);
     assert!(ok);
-    assert_eq!(stdout.matches("✓ 有效 VALID").count(), 3);
+    assert_eq!(stdout.matches("✓ 有效 VALID").count(), 4);
     let (ok, stdout) = demo(&["demo", "--no-qr"]);
     assert!(ok);
     assert!(!stdout.contains('█'));
