@@ -13,28 +13,7 @@ const MASKED: &str = "3502**********1233";
 impl Env {
     /// Root + department certified for JSZ and YYZZ, trust list published.
     fn setup(&self) {
-        self.init_root("root", "测试根CA", "11350000MB0000001W");
-        self.ok(&[
-            "init",
-            "department",
-            "--dir",
-            "dept",
-            "--name",
-            "厦门市公安局交通警察支队",
-            "--org-code",
-            "11350200MB0398765Q",
-            "--root",
-            "root/root.cert.pem",
-            "--passphrase-file",
-            "pass.txt",
-        ]);
-        self.cert_issue(
-            "root",
-            "dept/request.csr.pem",
-            "JSZ,YYZZ",
-            "dept/certificate.pem",
-        );
-        self.trust_build("root", "dept/certificate.pem", "list.cose");
+        self.root_and_department("厦门市公安局交通警察支队", "11350200MB0398765Q", "JSZ,YYZZ");
     }
 
     /// Issue one license of `type_code` from `pairs` into `out` with `extra` flags; the path of

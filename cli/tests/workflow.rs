@@ -29,28 +29,7 @@ const SINGLE_LICENSE_FIELDS: [&str; 14] = [
 impl Env {
     /// Root + department (encrypted keys), certified for YYZZ, trust list published.
     fn setup(&self) {
-        self.init_root("root", "测试根CA", "11350000MB0000001W");
-        self.ok(&[
-            "init",
-            "department",
-            "--dir",
-            "dept",
-            "--name",
-            "福州市市场监督管理局",
-            "--org-code",
-            "11350100MB0312345H",
-            "--root",
-            "root/root.cert.pem",
-            "--passphrase-file",
-            "pass.txt",
-        ]);
-        self.cert_issue(
-            "root",
-            "dept/request.csr.pem",
-            "YYZZ",
-            "dept/certificate.pem",
-        );
-        self.trust_build("root", "dept/certificate.pem", "list.cose");
+        self.root_and_department("福州市市场监督管理局", "11350100MB0312345H", "YYZZ");
     }
 
     fn trust(&self) -> Vec<&'static str> {

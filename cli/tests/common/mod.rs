@@ -128,4 +128,32 @@ impl Env {
             "pass.txt",
         ])
     }
+
+    /// A root `root` named 测试根CA and a department `dept` named `name` with organisation code
+    /// `org`, both with encrypted keys; the department certified by the root for `types`, and the
+    /// root's trust list of it in `list.cose`.
+    pub fn root_and_department(&self, name: &str, org: &str, types: &str) {
+        self.init_root("root", "测试根CA", "11350000MB0000001W");
+        self.ok(&[
+            "init",
+            "department",
+            "--dir",
+            "dept",
+            "--name",
+            name,
+            "--org-code",
+            org,
+            "--root",
+            "root/root.cert.pem",
+            "--passphrase-file",
+            "pass.txt",
+        ]);
+        self.cert_issue(
+            "root",
+            "dept/request.csr.pem",
+            types,
+            "dept/certificate.pem",
+        );
+        self.trust_build("root", "dept/certificate.pem", "list.cose");
+    }
 }
