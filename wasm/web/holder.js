@@ -5,10 +5,11 @@
 // presentation on this device (`present`, docs/FORMAT.md §11); nothing is sent anywhere. The
 // holder's copy itself (which can make any presentation) is never drawn as a QR code.
 //
-// Reading the units, making the presentation and drawing its QR code are the third WebAssembly
-// module (elicense_wasm_holder, built from wasm/holder), loaded when the holder's mode first
-// opens, so that a visit that only verifies never runs it; the service worker fetches it on
-// install, so the mode works offline (docs/WEB.md, "Three modules"). Like the other modules it
+// This module and the third WebAssembly module it uses (elicense_wasm_holder, built from
+// wasm/holder: reading the units, making the presentation, drawing its QR code) are loaded when
+// the holder's mode first opens (mode.js), so that a visit that only verifies never downloads
+// them before it can verify; the service worker fetches both on install, so the mode works
+// offline (docs/WEB.md, "Three modules"). Like the other modules it
 // aborts on a panic: the call throws a WebAssembly.RuntimeError, the instance is dropped and a
 // fresh one is loaded for the next license opened, at most MAX_HOLDER_RESTARTS times.
 import { state } from './state.js';
@@ -52,16 +53,10 @@ function callHolder(f) {
   }
 }
 
-// Switch between verifying ('verify') and showing one's own license ('holder'). The sections of
-// the other mode are hidden by style.css (body[data-mode]); the camera keeps its target.
-export function setMode(mode) {
-  state.mode = mode;
-  document.body.dataset.mode = mode;
-  $('mode-verify').setAttribute('aria-pressed', String(mode === 'verify'));
-  $('mode-holder').setAttribute('aria-pressed', String(mode === 'holder'));
-  // Start loading the holder's module now, so it is ready when a license is opened; a failure
-  // (offline before the service worker cached it) is said when one is.
-  if (mode === 'holder') holderModule().catch((e) => console.info(`holder's module: ${e.message}`));
+// Start loading the holder's wasm module (mode.js, when the holder's mode opens); a failure is
+// said when a license is opened.
+export function preload() {
+  holderModule().catch((e) => console.info(`holder's module: ${e.message}`));
 }
 
 // Open `bytes` (a text's UTF-8: a QR code's text, a pasted text or link, a text file) as the

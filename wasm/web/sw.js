@@ -2,11 +2,12 @@
 // first load: index.html, its script modules, the verifier's wasm and the trust files (the lists
 // and the version are filled in by scripts/build-wasm.sh from wasm/dist); afterwards it answers
 // from the cache first, so no request leaves the device once the page has been opened. The
-// holder's module (HOLDER: 出示我的证照, which the page itself loads only when that mode opens) is
-// fetched on install too, so that the holder can show a license offline; the service worker
-// installs after the page is ready, so it is not part of the first load. The QR decoder module
-// (LAZY) is not fetched on install: the page loads it only for a photo or the camera without a
-// native BarcodeDetector, and it is cached then, for the offline visits after.
+// holder's side (HOLDER: holder.js and the holder's wasm module, 出示我的证照, which the page itself
+// loads only when that mode opens) is fetched on install too, so that the holder can show a
+// license offline; the service worker installs after the page is ready, so it is not part of the
+// first load. The QR decoder module (LAZY) is not fetched on install: the page loads it only for
+// a photo or the camera without a native BarcodeDetector, and it is cached then, for the offline
+// visits after.
 const VERSION = '__VERSION__';
 const ASSETS = __ASSETS__;
 const HOLDER = __HOLDER__;

@@ -100,16 +100,17 @@ async function own(page) {
 }
 
 test('the holder shows the minimum of their license: a presentation QR made on the device, no request', async () => {
-  // The holder's module is not part of the first load: the page fetches it when the mode opens
-  // (the service worker, blocked here, would have it cached since its install), once.
+  // The holder's side (holder.js and its wasm module) is not part of the first load: the page
+  // fetches it when the mode opens (the service worker, blocked here, would have it cached since
+  // its install), once.
   const opened = server.requests.length;
-  const holderFiles = () => server.requests.slice(opened).filter((p) => /elicense_wasm_holder/.test(p)).sort();
+  const holderFiles = () => server.requests.slice(opened).filter((p) => /elicense_wasm_holder|\/holder\.js$/.test(p)).sort();
   const { context, page, errors } = await openPage();
   assert.deepEqual(holderFiles(), []);
   assert.equal(await page.$eval('body', (b) => b.dataset.holderLoads), undefined);
   await page.click('#mode-holder');
   await page.waitForSelector('body[data-holder-loads="1"]', { timeout: 30000 });
-  assert.deepEqual(holderFiles(), ['/elicense_wasm_holder.js', '/elicense_wasm_holder_bg.wasm']);
+  assert.deepEqual(holderFiles(), ['/elicense_wasm_holder.js', '/elicense_wasm_holder_bg.wasm', '/holder.js']);
   assert.equal(await page.isVisible('#result'), false);
   assert.equal(await page.isVisible('#log'), false);
   assert.equal(await page.textContent('#paste-go'), '打开');
