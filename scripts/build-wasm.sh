@@ -81,15 +81,18 @@ fi
 echo "wasm-bindgen $WB_VERSION: $WB"
 
 # --- 3. cargo build (Debian toolchain, std rebuilt with panic=abort, size-optimised) -----------
-# Two modules, built by two cargo runs (one run would unify the core's features and put the QR
-# decoder in both): elicense-wasm, the verifier every visit loads, without the core's `qr-decode`;
-# elicense-wasm-qr (wasm/qr), the QR decoder alone, which the page loads only for a photo or the
-# camera when the browser has no BarcodeDetector (docs/WEB.md, "Two modules").
+# Three modules, built by separate cargo runs (one run would unify the core's features and put
+# the QR decoder in all): elicense-wasm, the verifier every visit loads, without the core's
+# `qr-decode`; elicense-wasm-qr (wasm/qr), the QR decoder alone, which the page loads only for a
+# photo or the camera when the browser has no BarcodeDetector; elicense-wasm-holder
+# (wasm/holder), the holder's mode (disclosure units, presentations, the QR encoder), which the
+# page loads when that mode opens and the service worker fetches on install (docs/WEB.md,
+# "Three modules").
 # Size: panics abort without formatting (the core never panics on any input; a panic would be a
 # bug either way), no file/line strings, derived Debug output shortened to type names (Debug of
 # strings, used in error messages, is unchanged).
 WASM_RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=shallow"
-for crate in elicense-wasm elicense-wasm-qr; do
+for crate in elicense-wasm elicense-wasm-qr elicense-wasm-holder; do
     step "cargo build -p $crate (wasm32-unknown-unknown, target/wasm)"
     start=$(date +%s)
     env -u RUSTC -u RUSTDOC -u RUSTUP_TOOLCHAIN -u CARGO -u RUSTC_WRAPPER -u CARGO_TARGET_DIR \
@@ -112,7 +115,7 @@ step "wasm-bindgen --target web / nodejs"
 for t in web nodejs; do
     out="wasm/pkg-${t%js}"
     rm -rf "$out"
-    for name in elicense_wasm elicense_wasm_qr; do
+    for name in elicense_wasm elicense_wasm_qr elicense_wasm_holder; do
         "$WB" --target "$t" --remove-name-section --remove-producers-section --out-dir "$out" \
             "target/wasm/wasm32-unknown-unknown/release/$name.wasm"
     done
@@ -129,6 +132,7 @@ cp wasm/web/index.html wasm/web/style.css wasm/web/manifest.webmanifest "$DIST/"
 for m in $MODULES; do cp "wasm/web/$m" "$DIST/"; done
 cp wasm/pkg-web/elicense_wasm.js wasm/pkg-web/elicense_wasm_bg.wasm "$DIST/"
 cp wasm/pkg-web/elicense_wasm_qr.js wasm/pkg-web/elicense_wasm_qr_bg.wasm "$DIST/"
+cp wasm/pkg-web/elicense_wasm_holder.js wasm/pkg-web/elicense_wasm_holder_bg.wasm "$DIST/"
 if [ -n "$TRUST_DIR" ]; then
     [ -f "$TRUST_DIR/manifest.json" ] || { echo "build-wasm.sh: $TRUST_DIR/manifest.json is missing" >&2; exit 2; }
     cp -R "$TRUST_DIR/." "$DIST/trust/"
@@ -149,18 +153,23 @@ else
 JSON
 fi
 # The service worker caches exactly these files; its version is a hash of them, so a new build
-# replaces the cache. It fetches the first-load files when it installs, and keeps the QR decoder
-# module (elicense_wasm_qr*) when the page first loads it: a visit that never reads a photo
-# never downloads it.
+# replaces the cache. When it installs (after the page is ready) it fetches the first-load files
+# and the holder's side (holder.js and elicense_wasm_holder*, which the page imports when the
+# holder's mode opens: so that mode works offline), and it keeps the QR
+# decoder module (elicense_wasm_qr*) when the page first loads it: a visit that never reads a
+# photo never downloads it.
 all=$(cd "$DIST" && find . -type f ! -name sw.js | sed 's|^\./||' | LC_ALL=C sort)
 lazy=$(echo "$all" | grep '^elicense_wasm_qr')
-assets=$(echo "$all" | grep -v '^elicense_wasm_qr')
+holder=$(echo "$all" | grep -e '^elicense_wasm_holder' -e '^holder\.js$')
+assets=$(echo "$all" | grep -v '^elicense_wasm_qr' | grep -v -e '^elicense_wasm_holder' -e '^holder\.js$')
 [ "$(echo "$lazy" | wc -l)" = 2 ] || { echo "build-wasm.sh: expected the two decoder files, got: $lazy" >&2; exit 1; }
+[ "$(echo "$holder" | wc -l)" = 3 ] || { echo "build-wasm.sh: expected the holder's three files, got: $holder" >&2; exit 1; }
 version=$(cd "$DIST" && printf '%s\n' $all | xargs sha256sum | sha256sum | cut -c1-16)
-asset_list=$(printf '"./"'; for a in $assets; do printf ', "%s"' "$a"; done)
-lazy_list=$(printf '"%s"' "$(echo "$lazy" | head -1)"; for a in $(echo "$lazy" | tail -n +2); do printf ', "%s"' "$a"; done)
-sed -e "s|__VERSION__|$version|" -e "s|__ASSETS__|[$asset_list]|" -e "s|__LAZY__|[$lazy_list]|" wasm/web/sw.js >"$DIST/sw.js"
-echo "wasm/dist: $(echo "$all" | wc -l) files + sw.js (cache version $version; on first use: $(echo $lazy))"
+js_list() { local first=1 a; for a in "$@"; do [ $first = 1 ] || printf ', '; printf '"%s"' "$a"; first=0; done; }
+asset_list=$(printf '"./", '; js_list $assets)
+sed -e "s|__VERSION__|$version|" -e "s|__ASSETS__|[$asset_list]|" -e "s|__LAZY__|[$(js_list $lazy)]|" \
+    -e "s|__HOLDER__|[$(js_list $holder)]|" wasm/web/sw.js >"$DIST/sw.js"
+echo "wasm/dist: $(echo "$all" | wc -l) files + sw.js (cache version $version; on install after the page: $(echo $holder); on first use: $(echo $lazy))"
 
 # --- 6. sizes ---------------------------------------------------------------------------------
 # The first load (page, its modules, the verifier wasm) and the QR decoder module loaded later
@@ -179,11 +188,17 @@ sizes() {
     SIZE_TOTAL=$total
 }
 printf '%-36s %9s %9s\n' file raw gzip
-sizes "total, first load" elicense_wasm_bg.wasm elicense_wasm.js $MODULES index.html style.css sw.js
+# holder.js is imported by the page only when the holder's mode opens (mode.js): it is counted
+# with the holder's module.
+FIRST_MODULES=$(echo "$MODULES" | grep -vx 'holder.js')
+sizes "total, first load" elicense_wasm_bg.wasm elicense_wasm.js $FIRST_MODULES index.html style.css sw.js
 first=$SIZE_TOTAL
 echo "  (target for the first load: 256000)"
+sizes "total, holder's side (mode; sw)" elicense_wasm_holder_bg.wasm elicense_wasm_holder.js holder.js
+holder_total=$SIZE_TOTAL
+printf '%-36s %9s %9s\n' "total, first load + holder's side" "" "$((first + holder_total))"
 sizes "total, QR decoder module (on demand)" elicense_wasm_qr_bg.wasm elicense_wasm_qr.js
-printf '%-36s %9s %9s\n' "total, first load + decoder" "" "$((first + SIZE_TOTAL))"
+printf '%-36s %9s %9s\n' "total, all three modules" "" "$((first + holder_total + SIZE_TOTAL))"
 
 # --- 7. tests and benchmark --------------------------------------------------------------------
 if [ "$RUN_TESTS" = 1 ] || [ "$RUN_BENCH" = 1 ]; then

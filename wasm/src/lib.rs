@@ -38,18 +38,8 @@
 //!   `LoggedVerdictView`, `{ verdict: VerdictView, log: LogProofView }` (`log.outcome`
 //!   `logged`, `not_logged` with a `LogProofCode`, or `license_invalid`).
 //!
-//! - `disclosureUnits(text)`: what the holder of a version-2 license can choose to show, read
-//!   from the text (`EL2...` or a URL carrying one) without verifying it: the core's
-//!   `DisclosureView` (`type_code`, `type_name`, `type_name_en`, `form` (`plain`, `holders_copy`,
-//!   `presentation`), `units`: each `{ items: [{ key, label_zh, label_en }], required }`).
-//!   Throws an `Error` with `code`, `reason_zh` and `reason_en` (the core's reason) when the text
-//!   is not a readable version-2 license.
-//! - `present(text, items)`: a presentation of the holder's copy `text` that shows the units
-//!   holding `items` (item keys, e.g. `["holder_name"]`) and hides the others, as an `EL2:` text
-//!   (this build never compresses). Throws like `disclosureUnits` (`below_minimum_disclosure`
-//!   when a required unit is left out; `bad_license` when the text is not a holder's copy).
-//! - `qrCode(text)`: the QR code of a text (error correction M) to draw: `{ side, path, version }`,
-//!   `side` the modules per side with the quiet zone, `path` SVG path data in module units.
+//! The holder's mode (`disclosureUnits`, `present`, `qrCode`) is not here: it is the third
+//! module, `elicense-wasm-holder` (`wasm/holder/`), loaded when the holder's mode opens.
 //!
 //! Reading QR codes from images is not here: it is the second module, `elicense-wasm-qr`
 //! (`wasm/qr/`), loaded only when a photo or the camera needs it.
@@ -59,10 +49,9 @@
 #![forbid(unsafe_code)]
 
 use elicense::{
-    check_verified_log_proof, AttachmentVerdictView, DisclosureView, Input, LicenseFileView,
-    LoggedVerdictView, TrustError, TrustOrigin, TrustState, TrustStore, VerdictView,
+    check_verified_log_proof, AttachmentVerdictView, Input, LicenseFileView, LoggedVerdictView,
+    TrustError, TrustOrigin, TrustState, TrustStore, VerdictView,
 };
-use elicense::{transport, Compression, Encoding, ErrorCorrection, Lang, QrMatrix, Reason};
 use elicense::{verify_attachment, FileDigest as CoreDigest, FileHasher as CoreHasher};
 use serde::Serialize;
 use time::OffsetDateTime;
@@ -76,17 +65,6 @@ fn js_error(message: &str, code: Option<&str>) -> JsValue {
         let _ = js_sys::Reflect::set(&error, &"code".into(), &code.into());
     }
     error.into()
-}
-
-/// A JS `Error` for a license that cannot be read or presented: `message` the English detail,
-/// `code` the reason code, `reason_zh` and `reason_en` the core's plain words.
-fn reason_error(reason: &Reason) -> JsValue {
-    let error = js_error(&reason.message(Lang::En), Some(reason.code()));
-    for (key, lang) in [("reason_zh", Lang::Zh), ("reason_en", Lang::En)] {
-        // Setting a property on a fresh Error object cannot fail.
-        let _ = js_sys::Reflect::set(&error, &key.into(), &reason.message(lang).into());
-    }
-    error
 }
 
 fn trust_error(e: TrustError) -> JsValue {
@@ -123,14 +101,6 @@ export interface FieldView { key: string; label_zh: string; label_en: string; ty
 export interface AttachmentView { file_name: string; media_type: string; size: number; sha256: string; }
 /** A license for display. */
 export interface LicenseView { id: string; type_code: string; type_name: string; type_name_en: string | null; type_name_source: "template" | "issuer"; issuer_name: string; issuer_code: string; fields: FieldView[]; attachments: AttachmentView[]; status_index: number | null; partial: boolean; }
-/** A labelled item of a disclosure unit. */
-export interface DisclosureItemView { key: string; label_zh: string; label_en: string; }
-/** Items a presentation shows or hides together; `required` ones every presentation shows. */
-export interface DisclosureUnitView { items: DisclosureItemView[]; required: boolean; }
-/** What the holder of a version-2 license can choose to show. */
-export interface DisclosureView { type_code: string; type_name: string; type_name_en: string; form: "plain" | "holders_copy" | "presentation"; units: DisclosureUnitView[]; }
-/** A QR code to draw: modules per side (with the quiet zone) and SVG path data in module units. */
-export interface QrCodeView { side: number; path: string; version: number; }
 /** Every reason code, in the order of the verification steps (core's REASON_CODES; a test keeps them equal). */
 export type ReasonCode = "empty" | "text_too_long" | "bad_prefix" | "unsupported_version" | "unknown_form" | "bad_url" | "insecure_url" | "bad_base45" | "bad_base64" | "bad_compression" | "unknown_dictionary" | "too_large" | "bad_cose" | "bad_header" | "unsupported_algorithm" | "wrong_document_type" | "unknown_signer" | "certificate_revoked" | "bad_signature" | "bad_cbor" | "bad_license" | "bad_disclosure" | "below_minimum_disclosure" | "issuer_not_signer" | "type_not_permitted" | "issued_before_certificate" | "certificate_expired" | "type_mismatch" | "issued_in_future" | "revoked" | "not_yet_valid" | "expired" | "revocation_stale" | "revocation_unknown";
 /** Where the trust in a signer comes from; "test" is a TEST-ONLY root: never show it as plainly valid. */
@@ -207,53 +177,6 @@ pub fn document_kind(bytes: &[u8]) -> Option<String> {
     Input::sniff(bytes)
         .document_kind()
         .map(|k| k.code().to_owned())
-}
-
-/// What the holder of a version-2 license (`text`: `EL2...` or a URL carrying one) can choose to
-/// show, unverified: the core's `DisclosureView`.
-#[wasm_bindgen(js_name = disclosureUnits, unchecked_return_type = "DisclosureView")]
-pub fn disclosure_units(text: &str) -> Result<JsValue, JsValue> {
-    let view = DisclosureView::new(Input::Text(text)).map_err(|r| reason_error(&r))?;
-    to_js(&view)
-}
-
-/// A presentation of the holder's copy `text` showing the units that hold `items` (and every
-/// unit the type requires them to show, or an error): an `EL2:` text.
-#[wasm_bindgen]
-pub fn present(text: &str, items: Vec<String>) -> Result<String, JsValue> {
-    let wire = transport::decode(text)
-        .map_err(|e| reason_error(&e.into()))?
-        .signed;
-    let items: Vec<&str> = items.iter().map(String::as_str).collect();
-    let shown = elicense::present(&wire, &items).map_err(|e| reason_error(&e.into()))?;
-    Ok(transport::encode_v2(
-        &shown,
-        Encoding::Base45,
-        Compression::Auto,
-    ))
-}
-
-/// A QR code to draw on screen.
-#[derive(Serialize)]
-struct QrCodeView {
-    /// Modules per side, with the quiet zone.
-    side: usize,
-    /// SVG path data of the dark modules, in module units, offset by the quiet zone.
-    path: String,
-    /// QR version.
-    version: u8,
-}
-
-/// The QR code of `text` (error correction M), to draw as an SVG path.
-#[wasm_bindgen(js_name = qrCode, unchecked_return_type = "QrCodeView")]
-pub fn qr_code(text: &str) -> Result<JsValue, JsValue> {
-    let qr = QrMatrix::new(text, ErrorCorrection::Medium)
-        .map_err(|e| js_error(&e.to_string(), Some("too_long")))?;
-    to_js(&QrCodeView {
-        side: qr.width() + 2 * elicense::qr::QUIET_ZONE,
-        path: qr.svg_path(),
-        version: qr.version(),
-    })
 }
 
 /// A verifier: the set of roots, trust lists and status lists it trusts, and verification.

@@ -4,6 +4,14 @@
 // gets a presentation on screen: a large QR code and its text to copy. The core makes the
 // presentation on this device (`present`, docs/FORMAT.md §11); nothing is sent anywhere. The
 // holder's copy itself (which can make any presentation) is never drawn as a QR code.
+//
+// This module and the third WebAssembly module it uses (elicense_wasm_holder, built from
+// wasm/holder: reading the units, making the presentation, drawing its QR code) are loaded when
+// the holder's mode first opens (mode.js), so that a visit that only verifies never downloads
+// them before it can verify; the service worker fetches both on install, so the mode works
+// offline (docs/WEB.md, "Three modules"). Like the other modules it
+// aborts on a panic: the call throws a WebAssembly.RuntimeError, the instance is dropped and a
+// fresh one is loaded for the next license opened, at most MAX_HOLDER_RESTARTS times.
 import { state } from './state.js';
 import { t } from './words.js';
 import { $, el, setVerdict, verdictLook } from './render.js';
@@ -11,19 +19,49 @@ import { now } from './trust.js';
 import { CoreError, callCore } from './core.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
+const MAX_HOLDER_RESTARTS = 3;
 
-// Switch between verifying ('verify') and showing one's own license ('holder'). The sections of
-// the other mode are hidden by style.css (body[data-mode]); the camera keeps its target.
-export function setMode(mode) {
-  state.mode = mode;
-  document.body.dataset.mode = mode;
-  $('mode-verify').setAttribute('aria-pressed', String(mode === 'verify'));
-  $('mode-holder').setAttribute('aria-pressed', String(mode === 'holder'));
+// The holder's module, loading it the first time (and again after a trap).
+let loading = null;
+function holderModule() {
+  if (state.holder) return Promise.resolve(state.holder);
+  if (state.holderLoads > MAX_HOLDER_RESTARTS) return Promise.reject(new CoreError('coreBroken'));
+  loading ??= (async () => {
+    state.holderLoads++;
+    try {
+      const url = state.holderLoads === 1 ? './elicense_wasm_holder.js' : `./elicense_wasm_holder.js?instance=${state.holderLoads}`;
+      const module = await import(url);
+      await module.default();
+      state.holder = module;
+      document.body.dataset.holderLoads = String(state.holderLoads);
+      return module;
+    } finally { loading = null; }
+  })();
+  return loading;
+}
+
+// Run `f(holderModule)` on the loaded instance. A trap drops it and throws a CoreError.
+function callHolder(f) {
+  if (!state.holder) throw new CoreError(state.holderLoads > MAX_HOLDER_RESTARTS ? 'coreBroken' : 'coreRestarting');
+  try {
+    return f(state.holder);
+  } catch (e) {
+    if (!(e instanceof WebAssembly.RuntimeError)) throw e;
+    console.error('elicense holder module trapped:', e);
+    state.holder = null;
+    throw new CoreError(state.holderLoads > MAX_HOLDER_RESTARTS ? 'coreBroken' : 'coreTrapped');
+  }
+}
+
+// Start loading the holder's wasm module (mode.js, when the holder's mode opens); a failure is
+// said when a license is opened.
+export function preload() {
+  holderModule().catch((e) => console.info(`holder's module: ${e.message}`));
 }
 
 // Open `bytes` (a text's UTF-8: a QR code's text, a pasted text or link, a text file) as the
-// holder's own license and show what it can show.
-export function openOwn(bytes) {
+// holder's own license and show what it can show (once the holder's module is loaded).
+export async function openOwn(bytes) {
   let text;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes).trim();
@@ -31,6 +69,15 @@ export function openOwn(bytes) {
     return showOwn({ kind: 'message', key: 'holderNotLicense' });
   }
   try {
+    // The holder's module draws every code shown here (v1 and plain licenses too).
+    try {
+      await holderModule();
+    } catch (e) {
+      if (e instanceof CoreError) throw e;
+      // The module could not be fetched (offline before the service worker cached it).
+      console.error("elicense holder's module:", e);
+      return showOwn({ kind: 'message', key: 'holderUnavailable' });
+    }
     const kind = callCore((c) => c.documentKind(bytes));
     const verdict = callCore(() => state.verifier.verify(text, now(), state.requireStatus));
     // Not a license, or not readable (the verdict says why).
@@ -38,7 +85,7 @@ export function openOwn(bytes) {
     if (kind === 'license') return showOwn({ kind: 'as_is', key: 'holderV1', text, verdict });
     let view;
     try {
-      view = callCore((c) => c.disclosureUnits(text));
+      view = callHolder((h) => h.disclosureUnits(text));
     } catch (e) {
       if (e instanceof CoreError || !e.code) throw e;
       return showOwn({ kind: 'failed', error: e, verdict });
@@ -59,7 +106,7 @@ export function openOwn(bytes) {
 function presentation(own) {
   const items = own.view.units.flatMap((u, i) => (own.chosen.has(i) ? u.items.map((item) => item.key) : []));
   try {
-    return { text: callCore((c) => c.present(own.text, items)) };
+    return { text: callHolder((h) => h.present(own.text, items)) };
   } catch (e) {
     if (e instanceof CoreError) return { message: e.message };
     if (!e.code) throw e;
@@ -73,7 +120,7 @@ const reasonOf = (e) => (state.lang === 'zh' ? e.reason_zh : e.reason_en) || e.m
 
 // A QR code of `text` drawn as an SVG (the core's modules; white quiet zone included).
 function qrSvg(text) {
-  const qr = callCore((c) => c.qrCode(text));
+  const qr = callHolder((h) => h.qrCode(text));
   const svg = document.createElementNS(SVG, 'svg');
   svg.setAttribute('viewBox', `0 0 ${qr.side} ${qr.side}`);
   svg.setAttribute('shape-rendering', 'crispEdges');

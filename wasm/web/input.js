@@ -8,7 +8,7 @@ import { CoreError, callCore } from './core.js';
 import { qrFromImage } from './camera.js';
 import { useRecord } from './attach.js';
 import { isProof, licenseShown, useProof } from './proof.js';
-import { openOwn } from './holder.js';
+import { openOwn } from './mode.js';
 
 const utf8 = new TextEncoder();
 // The document kinds of licenses (documentKind): version 1 and version 2 (FORMAT.md §10).

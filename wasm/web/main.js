@@ -7,7 +7,8 @@
 //   core.js    the wasm core: load, callCore, traps  qr.js      QR reading: BarcodeDetector or
 //   camera.js  camera scanning, QR photos                       the lazily loaded wasm decoder
 //   attach.js  attestation record and scan check     proof.js   supervision log proofs
-//   holder.js  出示我的证照: the holder's presentation   input.js   licenses from text, files, URL
+//   mode.js    verify / 出示我的证照 (the holder's mode)  input.js   licenses from text, files, URL
+//   holder.js  the holder's presentation, imported by mode.js when that mode first opens
 // Each imports only modules listed before it (state.js and words.js at the bottom).
 import { state } from './state.js';
 import { loadLanguage, switchLanguage, t } from './words.js';
@@ -17,7 +18,7 @@ import { callCore, loadCore } from './core.js';
 import { startCamera, stopCamera } from './camera.js';
 import { onAttachmentDrop, onRecord, onScanFile } from './attach.js';
 import { onProofFile, onProofLink, showLog } from './proof.js';
-import { setMode, showOwn } from './holder.js';
+import { redrawOwn, setMode } from './mode.js';
 import { handleFile, handleFiles, handleLocation, handleText, handleTexts, reverify } from './input.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -34,7 +35,7 @@ function applyLanguage() {
   if (state.shown.codes) showCodes(state.shown.codes);
   if (state.shown.attachment) showAttachment(state.shown.attachment);
   if (state.shown.log) showLog(state.shown.log);
-  if (state.own) showOwn(state.own);
+  redrawOwn();
 }
 
 // ---------------------------------------------------------------------------------------------

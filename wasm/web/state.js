@@ -21,6 +21,11 @@ export const state = {
   // and after a trap. Instances loaded so far (also document.body.dataset.qrLoads).
   qr: null,
   qrLoads: 0,
+  // The glue module of the holder's mode (elicense_wasm_holder: disclosureUnits, present, qrCode;
+  // holder.js), loaded when the holder's mode first opens, and after a trap. Instances loaded so
+  // far (also document.body.dataset.holderLoads).
+  holder: null,
+  holderLoads: 0,
 
   // The current instance's Verifier, holding the bundled and the added trust files; null
   // together with `core` (trust.js builds it, core.js sets it).

@@ -52,6 +52,7 @@ export const WORDS = {
     holderPlain: '此证照没有可隐藏的个人信息，请直接出示下面的二维码。',
     holderV1: '此证照是第 1 版格式，不能选择出示部分信息；下面是它原来的二维码。',
     holderNotLicense: '这不是证照，请打开您自己的证照（二维码、文本或链接）',
+    holderUnavailable: '出示功能尚未下载，请联网后重新打开本页',
   },
   en: {
     title: 'E-License Verifier', loading: 'Loading…', inputsTitle: 'How to verify', scan: '📷 Scan a QR code',
@@ -104,6 +105,7 @@ export const WORDS = {
     holderPlain: 'This license has no personal items to hide: show the code below as it is.',
     holderV1: 'This is a version-1 license: it cannot show only part of itself. Below is its own code.',
     holderNotLicense: 'This is not a license: open your own license (its QR code, text or link)',
+    holderUnavailable: 'Showing a license has not been downloaded yet: open this page again when online',
   },
 };
 

@@ -1,6 +1,7 @@
 // Format version 2 on the web page (docs/WEB.md, "Showing one's own license"), in real headless
-// Chromium: the holder opens their own license in 出示我的证照 mode, leaves the personal units
-// unticked and gets a presentation QR made on the device (no request made); that presentation
+// Chromium: the holder opens their own license in 出示我的证照 mode (which fetches the holder's
+// module, elicense_wasm_holder, once), leaves the personal units unticked and gets a
+// presentation QR made on the device (no request made); that presentation
 // verified on the page is valid with the hidden rows 未出示 and no identity number; the full
 // holder's copy verified shows the identity number masked until 显示 is pressed; the invalid
 // version-2 fixtures show their reason codes. Screenshots go to test-artifacts/web/.
@@ -99,8 +100,17 @@ async function own(page) {
 }
 
 test('the holder shows the minimum of their license: a presentation QR made on the device, no request', async () => {
+  // The holder's side (holder.js and its wasm module) is not part of the first load: the page
+  // fetches it when the mode opens (the service worker, blocked here, would have it cached since
+  // its install), once.
+  const opened = server.requests.length;
+  const holderFiles = () => server.requests.slice(opened).filter((p) => /elicense_wasm_holder|\/holder\.js$/.test(p)).sort();
   const { context, page, errors } = await openPage();
+  assert.deepEqual(holderFiles(), []);
+  assert.equal(await page.$eval('body', (b) => b.dataset.holderLoads), undefined);
   await page.click('#mode-holder');
+  await page.waitForSelector('body[data-holder-loads="1"]', { timeout: 30000 });
+  assert.deepEqual(holderFiles(), ['/elicense_wasm_holder.js', '/elicense_wasm_holder_bg.wasm', '/holder.js']);
   assert.equal(await page.isVisible('#result'), false);
   assert.equal(await page.isVisible('#log'), false);
   assert.equal(await page.textContent('#paste-go'), '打开');

@@ -317,9 +317,11 @@ test('the QR decoder module is loaded only for a photo: not for a link, nor for 
   const url = text('licenses/driving-permit.url.txt');
   const { context, page, errors } = await openPage(browser, { hash: url.slice(url.indexOf('#')), before: noDetector });
   assert.deepEqual(await verdict(page), DEMO);
-  // The service worker has installed too (it fetches the first-load files): still no decoder.
+  // The service worker has installed too (it fetches the first-load files and the holder's
+  // module, for the holder's mode offline): still no decoder.
   await page.evaluate(() => navigator.serviceWorker.ready);
   assert.ok(server.requests.slice(mark).includes('/elicense_wasm_bg.wasm'), 'the main module was fetched');
+  assert.ok(server.requests.slice(mark).includes('/elicense_wasm_holder_bg.wasm'), 'the service worker fetched the holder\'s module');
   assert.deepEqual(decoderRequests(mark), []);
   assert.equal(await page.$eval('body', (b) => b.dataset.qrLoads), undefined);
   assert.deepEqual(await pasteText(page, text('licenses/business-license.qr.txt')), DEMO);

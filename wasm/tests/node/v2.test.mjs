@@ -1,6 +1,7 @@
-// Format version 2 in the wasm module under Node.js (wasm/pkg-node, built by
+// Format version 2 in the wasm modules under Node.js (wasm/pkg-node, built by
 // scripts/build-wasm.sh): a holder's disclosure units, presentations made with `present` and
-// verified, the identity number masked in the view, `qrCode`, and the invalid fixtures' codes.
+// `qrCode` (the holder's module, elicense_wasm_holder) and verified (the verifier's module), the
+// identity number masked in the view, and the invalid fixtures' codes.
 // Run: scripts/build-wasm.sh --test   (or, after a build: node --test wasm/tests/node/)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,6 +14,8 @@ const require = createRequire(import.meta.url);
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../../..');
 const wasm = require(path.join(root, 'wasm/pkg-node/elicense_wasm.js'));
+// The holder's mode is a module of its own (wasm/holder), which the page loads when the mode opens.
+const holder = require(path.join(root, 'wasm/pkg-node/elicense_wasm_holder.js'));
 
 const fixture = (p) => readFileSync(path.join(root, 'fixtures', p));
 const text = (p) => fixture(p).toString('utf8').trim();
@@ -40,7 +43,7 @@ function thrown(f) {
 }
 
 test('disclosureUnits: the driving permit\'s units, labelled, the name required', () => {
-  const view = wasm.disclosureUnits(HOLDERS_COPY);
+  const view = holder.disclosureUnits(HOLDERS_COPY);
   assert.equal(Object.getPrototypeOf(view), Object.prototype, 'a plain object');
   assert.deepEqual(
     { type_code: view.type_code, type_name: view.type_name, type_name_en: view.type_name_en, form: view.form },
@@ -55,18 +58,18 @@ test('disclosureUnits: the driving permit\'s units, labelled, the name required'
   assert.deepEqual(view.units[1].items[0], { key: 'holder_id', label_zh: '公民身份号码', label_en: 'Resident identity number' });
   assert.deepEqual(view.units[1].items[1], { key: 'sex', label_zh: '性别', label_en: 'Sex' });
   // The other forms say what they are; a plain license has no units.
-  assert.equal(wasm.disclosureUnits(PRESENTATION).form, 'presentation');
-  const plain = wasm.disclosureUnits(text('licenses/v2/business-license.qr.txt'));
+  assert.equal(holder.disclosureUnits(PRESENTATION).form, 'presentation');
+  const plain = holder.disclosureUnits(text('licenses/v2/business-license.qr.txt'));
   assert.deepEqual([plain.form, plain.units], ['plain', []]);
   // Not a version-2 license: an Error with the reason code and both languages.
-  const junk = thrown(() => wasm.disclosureUnits('hello'));
+  const junk = thrown(() => holder.disclosureUnits('hello'));
   assert.equal(junk.code, 'bad_prefix');
   assert.ok(junk.zh && junk.en);
-  assert.equal(thrown(() => wasm.disclosureUnits(text('invalid/v2-unknown-dictionary.txt'))).code, 'unknown_dictionary');
+  assert.equal(thrown(() => holder.disclosureUnits(text('invalid/v2-unknown-dictionary.txt'))).code, 'unknown_dictionary');
 });
 
 test('present: the minimum is the fixture presentation, valid, with the hidden rows not shown', () => {
-  const shown = wasm.present(HOLDERS_COPY, ['holder_name']);
+  const shown = holder.present(HOLDERS_COPY, ['holder_name']);
   assert.equal(shown, PRESENTATION);
   const v = verifier().verify(shown, VERIFY_AT);
   assert.equal(v.valid, true, v.reason_en);
@@ -81,23 +84,23 @@ test('present: the minimum is the fixture presentation, valid, with the hidden r
   assert.equal(rows.vehicle_class.value, 'C1');
   assert.ok(!JSON.stringify(v).includes('350203198506151233'));
   // An item of a unit shows the whole unit.
-  const more = verifier().verify(wasm.present(HOLDERS_COPY, ['holder_name', 'sex']), VERIFY_AT);
+  const more = verifier().verify(holder.present(HOLDERS_COPY, ['holder_name', 'sex']), VERIFY_AT);
   assert.equal(more.valid, true);
   assert.equal(more.license.partial, false);
   assert.equal(more.license.fields.find((f) => f.key === 'holder_id').value, '350203198506151233');
 });
 
 test('present refuses what it cannot make, with the core\'s reason', () => {
-  const below = thrown(() => wasm.present(HOLDERS_COPY, []));
+  const below = thrown(() => holder.present(HOLDERS_COPY, []));
   assert.equal(below.code, 'below_minimum_disclosure');
   assert.ok(below.zh.length > 0);
   assert.match(below.en, /holder_name/);
-  assert.equal(thrown(() => wasm.present(HOLDERS_COPY, ['holder_id'])).code, 'below_minimum_disclosure');
+  assert.equal(thrown(() => holder.present(HOLDERS_COPY, ['holder_id'])).code, 'below_minimum_disclosure');
   // Only a holder's copy (with its seed) makes presentations.
-  assert.equal(thrown(() => wasm.present(PRESENTATION, ['holder_name'])).code, 'bad_license');
-  assert.equal(thrown(() => wasm.present(text('licenses/v2/business-license.qr.txt'), [])).code, 'bad_license');
-  assert.match(thrown(() => wasm.present(HOLDERS_COPY, ['holder_name', 'shoe_size'])).en, /shoe_size/);
-  assert.equal(thrown(() => wasm.present('hello', ['holder_name'])).code, 'bad_prefix');
+  assert.equal(thrown(() => holder.present(PRESENTATION, ['holder_name'])).code, 'bad_license');
+  assert.equal(thrown(() => holder.present(text('licenses/v2/business-license.qr.txt'), [])).code, 'bad_license');
+  assert.match(thrown(() => holder.present(HOLDERS_COPY, ['holder_name', 'shoe_size'])).en, /shoe_size/);
+  assert.equal(thrown(() => holder.present('hello', ['holder_name'])).code, 'bad_prefix');
 });
 
 test('the holder\'s copy verified: the identity number is given masked beside its value', () => {
@@ -111,13 +114,13 @@ test('the holder\'s copy verified: the identity number is given masked beside it
 });
 
 test('qrCode: the modules of a text with the quiet zone, as SVG path data', () => {
-  const qr = wasm.qrCode(PRESENTATION);
+  const qr = holder.qrCode(PRESENTATION);
   assert.ok(qr.version >= 1 && qr.version <= 40);
   assert.equal(qr.side, 17 + 4 * qr.version + 8);
   assert.match(qr.path, /^(M\d+ \d+h\d+v1h-\d+z)+$/);
   // Larger text, larger code; too much text throws.
-  assert.ok(wasm.qrCode(HOLDERS_COPY.repeat(3)).version > qr.version);
-  assert.throws(() => wasm.qrCode('x'.repeat(5000)), (e) => e.code === 'too_long');
+  assert.ok(holder.qrCode(HOLDERS_COPY.repeat(3)).version > qr.version);
+  assert.throws(() => holder.qrCode('x'.repeat(5000)), (e) => e.code === 'too_long');
 });
 
 test('the invalid version-2 fixtures get their reason codes', () => {
@@ -125,4 +128,12 @@ test('the invalid version-2 fixtures get their reason codes', () => {
   assert.equal(rows.length, 3);
   const v = verifier();
   for (const [file, code] of rows) assert.equal(v.verify(text(`invalid/${file}`), VERIFY_AT).code, code, file);
+});
+
+test('the holder\'s mode is only in the holder\'s module, which holds no verifier', () => {
+  for (const name of ['disclosureUnits', 'present', 'qrCode']) {
+    assert.equal(typeof holder[name], 'function', name);
+    assert.equal(wasm[name], undefined, `the verifier's module (first load) exports ${name}`);
+  }
+  assert.equal(holder.Verifier, undefined);
 });
