@@ -125,7 +125,11 @@ fn text(s: &str) -> C {
 /// Seconds since the epoch of midnight of `d` in China Standard Time (UTC+8).
 fn cst_midnight(d: Date) -> i128 {
     let offset = UtcOffset::from_hms(8, 0, 0).expect("UTC+8");
-    i128::from(d.with_time(Time::MIDNIGHT).assume_offset(offset).unix_timestamp())
+    i128::from(
+        d.with_time(Time::MIDNIGHT)
+            .assume_offset(offset)
+            .unix_timestamp(),
+    )
 }
 
 fn iso(d: Date) -> String {
@@ -389,8 +393,12 @@ fn main() {
         .unwrap_or_else(|| root.join("fixtures/corpus/measure.jsonl"));
     let mut trust = TrustStore::new();
     let lines = read_corpus(&path, &mut trust);
-    let (mut v1, mut hcert, mut v2, mut shown) =
-        (Row::default(), Row::default(), Row::default(), Row::default());
+    let (mut v1, mut hcert, mut v2, mut shown) = (
+        Row::default(),
+        Row::default(),
+        Row::default(),
+        Row::default(),
+    );
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
     let mut verified = 0;
     let mut jsz_name_class = vec![];
@@ -437,7 +445,8 @@ fn main() {
     let names: BTreeMap<&str, String> = TYPES
         .iter()
         .map(|t| {
-            let name = LicenseTemplate::builtin_ref(t).map_or(String::new(), |x| x.type_name.clone());
+            let name =
+                LicenseTemplate::builtin_ref(t).map_or(String::new(), |x| x.type_name.clone());
             (*t, format!("{name} {t}"))
         })
         .collect();
@@ -456,7 +465,9 @@ fn main() {
             .collect::<Vec<_>>()
             .join(", ")
     ));
-    out.push_str("- **v1** (`EL1`): `License::sign`, `transport::encode` (miniz_oxide zlib when shorter).\n");
+    out.push_str(
+        "- **v1** (`EL1`): `License::sign`, `transport::encode` (miniz_oxide zlib when shorter).\n",
+    );
     out.push_str("- **HCERT-style** (`HC1`): the same record as the EU Digital COVID Certificate carries one — a CWT \
          with claims 1 (issuer code), 6 (issue date), 4 (end of validity) in seconds and -260 = `{1: record}`, \
          the record under text keys, dates as ISO text, bytes as hex; COSE_Sign1 with `{alg, kid (8 bytes)}`; \
