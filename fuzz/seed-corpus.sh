@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fill fuzz/corpus/<target>/ with seeds from the committed fixtures (fixtures/licenses,
-# fixtures/invalid, fixtures/trust and fixtures/attachments). Idempotent: seeds are copied under fixed names (seed-*), overwriting earlier
+# fixtures/invalid, fixtures/trust and fixtures/attachments) and fuzz/seeds/. Idempotent: seeds are copied under fixed names (seed-*), overwriting earlier
 # copies; inputs libFuzzer added to the corpus are left alone. The corpora are not committed
 # (fuzz/.gitignore), so run this after a fresh clone; scripts/fuzz-smoke.sh does.
 set -euo pipefail
@@ -136,6 +136,15 @@ printf '\x02\x07\x05\x01abc' > corpus/log_proof/seed-2-tree
 printf '\x00tile/0/x001/x234/067' > corpus/log_tile/seed-0-full
 printf '\x00tile/2/005.p/17' > corpus/log_tile/seed-0-partial
 printf '\x02\x00\x00\x00\x00\x00\x01\x11\x70' > corpus/log_tile/seed-2-70000
+
+# Committed seeds made by the test suite (fuzz/seeds/<target>/): the `presentation` target's
+# version-2 holder's copies, presentations and plain licenses, as wire bytes and EL2Z texts,
+# written by fixtures/tests/fuzz_seeds.rs (which checks they are current).
+for d in seeds/*/; do
+  t=$(basename "$d")
+  mkdir -p "corpus/$t"
+  cp -f "$d"* "corpus/$t/"
+done
 
 # Every input that once crashed a target (fuzz/regressions/<target>/, committed) is replayed
 # first on each run, so a fixed crash stays fixed.
