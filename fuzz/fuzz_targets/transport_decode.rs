@@ -7,7 +7,7 @@
 #![no_main]
 
 use elicense::limits::{MAX_SIGNED_LEN, MAX_TEXT_LEN};
-use elicense::{transport, Compression};
+use elicense::{transport, Compression, TextVersion};
 use elicense_fuzz::transport_text;
 use libfuzzer_sys::fuzz_target;
 
@@ -40,7 +40,12 @@ fuzz_target!(|data: &[u8]| {
         decoded.form
     );
 
-    let canonical = transport::encode(&decoded.signed, decoded.form.encoding, Compression::Never);
+    let canonical = match decoded.form.version {
+        TextVersion::V1 => {
+            transport::encode(&decoded.signed, decoded.form.encoding, Compression::Never)
+        }
+        _ => transport::encode_v2(&decoded.signed, decoded.form.encoding, Compression::Never),
+    };
     if !decoded.form.compressed {
         assert_eq!(
             canonical, inner,

@@ -57,16 +57,14 @@ impl<'a> Input<'a> {
         read(*self, max).ok().map(|r| r.cose.content_type())
     }
 
-    /// Whether this is a version-2 license or presentation (`docs/FORMAT.md` §11): an `EL2`
-    /// text, a `[protected, body, signature]` array, or a COSE_Sign1 of content type
-    /// [`ContentType::LicenseV2`]. Reads no more than the prefix or header.
+    /// Whether this is to be read as a version-2 license or presentation (`docs/FORMAT.md`
+    /// §11.7): a text by its prefix (`EL2`), bytes by what they are (a `[protected, body,
+    /// signature]` array or a COSE_Sign1 of content type [`ContentType::LicenseV2`]). A text
+    /// whose prefix and bytes disagree is therefore refused.
     pub fn is_v2(&self) -> bool {
         match self {
             Input::Text(t) => transport::names_v2(t),
-            Input::Bytes(b) => {
-                b.first() == Some(&0x83)
-                    || CoseSign1::parse(b).is_ok_and(|c| c.content_type() == ContentType::LicenseV2)
-            }
+            Input::Bytes(b) => bytes_are_v2(b),
         }
     }
 
@@ -80,6 +78,12 @@ impl<'a> Input<'a> {
             }
         }
     }
+}
+
+/// Whether signed bytes are a version-2 license or presentation (see [`Input::is_v2`]).
+pub(crate) fn bytes_are_v2(bytes: &[u8]) -> bool {
+    bytes.first() == Some(&0x83)
+        || CoseSign1::parse(bytes).is_ok_and(|c| c.content_type() == ContentType::LicenseV2)
 }
 
 /// An envelope read from an input, not yet checked against any expectation.

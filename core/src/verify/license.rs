@@ -2,11 +2,11 @@
 
 use time::{Date, OffsetDateTime};
 
-use super::envelope::{read, unseal, Failure, Input, Read, ReadError, Sealed};
+use super::envelope::{bytes_are_v2, read, unseal, Failure, Input, Read, ReadError, Sealed};
 use super::reason::{ListKind, Reason};
 use super::trust::{Freshness, ListDates, TrustOrigin, TrustStore, TrustedKey, MAX_CLOCK_SKEW};
 use crate::encoding::cose::{ContentType, Kid};
-use crate::encoding::transport::Form;
+use crate::encoding::transport::{Form, TextVersion, TransportError};
 use crate::limits::MAX_SIGNED_LEN;
 use crate::model::identifier::{LicenseTypeCode, OrgCode};
 use crate::model::license::{License, LicenseError, V2Problem};
@@ -211,10 +211,14 @@ impl Verdict {
 /// department's revocation status list (if loaded), and the validity dates (China Standard Time,
 /// with [`MAX_CLOCK_SKEW`]). Never panics.
 pub fn verify(input: Input<'_>, trust: &TrustStore, now: OffsetDateTime) -> Verdict {
-    if input.is_v2() {
-        return verify_v2(input, trust, now);
+    let (bytes, v2) = match license_bytes(input) {
+        Ok(b) => b,
+        Err(e) => return reject(Reason::Transport(e), None, None),
+    };
+    if v2 {
+        return verify_v2(&bytes, trust, now);
     }
-    match unseal::<License, TrustedKey>(input) {
+    match unseal::<License, TrustedKey>(Input::Bytes(&bytes)) {
         Ok(sealed) => finish(sealed, trust, now, None),
         Err(failure) => rejected(failure),
     }
@@ -239,17 +243,24 @@ fn rejected(failure: Failure<License, TrustedKey>) -> Verdict {
     reject(Reason::from_open(error, revoked_signer), kid, unverified)
 }
 
+/// The signed bytes of `input` (its text decoded once), and whether they are to be read as
+/// version 2 ([`Input::is_v2`]: a text by its prefix, bytes by what they are).
+fn license_bytes(input: Input<'_>) -> Result<(std::borrow::Cow<'_, [u8]>, bool), TransportError> {
+    let (bytes, form) = input.signed_bytes()?;
+    let v2 = match form {
+        Some(form) => form.version == TextVersion::V2,
+        None => bytes_are_v2(&bytes),
+    };
+    Ok((bytes, v2))
+}
+
 /// A version-2 license or presentation (`docs/FORMAT.md` §11–§12): the wire form unwrapped and
 /// the signed payload rebuilt ([`Wire::parse`]), the one envelope path from the content type to
 /// the signature, the disclosures checked against the signed digests (issuer: the signing key's
 /// department), then the same checks as version 1. A rejected version-2 license carries no
 /// unverified content (its issuer is known only from a verified signature).
-fn verify_v2(input: Input<'_>, trust: &TrustStore, now: OffsetDateTime) -> Verdict {
-    let bytes = match input.signed_bytes() {
-        Ok((bytes, _)) => bytes,
-        Err(e) => return reject(Reason::Transport(e), None, None),
-    };
-    let wire = match Wire::parse(&bytes) {
+fn verify_v2(bytes: &[u8], trust: &TrustStore, now: OffsetDateTime) -> Verdict {
+    let wire = match Wire::parse(bytes) {
         Ok(w) => w,
         Err(e) => return reject(Reason::License(e), None, None),
     };
@@ -398,13 +409,21 @@ pub fn verify_many(inputs: &[Input<'_>], trust: &TrustStore, now: OffsetDateTime
     };
     let mut slots: Vec<Slot<'_>> = inputs
         .iter()
-        .map(|input| match unseal::<License, TrustedKey>(*input) {
-            _ if input.is_v2() => Slot::Done(verify_v2(*input, trust, now)),
-            Err(failure) => Slot::Done(rejected(failure)),
-            Ok(sealed) => match trust.candidates(sealed.cose().kid()) {
-                [key] if batchable(&sealed, key) => Slot::Batch(sealed, key),
-                _ => Slot::Single(sealed),
-            },
+        .map(|input| {
+            let (bytes, v2) = match license_bytes(*input) {
+                Ok(b) => b,
+                Err(e) => return Slot::Done(reject(Reason::Transport(e), None, None)),
+            };
+            if v2 {
+                return Slot::Done(verify_v2(&bytes, trust, now));
+            }
+            match unseal::<License, TrustedKey>(Input::Bytes(&bytes)) {
+                Err(failure) => Slot::Done(rejected(failure)),
+                Ok(sealed) => match trust.candidates(sealed.cose().kid()) {
+                    [key] if batchable(&sealed, key) => Slot::Batch(sealed, key),
+                    _ => Slot::Single(sealed),
+                },
+            }
         })
         .collect();
     let batched: Vec<usize> = (0..slots.len())
