@@ -62,7 +62,8 @@ pub enum IdentifierError {
 // ---------------------------------------------------------------------------------------------
 // 统一社会信用代码 (GB 32100-2015)
 
-const ORG_ALPHABET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
+/// The 31 characters of an organisation code, in the order of their values (GB 32100).
+pub(crate) const ORG_ALPHABET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
 const ORG_WEIGHTS: [u32; 17] = [
     1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
 ];

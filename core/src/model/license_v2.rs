@@ -31,7 +31,7 @@ use crate::limits::{
     MAX_ATTACHMENTS, MAX_BYTES_FIELD, MAX_DISCLOSURE_UNITS, MAX_OTHER_ID_LEN, MAX_PAYLOAD_LEN,
     MAX_SIGNED_LEN, MAX_TEXT_BYTES,
 };
-use crate::model::identifier::{LicenseId, LicenseTypeCode, OrgCode, ResidentId};
+use crate::model::identifier::{LicenseId, LicenseTypeCode, OrgCode, ResidentId, ORG_ALPHABET};
 use crate::model::license::{
     date_from_days, AttachmentRef, Field, FieldValue, Holder, HolderId, License, LicenseError,
     V2Problem, Validity,
@@ -153,17 +153,15 @@ fn digest(bytes: &[u8]) -> [u8; DIGEST_LEN] {
 
 /// The first 17 characters of an organisation code as a base-31 number in 11 bytes.
 fn pack_org(code: &OrgCode) -> Vec<u8> {
-    const ALPHABET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
     let mut n: u128 = 0;
     for b in code.as_str().bytes().take(17) {
-        let v = ALPHABET.iter().position(|&a| a == b).unwrap_or(0) as u128;
+        let v = ORG_ALPHABET.iter().position(|&a| a == b).unwrap_or(0) as u128;
         n = n * 31 + v;
     }
     n.to_be_bytes()[16 - 11..].to_vec()
 }
 
 fn unpack_org(bytes: &[u8]) -> Option<OrgCode> {
-    const ALPHABET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
     if bytes.len() != 11 {
         return None;
     }
@@ -172,7 +170,7 @@ fn unpack_org(bytes: &[u8]) -> Option<OrgCode> {
     let mut n = u128::from_be_bytes(buf);
     let mut chars = [0u8; 17];
     for c in chars.iter_mut().rev() {
-        *c = ALPHABET[(n % 31) as usize];
+        *c = ORG_ALPHABET[(n % 31) as usize];
         n /= 31;
     }
     if n != 0 {
@@ -295,14 +293,6 @@ fn days(d: Date) -> Value {
     Value::Integer(date_to_days(d).into())
 }
 
-/// The template's default end date for a start date, if it has a default term.
-fn default_end(t: &LicenseTemplate, from: Date) -> Option<Date> {
-    let years = t.validity_years?;
-    let d = Date::from_calendar_date(from.year() + i32::from(years), from.month(), 1).ok()?;
-    d.replace_day(from.day().min(d.month().length(d.year())))
-        .ok()
-}
-
 // ---------------------------------------------------------------------------------------------
 // Encoding.
 
@@ -334,7 +324,7 @@ fn full_map(license: &License, t: &LicenseTemplate) -> Result<Map, LicenseError>
     if from != license.issued_on {
         m.insert(key::NBF, days(from));
     }
-    match (license.validity.last_day(), default_end(t, from)) {
+    match (license.validity.last_day(), t.default_end(from)) {
         (Some(until), Some(default)) if until == default => {}
         (Some(until), _) => {
             m.insert(key::EXP, days(until));
@@ -371,6 +361,18 @@ fn full_map(license: &License, t: &LicenseTemplate) -> Result<Map, LicenseError>
         m.insert(key::STATUS, Value::Integer(index.into()));
     }
     Ok(m)
+}
+
+/// Whether a body map holds item `item` in place.
+fn has_item(m: &Map, item: Item) -> bool {
+    match item {
+        Item::Name => m.contains_key(&key::HOLDER_NAME),
+        Item::Code => m.contains_key(&key::HOLDER_CODE),
+        Item::Field(i) => matches!(
+            m.get(&key::FIELDS),
+            Some(Value::Map(fields)) if fields.contains_key(&Value::Integer(i as i128 + 1))
+        ),
+    }
 }
 
 /// Take item `item`'s value out of a body map (`None` when the license lacks it).
@@ -508,10 +510,7 @@ impl License {
         let t = template_of(self.type_code().as_str())?;
         let full = full_map(self, t)?;
         let mut signed = full.clone();
-        let has_personal = units(t)
-            .iter()
-            .flatten()
-            .any(|&item| take_item(&mut signed.clone(), item).is_some());
+        let has_personal = units(t).iter().flatten().any(|&item| has_item(&full, item));
         if !has_personal {
             return Ok(cose::sign(
                 &encode_body(&full)?,
@@ -850,9 +849,8 @@ impl LicenseV2 {
         };
         // Personal items never travel in place in what is signed: hiding them must stay possible.
         if !v2.digests.is_empty() || t.disclosure.is_some() {
-            let mut probe = v2.body.clone();
             for item in units(t).into_iter().flatten() {
-                if take_item(&mut probe, item).is_some() {
+                if has_item(&v2.body, item) {
                     return Err(problem(V2Problem::PersonalInPlace(item.name(t).to_owned())));
                 }
             }
@@ -997,7 +995,7 @@ impl LicenseV2 {
             Some(d) => d,
             None => issued_on,
         };
-        let default = default_end(t, from);
+        let default = t.default_end(from);
         let until = match get(key::EXP) {
             None => default,
             Some(Value::Array(a)) if a.is_empty() && default.is_some() => None,

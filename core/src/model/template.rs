@@ -401,6 +401,16 @@ impl LicenseTemplate {
         Ok(())
     }
 
+    /// The last day of the template's default term for a validity starting on `from` (the same
+    /// day `validity_years` later, the month's last day when that day does not exist); `None`
+    /// when the template has no default term or the date is out of range.
+    pub fn default_end(&self, from: Date) -> Option<Date> {
+        let years = self.validity_years?;
+        let d = Date::from_calendar_date(from.year() + i32::from(years), from.month(), 1).ok()?;
+        d.replace_day(from.day().min(d.month().length(d.year())))
+            .ok()
+    }
+
     /// Whether `item` (`holder_name`, `holder_id` or a field key) is personal: in a disclosure
     /// unit, so that a presentation may hide it.
     pub fn is_personal(&self, item: &str) -> bool {
@@ -517,26 +527,19 @@ impl LicenseTemplate {
                 ColumnProblem::StartsBeforeIssue { from, issued_on },
             ));
         }
-        let until = match get("valid_until") {
-            Some("长期") | Some("perpetual") => None,
-            Some(text) => {
-                Some(parse_date(text).map_err(|e| column("valid_until", ColumnProblem::Date(e)))?)
-            }
-            None => match self.validity_years {
-                None => None,
-                Some(years) => Some(
-                    Date::from_calendar_date(from.year() + i32::from(years), from.month(), 1)
-                        .ok()
-                        .and_then(|d| {
-                            d.replace_day(from.day().min(d.month().length(d.year())))
-                                .ok()
-                        })
-                        .ok_or_else(|| {
-                            column("valid_until", ColumnProblem::DefaultEndOutOfRange)
-                        })?,
+        let until =
+            match get("valid_until") {
+                Some("长期") | Some("perpetual") => None,
+                Some(text) => Some(
+                    parse_date(text).map_err(|e| column("valid_until", ColumnProblem::Date(e)))?,
                 ),
-            },
-        };
+                None => match self.validity_years {
+                    None => None,
+                    Some(_) => Some(self.default_end(from).ok_or_else(|| {
+                        column("valid_until", ColumnProblem::DefaultEndOutOfRange)
+                    })?),
+                },
+            };
         let validity = match until {
             None => Validity::perpetual(from),
             Some(until) => Validity::until(from, until).map_err(|_| {
